@@ -1,0 +1,60 @@
+"""Intent classifiers: which plugin a plain-words request is for, when nothing else says.
+
+The router asks an :class:`IntentClassifier` only after slash commands and attachments have
+had their say. :class:`KeywordIntentClassifier` is the simple built-in one; the documents
+plugin brings an embedding-based one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from assistant.core.messages import Kind
+from assistant.core.plugin import Manifest
+
+
+@dataclass(frozen=True, slots=True)
+class IntentMatch:
+    """The plugin an intent classifier chose, the intent's label and how sure it is."""
+
+    plugin: str
+    label: str
+    score: float
+
+
+class IntentClassifier(Protocol):
+    """Chooses a plugin for a request in plain words, or None for the default plugin.
+
+    *recent* holds the kinds of attachment the conversation carried lately, so that intents
+    that follow an attachment (see :attr:`Intent.follows`) can apply.
+    """
+
+    def classify(
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+    ) -> IntentMatch | None: ...
+
+
+@lru_cache(maxsize=512)
+def _pattern(expression: str) -> re.Pattern[str]:
+    return re.compile(expression, re.IGNORECASE)
+
+
+class KeywordIntentClassifier:
+    """Matches each intent's keyword patterns; the intent with most matches wins."""
+
+    def classify(
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+    ) -> IntentMatch | None:
+        best: IntentMatch | None = None
+        for manifest in manifests:
+            for intent in manifest.intents:
+                if intent.follows is not None and intent.follows not in recent:
+                    continue
+                hits = sum(1 for k in intent.keywords if _pattern(k).search(text))
+                if hits and (best is None or hits > best.score):
+                    best = IntentMatch(manifest.name, intent.label, float(hits))
+        return best

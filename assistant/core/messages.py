@@ -1,0 +1,158 @@
+"""What goes into a plugin (a request) and what comes out of it (chunks).
+
+Everything here is immutable, so a request can cross from the GUI thread to a worker
+thread without copies or locks.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Kind(StrEnum):
+    """The kinds of input a plugin can accept."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    AUDIO = "audio"
+    DOCUMENT = "document"
+
+
+_DOCUMENT_SUFFIXES = frozenset(
+    {".pdf", ".txt", ".md", ".markdown", ".rst", ".docx", ".html", ".htm", ".csv", ".json"}
+)
+
+
+def guess_mime(path: Path) -> str:
+    """The MIME type of *path* from its name, ``application/octet-stream`` when unknown."""
+    mime, _ = mimetypes.guess_type(path.name)
+    return mime or "application/octet-stream"
+
+
+def kind_of(mime: str, suffix: str = "") -> Kind | None:
+    """The input kind a file of this MIME type is, or None when no plugin could read it."""
+    major = mime.split("/", 1)[0]
+    if major == "image":
+        return Kind.IMAGE
+    if major == "audio":
+        return Kind.AUDIO
+    if major == "text" or suffix.lower() in _DOCUMENT_SUFFIXES:
+        return Kind.DOCUMENT
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that came with a request: dropped, pasted, attached or recorded."""
+
+    path: Path
+    kind: Kind
+    mime: str
+    name: str
+    sha256: str = ""
+    size: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryMessage:
+    """One earlier message of the conversation, as a plugin sees it."""
+
+    role: str  # "user" or "assistant"
+    content: str
+    plugin: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    message_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One thing the person asked for, with everything a plugin needs to answer it."""
+
+    text: str
+    attachments: tuple[Attachment, ...] = ()
+    conversation_id: int = 0
+    message_id: int = 0
+    history: tuple[HistoryMessage, ...] = ()
+    command: str = ""  # the slash command that routed it, without the slash
+
+    def attachments_of(self, kind: Kind) -> tuple[Attachment, ...]:
+        """The attachments of one kind, in the order they were given."""
+        return tuple(a for a in self.attachments if a.kind is kind)
+
+
+# ---- chunks a plugin streams back -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TextDelta:
+    """A piece of the answer's text, appended to what came before."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImageOut:
+    """An image the plugin made or annotated; *path* is a file the plugin wrote."""
+
+    path: Path
+    caption: str = ""
+    mime: str = "image/png"
+
+
+@dataclass(frozen=True, slots=True)
+class AudioOut:
+    """Audio the plugin made, to be played in the conversation."""
+
+    path: Path
+    caption: str = ""
+    mime: str = "audio/wav"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How far long work has come; *fraction* is None when it cannot be known."""
+
+    message: str
+    fraction: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact in the answer came from."""
+
+    title: str
+    path: str = ""
+    page: int | None = None
+    snippet: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """The sources behind an answer, shown under it."""
+
+    items: tuple[Source, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the person should know that is not part of the answer itself."""
+
+    text: str
+    level: str = "info"  # "info", "warning" or "error"
+
+
+Chunk = TextDelta | ImageOut | AudioOut | Progress | Sources | Notice
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Which plugin answers a request, and why, in words the person understands."""
+
+    plugin: str
+    reason: str
+    text: str  # the request text with any slash command removed
+    command: str = ""
+    extra: dict[str, str] = field(default_factory=dict, hash=False, compare=False)

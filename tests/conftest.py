@@ -1,0 +1,67 @@
+"""Test set-up shared by every test: private folders, offscreen Qt, no leaked threads."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from assistant.core.cancel import CancelToken
+from assistant.core.messages import Chunk
+from assistant.core.models import ModelRegistry
+from assistant.core.plugin import NoSettings, PluginContext
+
+
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own config, data, models and cache folders."""
+    for name in ("CONFIG", "DATA", "MODELS", "CACHE"):
+        folder = tmp_path / "app" / name.lower()
+        monkeypatch.setenv(f"ASSISTANT_{name}_DIR", str(folder))
+    return tmp_path / "app"
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """A test must not leave a thread of its own running."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [
+        t
+        for t in threading.enumerate()
+        if t not in before and t.is_alive() and not t.daemon and t.name != "QDBusConnection"
+    ]
+    for thread in leaked:
+        thread.join(timeout=5)
+    still = [t.name for t in leaked if t.is_alive()]
+    assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture
+def make_context(tmp_path: Path) -> Callable[..., PluginContext]:
+    """Build a real PluginContext for calling a plugin's ``load``/``run`` directly."""
+
+    def build(settings: BaseModel | None = None, **kwargs: object) -> PluginContext:
+        reported: list[Chunk] = []
+        options: dict[str, object] = {
+            "cancel": CancelToken(),
+            "settings": settings if settings is not None else NoSettings(),
+            "models": ModelRegistry(),
+            "data_dir": tmp_path / "plugin-data",
+            "report": reported.append,
+        }
+        options.update(kwargs)
+        context = PluginContext(**options)  # type: ignore[arg-type]
+        context.data_dir.mkdir(parents=True, exist_ok=True)
+        return context
+
+    return build
