@@ -1,0 +1,354 @@
+"""The path of one message: store it, route it, run the plugin, keep every chunk safe.
+
+:class:`Assistant` is shared by the window and the command line. ``prepare`` is quick and
+stores the person's message before anything else can go wrong; ``execute`` runs the
+plugin, checkpointing the streamed answer so that a crash loses at most a fraction of a
+second of it. Both are called off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.core.attachments import AttachmentError, expand_folder, ingest
+from assistant.core.cancel import Cancelled, CancelToken
+from assistant.core.intents import IntentClassifier
+from assistant.core.messages import (
+    Attachment,
+    AudioOut,
+    Chunk,
+    HistoryMessage,
+    ImageOut,
+    Kind,
+    Notice,
+    Request,
+    Route,
+    Sources,
+    TextDelta,
+)
+from assistant.core.models import ModelRegistry
+from assistant.core.paths import Paths
+from assistant.core.plugin import PluginContext
+from assistant.core.registry import PluginRegistry
+from assistant.core.router import Router
+from assistant.core.services import LazyChatModel
+from assistant.core.settings import SettingsStore
+from assistant.core.store import Message, Store, StoredAttachment
+
+CHECKPOINT_INTERVAL_S = 0.2
+HISTORY_LIMIT = 400
+TITLE_LENGTH = 60
+
+
+class PluginFailed(Exception):
+    """A plugin raised; the message is what the person reads in the chat."""
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One request on its way: the stored question, the reply being written, the route."""
+
+    conversation_id: int
+    user_message_id: int
+    reply_message_id: int
+    route: Route
+    request: Request
+    problems: tuple[str, ...] = ()  # attachments that could not be taken, said why
+
+
+class StoreState:
+    """A plugin's notes on one conversation, kept in the store."""
+
+    def __init__(self, store: Store, conversation_id: int, plugin: str) -> None:
+        self._store, self._conversation, self._plugin = store, conversation_id, plugin
+
+    def get(self, key: str, default: str = "") -> str:
+        return self._store.get_state(self._conversation, self._plugin, key, default)
+
+    def set(self, key: str, value: str) -> None:
+        self._store.set_state(self._conversation, self._plugin, key, value)
+
+
+class Assistant:
+    """Stores, routes and runs requests; the one path every message takes."""
+
+    def __init__(
+        self,
+        paths: Paths,
+        settings: SettingsStore,
+        registry: PluginRegistry,
+        store: Store,
+        models: ModelRegistry | None = None,
+        classifier: IntentClassifier | None = None,
+    ) -> None:
+        general = settings.general
+        self.paths, self.settings, self.registry, self.store = paths, settings, registry, store
+        self.models = models or ModelRegistry(
+            budget_bytes=int(general.memory_budget_gb * 1024**3),
+            idle_timeout_s=general.model_idle_minutes * 60.0,
+        )
+        self.router = Router(
+            registry.manifests,
+            default=general.default_plugin,
+            by_kind={
+                Kind.IMAGE: general.image_plugin,
+                Kind.AUDIO: general.audio_plugin,
+                Kind.DOCUMENT: general.document_plugin,
+            },
+            classifier=classifier,
+        )
+
+    # ---- preparing a turn (quick: stores the question first) --------------------------
+
+    def prepare(
+        self,
+        conversation_id: int,
+        text: str,
+        files: Sequence[Path] = (),
+        *,
+        plugin: str | None = None,
+    ) -> Turn:
+        """Store the person's message with its files, route it, open the reply."""
+        user_id = self.store.add_message(conversation_id, "user", text)
+        self._name_conversation(conversation_id, text, files)
+        problems = self._attach(user_id, files)
+        return self._open_reply(conversation_id, user_id, plugin, tuple(problems))
+
+    def regenerate(self, reply_id: int, *, plugin: str | None = None) -> Turn:
+        """Answer the question behind *reply_id* again (optionally by another plugin)."""
+        reply = self._message(reply_id)
+        question = self._question_before(reply)
+        self.store.delete_messages_from(reply.id)
+        return self._open_reply(reply.conversation_id, question.id, plugin, ())
+
+    def edit_and_resend(self, user_message_id: int, text: str) -> Turn:
+        """Change a question, forget everything after it, and ask again."""
+        question = self._message(user_message_id)
+        later = self.store.messages(question.conversation_id)
+        for message in later:
+            if message.id > question.id:
+                self.store.delete_messages_from(message.id)
+                break
+        self.store.update_message(question.id, content=text)
+        return self._open_reply(question.conversation_id, question.id, None, ())
+
+    def _open_reply(
+        self, conversation_id: int, user_id: int, plugin: str | None, problems: tuple[str, ...]
+    ) -> Turn:
+        question = self._message(user_id)
+        history = self._history(conversation_id, before=user_id)
+        attachments = tuple(_attachment(a) for a in question.attachments)
+        recent = {a.kind for m in history[-6:] for a in m.attachments}
+        route = self.router.route(question.content, attachments, recent=recent, chosen=plugin)
+        request = Request(
+            text=route.text,
+            attachments=attachments,
+            conversation_id=conversation_id,
+            message_id=user_id,
+            history=history,
+            command=route.command,
+        )
+        reply_id = self.store.add_message(
+            conversation_id,
+            "assistant",
+            plugin=route.plugin,
+            route_reason=route.reason,
+            status="streaming",
+        )
+        return Turn(conversation_id, user_id, reply_id, route, request, problems)
+
+    def _attach(self, message_id: int, files: Sequence[Path]) -> list[str]:
+        problems: list[str] = []
+        limit = self.settings.general.max_attachment_mb * 1024**2
+        for path in _expanded(files, problems):
+            try:
+                item = ingest(path, self.paths.attachments, max_bytes=limit)
+            except AttachmentError as exc:
+                problems.append(str(exc))
+                continue
+            self.store.add_attachment(
+                message_id,
+                kind=item.kind.value,
+                mime=item.mime,
+                name=item.name,
+                sha256=item.sha256,
+                path=str(item.path),
+                size=item.size,
+            )
+        return problems
+
+    def _name_conversation(self, conversation_id: int, text: str, files: Sequence[Path]) -> None:
+        conversation = self.store.conversation(conversation_id)
+        if conversation is not None and not conversation.title:
+            words = " ".join(text.split()) or ", ".join(p.name for p in files)
+            title = words[:TITLE_LENGTH] + ("…" if len(words) > TITLE_LENGTH else "")
+            self.store.rename_conversation(conversation_id, title or "New conversation")
+
+    def _history(self, conversation_id: int, before: int) -> tuple[HistoryMessage, ...]:
+        messages = self.store.messages(conversation_id, before_id=before, limit=HISTORY_LIMIT)
+        return tuple(
+            HistoryMessage(
+                m.role,
+                m.content,
+                m.plugin,
+                tuple(_attachment(a) for a in m.attachments if m.role == "user"),
+                m.id,
+            )
+            for m in messages
+            if m.status != "error"
+        )
+
+    def _message(self, message_id: int) -> Message:
+        message = self.store.message(message_id)
+        if message is None:
+            raise PluginFailed("That message no longer exists.")
+        return message
+
+    def _question_before(self, reply: Message) -> Message:
+        earlier = self.store.messages(reply.conversation_id, before_id=reply.id)
+        for message in reversed(earlier):
+            if message.role == "user":
+                return message
+        raise PluginFailed("There is no question before this answer to ask again.")
+
+    # ---- executing a turn (slow: runs the plugin) ------------------------------------
+
+    def context_for(
+        self,
+        plugin: str,
+        cancel: CancelToken,
+        report: Callable[[Chunk], None],
+        conversation_id: int = 0,
+    ) -> PluginContext:
+        """The context a plugin runs with: its settings, models, state and services."""
+        record = self.registry.record(plugin)
+        manifest = record.manifest if record is not None else None
+        settings_model = manifest.settings if manifest is not None else None
+        data_dir = self.paths.plugin_data(plugin)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        context = PluginContext(
+            cancel=cancel,
+            settings=self.settings.section(plugin, settings_model)
+            if settings_model is not None
+            else self.settings.general,
+            models=self.models,
+            data_dir=data_dir,
+            report=report,
+            plugins=self.registry.infos(),
+            services={"llm": LazyChatModel(self)} if plugin != "chat" else {},
+        )
+        if conversation_id:
+            context.state = StoreState(self.store, conversation_id, plugin)
+        return context
+
+    def execute(
+        self, turn: Turn, cancel: CancelToken, report: Callable[[Chunk], None] = lambda c: None
+    ) -> Iterator[Chunk]:
+        """Run the plugin for *turn*, storing what it streams; yields every chunk."""
+        recorder = _ReplyRecorder(self.store, turn.reply_message_id)
+        for problem in turn.problems:
+            notice = Notice(problem, "error")
+            recorder.add(notice)
+            yield notice
+        if not turn.request.text.strip() and not turn.request.attachments and turn.problems:
+            recorder.finish("error", error="Nothing could be sent.")
+            return
+        context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
+        try:
+            plugin = self.registry.ensure_loaded(turn.route.plugin, context)
+            for chunk in plugin.run(turn.request, context):
+                recorder.add(chunk)
+                yield chunk
+                cancel.raise_if_cancelled()
+        except Cancelled:
+            recorder.finish("stopped")
+            return
+        except Exception as exc:
+            message = describe_error(exc)
+            recorder.finish("error", error=message)
+            raise PluginFailed(message) from exc
+        recorder.finish("done")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A sentence the person can act on, from any exception a plugin raised."""
+    text = str(exc).strip()
+    if isinstance(exc, MemoryError):
+        return "There was not enough memory for this; close other apps or pick a smaller model."
+    if not text:
+        return f"Something went wrong ({type(exc).__name__})."
+    return text
+
+
+class _ReplyRecorder:
+    """Keeps the reply in the store while it streams: text checkpointed, outputs recorded."""
+
+    def __init__(self, store: Store, message_id: int) -> None:
+        self._store, self._id = store, message_id
+        self._parts: list[str] = []
+        self._meta: dict[str, Any] = {}
+        self._last_checkpoint = time.monotonic()
+
+    @property
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def add(self, chunk: Chunk) -> None:
+        if isinstance(chunk, TextDelta):
+            self._parts.append(chunk.text)
+            now = time.monotonic()
+            if now - self._last_checkpoint >= CHECKPOINT_INTERVAL_S:
+                self._store.checkpoint(self._id, self.text)
+                self._last_checkpoint = now
+        elif isinstance(chunk, ImageOut | AudioOut):
+            kind = Kind.IMAGE if isinstance(chunk, ImageOut) else Kind.AUDIO
+            size = chunk.path.stat().st_size if chunk.path.exists() else 0
+            self._store.add_attachment(
+                self._id,
+                kind=kind.value,
+                mime=chunk.mime,
+                name=chunk.caption or chunk.path.name,
+                sha256="",
+                path=str(chunk.path),
+                size=size,
+            )
+        elif isinstance(chunk, Sources):
+            self._meta["sources"] = [
+                {"title": s.title, "path": s.path, "page": s.page, "snippet": s.snippet}
+                for s in chunk.items
+            ]
+        elif isinstance(chunk, Notice):
+            self._meta.setdefault("notices", []).append({"text": chunk.text, "level": chunk.level})
+
+    def finish(self, status: str, error: str = "") -> None:
+        self._store.finish_message(self._id, self.text, status, error=error, meta=self._meta)
+
+
+def _attachment(stored: StoredAttachment) -> Attachment:
+    return Attachment(
+        path=Path(stored.path),
+        kind=Kind(stored.kind),
+        mime=stored.mime,
+        name=stored.name,
+        sha256=stored.sha256,
+        size=stored.size,
+    )
+
+
+def _expanded(files: Sequence[Path], problems: list[str]) -> list[Path]:
+    """Files as given, with each dropped folder replaced by the files inside it."""
+    result: list[Path] = []
+    for path in files:
+        if path.is_dir():
+            inside = expand_folder(path)
+            if not inside:
+                problems.append(f"The folder “{path.name}” has no files in it.")
+            result.extend(inside)
+        else:
+            result.append(path)
+    return result
+

@@ -1,0 +1,97 @@
+"""The router: which plugin answers a request, and a reason the person can read.
+
+In order: a plugin the person picked ("send to…"), a slash command, the kind of the
+attachment, the intent classifier, and finally the default plugin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+from assistant.core.intents import IntentClassifier, KeywordIntentClassifier
+from assistant.core.messages import Attachment, Kind, Route
+from assistant.core.plugin import Manifest
+
+_COMMAND = re.compile(r"^\s*/([A-Za-z][\w-]{0,31})(?:\s+|$)(.*)\Z", re.DOTALL)
+HELP_PLUGIN = "help"
+
+
+@dataclass(frozen=True, slots=True)
+class SlashCommand:
+    """A parsed ``/name rest-of-text``."""
+
+    name: str
+    rest: str
+
+
+def parse_command(text: str) -> SlashCommand | None:
+    """The slash command that starts *text*, or None (a path like ``/usr/bin`` is not one)."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return None
+    return SlashCommand(match.group(1).lower(), match.group(2).strip())
+
+
+class Router:
+    """Chooses a plugin for each request."""
+
+    def __init__(
+        self,
+        manifests: Callable[[], Sequence[Manifest]],
+        *,
+        default: str = "chat",
+        by_kind: Mapping[Kind, str] | None = None,
+        classifier: IntentClassifier | None = None,
+    ) -> None:
+        self._manifests = manifests
+        self.default = default
+        self.by_kind = dict(by_kind or {})
+        self.classifier: IntentClassifier = classifier or KeywordIntentClassifier()
+
+    def route(
+        self,
+        text: str,
+        attachments: Sequence[Attachment] = (),
+        *,
+        recent: Collection[Kind] = (),
+        chosen: str | None = None,
+    ) -> Route:
+        """The plugin for this request and why; *chosen* is a plugin the person picked."""
+        manifests = {m.name: m for m in self._manifests()}
+        if chosen:
+            return Route(chosen, f"sent to {chosen} by you", text)
+        command = parse_command(text)
+        if command is not None:
+            return self._by_command(command, manifests, text)
+        for attachment in attachments:
+            plugin = self._for_kind(attachment.kind, manifests)
+            if plugin:
+                return Route(plugin, f"{attachment.kind.value} attached", text)
+        match = self.classifier.classify(text, list(manifests.values()), recent)
+        if match is not None and match.plugin in manifests:
+            return Route(match.plugin, f"intent: {match.label}", text)
+        return Route(self.default, "default", text)
+
+    def _by_command(
+        self, command: SlashCommand, manifests: Mapping[str, Manifest], text: str
+    ) -> Route:
+        reason = f"/{command.name} command"
+        for manifest in manifests.values():
+            if any(c.name == command.name for c in manifest.commands):
+                return Route(manifest.name, reason, command.rest, command=command.name)
+        if command.name in manifests:
+            return Route(command.name, reason, command.rest, command=command.name)
+        if HELP_PLUGIN in manifests:
+            return Route(HELP_PLUGIN, f"unknown command /{command.name}", text, command="help")
+        return Route(self.default, "default", text)
+
+    def _for_kind(self, kind: Kind, manifests: Mapping[str, Manifest]) -> str | None:
+        preferred = self.by_kind.get(kind)
+        if preferred in manifests and kind in manifests[preferred].accepts:
+            return preferred
+        for manifest in manifests.values():
+            if kind in manifest.accepts and manifest.name != HELP_PLUGIN:
+                return manifest.name
+        return None

@@ -1,0 +1,42 @@
+"""What one plugin offers the others, handed out through ``PluginContext.services``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
+
+from assistant.core.cancel import CancelToken
+from assistant.core.registry import PluginUnavailable
+
+if TYPE_CHECKING:
+    from assistant.core.engine import Assistant
+
+CHAT_PLUGIN = "chat"
+
+
+class LazyChatModel:
+    """The chat plugin's language model, loaded the first time another plugin asks for it.
+
+    Document answers thus use whatever backend the person chose for chatting.
+    """
+
+    def __init__(self, assistant: Assistant) -> None:
+        self._assistant = assistant
+
+    def stream_chat(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        cancel: CancelToken,
+        *,
+        max_new_tokens: int = 512,
+        temperature: float | None = None,
+    ) -> Iterator[str]:
+        """Stream the chat model's reply to *messages*."""
+        context = self._assistant.context_for(CHAT_PLUGIN, cancel, lambda chunk: None)
+        plugin = self._assistant.registry.ensure_loaded(CHAT_PLUGIN, context)
+        stream = getattr(plugin, "stream_chat", None)
+        if stream is None:
+            raise PluginUnavailable("The chat plugin offers no language model to other plugins.")
+        yield from stream(
+            messages, cancel, max_new_tokens=max_new_tokens, temperature=temperature
+        )

@@ -1,0 +1,110 @@
+"""Typed, versioned settings: one general section and one section per plugin.
+
+The file is JSON in the config folder. Each plugin's section is validated by the pydantic
+model its manifest declares; a section that no longer validates falls back to defaults
+instead of stopping the app. Secrets never reach the file (see :mod:`assistant.core.secrets`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assistant.core.secrets import is_secret
+
+SCHEMA_VERSION = 1
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class GeneralSettings(BaseModel):
+    """Settings of the app itself."""
+
+    default_plugin: str = Field("chat", description="Plugin that answers when nothing else fits")
+    theme: Literal["system", "light", "dark"] = Field("system", description="Colour scheme")
+    language: Literal["system", "en", "zh_CN"] = Field("system", description="Language")
+    max_attachment_mb: int = Field(512, ge=1, description="Largest file that can be attached (MB)")
+    memory_budget_gb: float = Field(8.0, gt=0, description="Memory models may use together (GB)")
+    model_idle_minutes: int = Field(15, ge=1, description="Unload a model unused this long (min)")
+    image_plugin: str = Field("vision", description="Plugin for attached images")
+    audio_plugin: str = Field("transcribe", description="Plugin for attached audio")
+    document_plugin: str = Field("rag", description="Plugin for attached documents")
+    disabled_plugins: list[str] = Field(default_factory=list, description="Plugins turned off")
+
+
+class SettingsStore:
+    """Loads, validates and saves settings; thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._raw: dict[str, Any] = self._read()
+        self.general = self._validated(GeneralSettings, self._raw.get("general", {}))
+        self.problems: list[str] = []
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"schema_version": SCHEMA_VERSION}
+        except (OSError, ValueError):
+            # An unreadable file must not stop the app; keep it aside for the person.
+            self.path.replace(self.path.with_suffix(".broken.json"))
+            return {"schema_version": SCHEMA_VERSION}
+        return migrate(data) if isinstance(data, dict) else {"schema_version": SCHEMA_VERSION}
+
+    @staticmethod
+    def _validated(model: type[M], values: Any) -> M:
+        try:
+            return model.model_validate(values if isinstance(values, dict) else {})
+        except ValidationError:
+            return model()
+
+    def section(self, name: str, model: type[M]) -> M:
+        """The settings of one plugin, validated; defaults where the file has none."""
+        with self._lock:
+            values = self._raw.get("plugins", {}).get(name, {})
+        return self._validated(model, values)
+
+    def update_section(self, name: str, values: BaseModel) -> None:
+        """Replace one plugin's settings and save."""
+        with self._lock:
+            self._raw.setdefault("plugins", {})[name] = _without_secrets(values)
+        self.save()
+
+    def update_general(self, values: GeneralSettings) -> None:
+        """Replace the general settings and save."""
+        with self._lock:
+            self.general = values
+            self._raw["general"] = _without_secrets(values)
+        self.save()
+
+    def save(self) -> None:
+        """Write the file atomically, so a crash never leaves half of it."""
+        with self._lock:
+            self._raw["schema_version"] = SCHEMA_VERSION
+            self._raw["general"] = _without_secrets(self.general)
+            text = json.dumps(self._raw, indent=2, sort_keys=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def _without_secrets(values: BaseModel) -> dict[str, Any]:
+    return {k: v for k, v in values.model_dump(mode="json").items() if not is_secret(k)}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring settings written by an older version up to :data:`SCHEMA_VERSION`."""
+    version = int(data.get("schema_version", 1))
+    # Version 1 is the first; later versions add their step here, in order.
+    if version > SCHEMA_VERSION:
+        return data  # written by a newer app: read what we understand, keep the rest
+    data["schema_version"] = SCHEMA_VERSION
+    return data

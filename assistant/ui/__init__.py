@@ -1,0 +1,1 @@
+"""The Qt desktop window: everything here runs on, or talks to, the GUI thread."""

@@ -1,0 +1,138 @@
+"""Where the person writes: Enter sends, Shift+Enter breaks the line, files wait as chips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
+from PySide6.QtGui import QImage, QKeyEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Composer", text)
+
+
+class _Editor(QPlainTextEdit):
+    """A text box where Enter sends and pasted images become attachments."""
+
+    submitted = Signal()
+    image_pasted = Signal(QImage)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802
+        return source.hasImage() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802
+        if source.hasImage() and not source.hasUrls():
+            self.image_pasted.emit(QImage(source.imageData()))
+            return
+        super().insertFromMimeData(source)
+
+
+class Composer(QWidget):
+    """The text box, its attachments, and the send / stop buttons."""
+
+    send_requested = Signal(str, list)  # text, [Path]
+    stop_requested = Signal()
+    image_pasted = Signal(QImage)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.files: list[Path] = []
+        self.editing_id = 0  # a message being edited and resent, or 0
+        self.editor = _Editor(self)
+        self.editor.setPlaceholderText(
+            tr("Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)")
+        )
+        self.editor.setMaximumHeight(120)
+        self.editor.submitted.connect(self._on_editor_submitted)
+        self.editor.image_pasted.connect(self.image_pasted)
+        self.chips = QLabel(self)
+        self.chips.setTextFormat(Qt.TextFormat.RichText)
+        self.chips.linkActivated.connect(self._on_chips_link_activated)
+        self.chips.hide()
+        self.attach_button = QPushButton(tr("Attach…"), self)
+        self.attach_button.clicked.connect(self._on_attach_clicked)
+        self.send_button = QPushButton(tr("Send"), self)
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self._on_editor_submitted)
+        self.stop_button = QPushButton(tr("Stop"), self)
+        self.stop_button.setToolTip(tr("Stop the answer (Esc)"))
+        self.stop_button.clicked.connect(self.stop_requested)
+        self.stop_button.hide()
+        self._layout()
+
+    def _layout(self) -> None:
+        buttons = QVBoxLayout()
+        for button in (self.send_button, self.stop_button, self.attach_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        row = QHBoxLayout()
+        row.addWidget(self.editor, 1)
+        row.addLayout(buttons)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(8, 4, 8, 8)
+        column.addWidget(self.chips)
+        column.addLayout(row)
+
+    def add_files(self, paths: list[Path]) -> None:
+        """Attach files to the next message."""
+        self.files.extend(p for p in paths if p not in self.files)
+        self._show_chips()
+
+    def set_busy(self, busy: bool) -> None:
+        """Swap Send for Stop while an answer is being written."""
+        self.stop_button.setVisible(busy)
+
+    def begin_edit(self, message_id: int, text: str) -> None:
+        """Put an earlier question back in the box to change and resend it."""
+        self.editing_id = message_id
+        self.editor.setPlainText(text)
+        self.editor.setFocus()
+        self.send_button.setText(tr("Resend"))
+
+    def cancel_edit(self) -> None:
+        self.editing_id = 0
+        self.send_button.setText(tr("Send"))
+
+    def _show_chips(self) -> None:
+        links = [
+            f'📎 {p.name} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)
+        ]
+        self.chips.setText("&nbsp;&nbsp;".join(links))
+        self.chips.setVisible(bool(self.files))
+
+    def _on_chips_link_activated(self, link: str) -> None:
+        index = int(link.removeprefix("remove:"))
+        if 0 <= index < len(self.files):
+            del self.files[index]
+        self._show_chips()
+
+    def _on_attach_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, tr("Attach files"))
+        self.add_files([Path(n) for n in names])
+
+    def _on_editor_submitted(self) -> None:
+        text = self.editor.toPlainText().strip()
+        if not text and not self.files:
+            return
+        files = list(self.files)
+        self.editor.clear()
+        self.files.clear()
+        self._show_chips()
+        self.send_requested.emit(text, files)

@@ -1,0 +1,157 @@
+"""The settings dialog and the plugin manager."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+)
+
+from assistant.core.registry import PluginState
+from assistant.core.secrets import SecretStoreError, set_secret
+from assistant.core.settings import GeneralSettings
+from assistant.ui.settings_form import SettingsForm
+
+if TYPE_CHECKING:
+    from assistant.ui.main_window import MainWindow
+
+GENERAL = "general"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Dialogs", text)
+
+
+class SettingsDialog(QDialog):
+    """One tab for the app and one for each plugin, generated from their settings models."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle(tr("Settings"))
+        self.resize(640, 480)
+        self.assistant = window.assistant
+        self.tabs = QTabWidget(self)
+        self.forms = [SettingsForm(GENERAL, self.assistant.settings.general, self)]
+        self.tabs.addTab(self.forms[0], tr("General"))
+        for manifest in self.assistant.registry.manifests():
+            if manifest.settings.model_fields:
+                values = self.assistant.settings.section(manifest.name, manifest.settings)
+                form = SettingsForm(manifest.name, values, self)
+                self.forms.append(form)
+                self.tabs.addTab(form, manifest.title)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        settings = self.assistant.settings
+        try:
+            for form in self.forms:
+                values, secrets = form.result()
+                for name, secret in secrets.items():
+                    set_secret(form.section, name, secret)
+                if form.section == GENERAL:
+                    assert isinstance(values, GeneralSettings)
+                    settings.update_general(values)
+                else:
+                    settings.update_section(form.section, values)
+                    self.assistant.registry.unload(form.section)  # reload with new settings
+        except (ValidationError, SecretStoreError, OSError) as exc:
+            QMessageBox.warning(self, tr("Settings not saved"), str(exc))
+            return
+        super().accept()
+
+
+class PluginManager(QDialog):
+    """Every plugin: on or off, loaded or not, memory in use, last error."""
+
+    COLUMNS = ("Plugin", "State", "Memory", "Models", "Last error")
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.setWindowTitle(tr("Plugins"))
+        self.resize(820, 360)
+        self.assistant = window.assistant
+        self.table = QTableWidget(0, len(self.COLUMNS), self)
+        self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.toggle = QPushButton(tr("Turn on / off"), self)
+        self.toggle.clicked.connect(self._on_toggle_clicked)
+        self.unload = QPushButton(tr("Unload models"), self)
+        self.unload.clicked.connect(self._on_unload_clicked)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(self.toggle, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.unload, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(QDialogButtonBox.StandardButton.Close).clicked.connect(self.close)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        records = self.assistant.registry.records()
+        self.table.setRowCount(len(records))
+        for row, record in enumerate(records):
+            used = self.assistant.models.used_bytes(record.name)
+            manifest = record.manifest
+            models = ", ".join(m.name for m in manifest.models) if manifest else ""
+            cells = (
+                manifest.title if manifest else record.name,
+                record.state.value,
+                f"{used / 1024**2:.0f} MB" if used else "—",
+                models,
+                record.error,
+            )
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(record.details or text)
+                self.table.setItem(row, column, item)
+        self.table.resizeColumnsToContents()
+
+    def _selected(self) -> str | None:
+        row = self.table.currentRow()
+        records = self.assistant.registry.records()
+        return records[row].name if 0 <= row < len(records) else None
+
+    def _on_toggle_clicked(self) -> None:
+        name = self._selected()
+        if name is None:
+            return
+        record = self.assistant.registry.record(name)
+        assert record is not None
+        enabled = record.state is PluginState.DISABLED
+        self.assistant.registry.set_enabled(name, enabled)
+        general = self.assistant.settings.general
+        disabled = set(general.disabled_plugins) - {name} if enabled else {*general.disabled_plugins, name}
+        self.assistant.settings.update_general(general.model_copy(update={"disabled_plugins": sorted(disabled)}))
+        self.refresh()
+
+    def _on_unload_clicked(self) -> None:
+        name = self._selected()
+        if name is not None:
+            self.assistant.models.unload_all(owner=name)
+            self.assistant.registry.unload(name)
+            self.refresh()
+
+
+def open_settings(window: MainWindow) -> None:
+    SettingsDialog(window).exec()
+
+
+def open_plugin_manager(window: MainWindow) -> None:
+    PluginManager(window).exec()

@@ -1,0 +1,339 @@
+"""The one window: conversations on the left, the conversation and the composer on the right."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QCursor,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
+
+from assistant.core.engine import Assistant, Turn
+from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
+from assistant.ui import message_view
+from assistant.ui.composer import Composer
+from assistant.ui.jobs import JobRunner
+from assistant.ui.memory_panel import MemoryPanel
+from assistant.ui.message_view import MessageView
+from assistant.ui.sidebar import Sidebar
+from assistant.ui.turns import TurnRunner
+
+PAGE_SIZE = 100
+SWEEP_INTERVAL_MS = 60_000
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+class MainWindow(QMainWindow):
+    """The chat window."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        super().__init__()
+        self.assistant = assistant
+        self.store = assistant.store
+        self.conversation_id = 0
+        self.jobs = JobRunner(self)
+        self.turns = TurnRunner(assistant, self.jobs, self)
+        self.setWindowTitle(tr("Assistant"))
+        self.resize(1100, 760)
+        self.setAcceptDrops(True)
+        message_view.PLUGIN_TITLES.update(
+            {m.name: m.title for m in assistant.registry.manifests()}
+        )
+        self._build()
+        self._connect()
+        self._menus()
+        self._sweeper = QTimer(self)
+        self._sweeper.setInterval(SWEEP_INTERVAL_MS)
+        self._sweeper.timeout.connect(self.assistant.models.sweep)
+        self._sweeper.start()
+        self.refresh_conversations()
+        conversations = self.store.conversations()
+        if conversations:
+            self.open_conversation(conversations[0].id)
+
+    def _build(self) -> None:
+        self.sidebar = Sidebar(self)
+        self.view = MessageView(self)
+        self.view.setAcceptDrops(False)  # drops go to the window, which attaches them
+        self.composer = Composer(self)
+        self.composer.editor.setAcceptDrops(False)
+        self.memory = MemoryPanel(self.store, self)
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.view, 1)
+        column.addWidget(self.composer)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.sidebar)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([260, 840])
+        self.setCentralWidget(splitter)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory)
+        self.memory.hide()
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+
+    def _connect(self) -> None:
+        self.composer.send_requested.connect(self._on_composer_send_requested)
+        self.composer.stop_requested.connect(self.stop)
+        self.composer.image_pasted.connect(self._on_composer_image_pasted)
+        self.sidebar.conversation_selected.connect(self.open_conversation)
+        self.sidebar.new_requested.connect(self.new_conversation)
+        self.sidebar.rename_requested.connect(self._on_sidebar_rename_requested)
+        self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
+        self.sidebar.search_changed.connect(self._on_sidebar_search_changed)
+        self.view.action_requested.connect(self._on_view_action_requested)
+        self.view.earlier_requested.connect(self._on_view_earlier_requested)
+        self.view.link_requested.connect(self._on_view_link_requested)
+        self.turns.turn_opened.connect(self._on_turn_opened)
+        self.turns.chunk_arrived.connect(self._on_turn_chunk_arrived)
+        self.turns.progress_reported.connect(self._on_turn_progress_reported)
+        self.turns.turn_failed.connect(self._on_turn_failed)
+        self.turns.turn_finished.connect(self._on_turn_finished)
+        self.turns.busy_changed.connect(self.composer.set_busy)
+
+    def _menus(self) -> None:
+        from assistant.ui.dialogs import open_plugin_manager, open_settings
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu(tr("&File"))
+        self._action(file_menu, tr("&New conversation"), QKeySequence.StandardKey.New,
+                     self.new_conversation)
+        self._action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = bar.addMenu(tr("&Edit"))
+        self._action(edit_menu, tr("&Search conversations"), QKeySequence.StandardKey.Find,
+                     self.sidebar.focus_search)
+        self._action(edit_menu, tr("Focus the message box"), QKeySequence("Ctrl+L"),
+                     self.composer.editor.setFocus)
+        self._action(edit_menu, tr("S&top answering"), QKeySequence(Qt.Key.Key_Escape), self.stop)
+        tools = bar.addMenu(tr("&Tools"))
+        self._action(tools, tr("&Settings…"), QKeySequence.StandardKey.Preferences,
+                     lambda: open_settings(self))
+        self._action(tools, tr("&Plugins…"), None, lambda: open_plugin_manager(self))
+        memory = self.memory.toggleViewAction()
+        memory.setText(tr("&Memory"))
+        tools.addAction(memory)
+        help_menu = bar.addMenu(tr("&Help"))
+        self._action(help_menu, tr("What can you do?"), QKeySequence.StandardKey.HelpContents,
+                     lambda: self.send("/help", []))
+
+    def _action(self, menu: QMenu, text: str, keys: object, slot: object) -> QAction:
+        action = menu.addAction(text)
+        if keys is not None:
+            action.setShortcut(keys)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
+        return action
+
+    # ---- conversations ------------------------------------------------------------------
+
+    def refresh_conversations(self) -> None:
+        if not self.sidebar.search.text():
+            self.sidebar.show_conversations(self.store.conversations(), self.conversation_id)
+
+    def new_conversation(self) -> None:
+        self.conversation_id = 0
+        self.view.show_conversation([], has_more=False)
+        self.memory.show_conversation(0)
+        self.composer.editor.setFocus()
+        self.refresh_conversations()
+
+    def open_conversation(self, conversation_id: int, message_id: int = 0) -> None:
+        self.conversation_id = conversation_id
+        total = self.store.count_messages(conversation_id)
+        limit = PAGE_SIZE
+        if message_id:
+            later = [m for m in self.store.messages(conversation_id) if m.id >= message_id]
+            limit = max(limit, len(later) + 2)
+        messages = self.store.messages(conversation_id, limit=limit)
+        self.view.show_conversation(messages, has_more=total > len(messages))
+        for reply in self.turns.answering():
+            if self.view.is_shown(reply):  # still streaming: show it live
+                self.view.remove_from(reply)
+                message = self.store.message(reply)
+                if message is not None:
+                    self.view.start_reply(reply, message.plugin, message.route_reason)
+                    self.view.append_text(reply, message.content)
+        if message_id:
+            self.view.scroll_to_message(message_id)
+        self.memory.show_conversation(conversation_id)
+
+    # ---- sending ------------------------------------------------------------------------
+
+    def send(self, text: str, files: list[Path], plugin: str | None = None) -> None:
+        """Ask *text* with *files* in the current conversation (a new one if there is none)."""
+        if not self.conversation_id:
+            self.conversation_id = self.store.create_conversation()
+        self.statusBar().showMessage(tr("Sending…"), 2000)
+        self.turns.ask(self.conversation_id, text, files, plugin)
+
+    def stop(self) -> None:
+        if self.composer.editing_id:
+            self.composer.cancel_edit()
+        self.turns.stop()
+
+    def _on_composer_send_requested(self, text: str, files: list[Path]) -> None:
+        if self.composer.editing_id:
+            message_id = self.composer.editing_id
+            self.composer.cancel_edit()
+            self.view.remove_from(message_id)
+            self.turns.edit_and_resend(message_id, text)
+            return
+        self.send(text, files)
+
+    def _on_composer_image_pasted(self, image: QImage) -> None:
+        folder = Path(tempfile.mkdtemp(prefix="pasted-"))
+        path = folder / "pasted image.png"
+        if image.save(str(path)):
+            self.composer.add_files([path])
+
+    # ---- drag and drop ------------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.mimeData().hasUrls() or event.mimeData().hasImage():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        data = event.mimeData()
+        paths = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
+        if not paths and data.hasImage():
+            self._on_composer_image_pasted(QImage(data.imageData()))
+            paths, self.composer.files = list(self.composer.files), []
+        event.acceptProposedAction()
+        if paths:
+            text = self.composer.editor.toPlainText().strip()
+            self.composer.editor.clear()
+            files, self.composer.files = [*self.composer.files, *paths], []
+            self.composer.add_files([])
+            self.send(text, files)
+
+    # ---- what the turns report ------------------------------------------------------------
+
+    def _on_turn_opened(self, turn: Turn) -> None:
+        if turn.conversation_id != self.conversation_id:
+            return
+        if not self.view.is_shown(turn.user_message_id):
+            question = self.store.message(turn.user_message_id)
+            if question is not None:
+                self.view.add_message(question)
+        self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
+        self.refresh_conversations()
+
+    def _on_turn_chunk_arrived(self, reply: int, chunk: object) -> None:
+        if isinstance(chunk, TextDelta):
+            self.view.append_text(reply, chunk.text)
+        elif isinstance(chunk, ImageOut):
+            self.view.add_image(reply, chunk.path, chunk.caption)
+        elif isinstance(chunk, AudioOut):
+            self.view.add_audio(reply, chunk.path, chunk.caption)
+        elif isinstance(chunk, Notice):
+            self.view.add_notice(reply, chunk.text, chunk.level)
+        elif isinstance(chunk, Sources):
+            self.view.add_sources(reply, list(chunk.items))
+        elif isinstance(chunk, Progress):
+            self._on_turn_progress_reported(reply, chunk)
+
+    def _on_turn_progress_reported(self, _reply: int, progress: Progress) -> None:
+        self.statusBar().showMessage(progress.message)
+        self.progress.show()
+        if progress.fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(progress.fraction * 1000))
+
+    def _on_turn_failed(self, reply: int, message: str) -> None:
+        if reply and self.view.is_shown(reply):
+            self.view.finish_reply(reply, "error", message)
+        else:
+            self.show_error(message)
+
+    def _on_turn_finished(self, reply: int) -> None:
+        message = self.store.message(reply)
+        if message is not None and message.status != "error":
+            self.view.finish_reply(reply, message.status)
+        if not self.turns.busy:
+            self.progress.hide()
+            self.statusBar().clearMessage()
+        self.memory.show_conversation(self.conversation_id)
+        self.refresh_conversations()
+
+    def show_error(self, message: str) -> None:
+        """Tell the person about a problem, in the conversation where they will see it."""
+        self.view.add_notice_line(message)
+        self.statusBar().showMessage(message, 10_000)
+
+    # ---- message actions ------------------------------------------------------------------
+
+    def _on_view_action_requested(self, action: str, message_id: int) -> None:
+        message = self.store.message(message_id)
+        if message is None:
+            return
+        if action == "copy":
+            QGuiApplication.clipboard().setText(message.content)
+        elif action == "edit":
+            self.composer.begin_edit(message_id, message.content)
+        elif action == "regenerate":
+            self.view.remove_from(message_id)
+            self.turns.regenerate(message_id)
+        elif action == "reroute":
+            self._reroute_menu(message_id)
+
+    def _reroute_menu(self, reply_id: int) -> None:
+        menu = QMenu(self)
+        for manifest in self.assistant.registry.manifests():
+            menu.addAction(manifest.title, lambda name=manifest.name: self.reroute(reply_id, name))
+        menu.exec(QCursor.pos())
+
+    def reroute(self, reply_id: int, plugin: str) -> None:
+        """Answer the question behind *reply_id* again, by *plugin*."""
+        self.view.remove_from(reply_id)
+        self.turns.regenerate(reply_id, plugin=plugin)
+
+    def _on_view_earlier_requested(self) -> None:
+        shown = self.view.message_ids()
+        if not shown:
+            return
+        page = self.store.messages(self.conversation_id, before_id=shown[0], limit=PAGE_SIZE + 1)
+        self.view.prepend(page[-PAGE_SIZE:], has_more=len(page) > PAGE_SIZE)
+
+    def _on_view_link_requested(self, url: QUrl) -> None:
+        if url.isLocalFile() or url.scheme() in ("http", "https"):
+            QDesktopServices.openUrl(url)
+
+    def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
+        self.store.rename_conversation(conversation_id, title)
+        self.refresh_conversations()
+
+    def _on_sidebar_delete_requested(self, conversation_id: int) -> None:
+        self.store.delete_conversation(conversation_id)
+        if conversation_id == self.conversation_id:
+            self.new_conversation()
+        self.refresh_conversations()
+
+    def _on_sidebar_search_changed(self, query: str) -> None:
+        if query.strip():
+            self.sidebar.show_hits(self.store.search(query))
+        else:
+            self.refresh_conversations()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._sweeper.stop()
+        self.jobs.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,369 @@
+"""The conversation: messages as Markdown, streamed answers, inline images, actions.
+
+Each message is a frame in one QTextDocument, with a body frame and a footer frame inside.
+A streaming answer only ever touches its own body: settled Markdown is rendered once and
+the unsettled tail is redrawn at most once a frame, so long answers and long
+conversations stay smooth. Long conversations are shown a page at a time, newest last.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImageReader,
+    QPalette,
+    QTextCursor,
+    QTextFrame,
+    QTextFrameFormat,
+    QTextLength,
+)
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from assistant.core.messages import Source
+from assistant.core.store import Message
+from assistant.ui.markdown import plain_html, settled_length, to_html
+
+FLUSH_INTERVAL_MS = 16
+MAX_IMAGE_WIDTH = 480
+PLUGIN_TITLES: dict[str, str] = {}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MessageView", text)
+
+
+@dataclass
+class _Shown:
+    """A message on screen: its frames and, while it streams, its text."""
+
+    message_id: int
+    role: str
+    frame: QTextFrame
+    body: QTextFrame
+    footer: QTextFrame
+    plugin: str = ""
+    reason: str = ""
+    segment: str = ""  # text of the current streamed segment
+    settled_offset: int = 0  # body offset where the unsettled tail starts
+    tail_offset: int = 0  # body offset where the current segment's settled part starts
+    text: list[str] = field(default_factory=list)
+
+
+class MessageView(QTextBrowser):
+    """Shows one conversation and streams answers into it."""
+
+    action_requested = Signal(str, int)  # action ("copy", "regenerate", ...), message id
+    earlier_requested = Signal()
+    link_requested = Signal(QUrl)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor_clicked)
+        self.document().setDocumentMargin(12)
+        self._shown: dict[int, _Shown] = {}
+        self._dirty: set[int] = set()
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
+        self._flush_timer.timeout.connect(self._flush)
+        self._has_more = False
+
+    # ---- whole conversations ---------------------------------------------------------
+
+    def show_conversation(self, messages: list[Message], has_more: bool) -> None:
+        """Replace what is shown with *messages* (oldest first)."""
+        self._flush_timer.stop()
+        self._dirty.clear()
+        self._shown.clear()
+        self.document().clear()
+        self._has_more = has_more
+        if has_more:
+            self._insert_more_link()
+        for message in messages:
+            self.add_message(message)
+        self.scroll_to_end()
+
+    def prepend(self, messages: list[Message], has_more: bool) -> None:
+        """Show earlier *messages* above what is shown, keeping the view where it was."""
+        bar = self.verticalScrollBar()
+        from_bottom = bar.maximum() - bar.value()
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        if self._has_more:  # drop the old "load earlier" line
+            cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        for message in reversed(messages):
+            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            self._insert(cursor, message)
+        self._has_more = has_more
+        if has_more:
+            self._insert_more_link()
+        bar.setValue(bar.maximum() - from_bottom)
+
+    def _insert_more_link(self) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        cursor.insertHtml(
+            f'<p align="center"><a href="action:earlier/0">{tr("Show earlier messages")}</a></p>'
+        )
+        cursor.insertBlock()
+
+    def message_ids(self) -> list[int]:
+        """Ids of the messages on screen, in order."""
+        return sorted(self._shown, key=lambda i: self._shown[i].frame.firstPosition())
+
+    def is_shown(self, message_id: int) -> bool:
+        return message_id in self._shown
+
+    # ---- single messages -------------------------------------------------------------
+
+    def add_message(self, message: Message) -> None:
+        """Append a stored message at the end."""
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._insert(cursor, message)
+
+    def _insert(self, cursor: QTextCursor, message: Message) -> None:
+        shown = self._frames(cursor, message.id, message.role, message.plugin, message.route_reason)
+        body = QTextCursor(shown.body)
+        if message.content:
+            body.insertHtml(self._html(message.content))
+        for notice in message.meta.get("notices", []):
+            self._insert_notice(body, notice.get("text", ""), notice.get("level", "info"))
+        for attachment in message.attachments:
+            self._insert_attachment(body, attachment.kind, Path(attachment.path), attachment.name)
+        sources = message.meta.get("sources", [])
+        if sources:
+            self._insert_sources(body, [Source(**s) for s in sources])
+        self._write_footer(shown, message.status, message.error)
+
+    def _frames(
+        self, cursor: QTextCursor, message_id: int, role: str, plugin: str, reason: str
+    ) -> _Shown:
+        outer_format = QTextFrameFormat()
+        outer_format.setPadding(8)
+        outer_format.setBottomMargin(10)
+        outer_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        if role == "user":
+            outer_format.setBackground(self._user_background())
+        frame = cursor.insertFrame(outer_format)
+        inner = QTextCursor(frame)
+        body = inner.insertFrame(QTextFrameFormat())
+        inner.setPosition(frame.lastPosition())
+        footer = inner.insertFrame(QTextFrameFormat())
+        shown = _Shown(message_id, role, frame, body, footer, plugin, reason)
+        self._shown[message_id] = shown
+        return shown
+
+    def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
+        """Open an empty answer at the end, ready to stream into."""
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        shown = self._frames(cursor, message_id, "assistant", plugin, reason)
+        self._write_footer(shown, "streaming", "")
+        self.scroll_to_end()
+
+    def append_text(self, message_id: int, text: str) -> None:
+        """Add streamed text to an answer; it is drawn at the next frame."""
+        shown = self._shown.get(message_id)
+        if shown is None:
+            return
+        shown.segment += text
+        shown.text.append(text)
+        self._dirty.add(message_id)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def add_image(self, message_id: int, path: Path, caption: str = "") -> None:
+        self._add_block(message_id, lambda c: self._insert_attachment(c, "image", path, caption))
+
+    def add_audio(self, message_id: int, path: Path, caption: str = "") -> None:
+        self._add_block(message_id, lambda c: self._insert_attachment(c, "audio", path, caption))
+
+    def add_notice(self, message_id: int, text: str, level: str = "info") -> None:
+        self._add_block(message_id, lambda c: self._insert_notice(c, text, level))
+
+    def add_sources(self, message_id: int, sources: list[Source]) -> None:
+        self._add_block(message_id, lambda c: self._insert_sources(c, sources))
+
+    def finish_reply(self, message_id: int, status: str, error: str = "") -> None:
+        """Draw the rest of the answer in full and show its actions."""
+        shown = self._shown.get(message_id)
+        if shown is None:
+            return
+        self._flush_one(shown, final=True)
+        self._dirty.discard(message_id)
+        if error:
+            self._add_block(message_id, lambda c: self._insert_notice(c, error, "error"))
+        self._write_footer(shown, status, error)
+
+    def remove_from(self, message_id: int) -> None:
+        """Remove a message and every one after it from the view."""
+        ids = self.message_ids()
+        if message_id not in ids:
+            return
+        first = self._shown[message_id].frame.firstPosition() - 1
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(max(first, 0))
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        for removed in ids[ids.index(message_id) :]:
+            self._shown.pop(removed, None)
+            self._dirty.discard(removed)
+
+    def streamed_text(self, message_id: int) -> str:
+        shown = self._shown.get(message_id)
+        return "".join(shown.text) if shown else ""
+
+    # ---- drawing -----------------------------------------------------------------------
+
+    def _add_block(self, message_id: int, insert: object) -> None:
+        shown = self._shown.get(message_id)
+        if shown is None:
+            return
+        self._flush_one(shown, final=True)  # finish the text before what follows it
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(shown.body.lastPosition())
+        insert(cursor)  # type: ignore[operator]
+        shown.segment = ""
+        shown.tail_offset = 0
+        shown.settled_offset = self._offset(shown)
+        self._follow()
+
+    def _flush(self) -> None:
+        for message_id in list(self._dirty):
+            shown = self._shown.get(message_id)
+            if shown is not None:
+                self._flush_one(shown, final=False)
+        self._dirty.clear()
+        self._follow()
+
+    def _flush_one(self, shown: _Shown, final: bool) -> None:
+        settled = len(shown.segment) if final else settled_length(shown.segment)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(shown.body.firstPosition() + shown.settled_offset)
+        cursor.setPosition(shown.body.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        new_settled = shown.segment[shown.tail_offset : settled]
+        if new_settled.strip():
+            cursor.insertHtml(self._html(new_settled))
+        shown.tail_offset = max(shown.tail_offset, settled)
+        shown.settled_offset = cursor.position() - shown.body.firstPosition()
+        tail = shown.segment[shown.tail_offset :]
+        if tail:
+            cursor.insertHtml(plain_html(tail))
+
+    def _offset(self, shown: _Shown) -> int:
+        return shown.body.lastPosition() - shown.body.firstPosition()
+
+    def _write_footer(self, shown: _Shown, status: str, error: str) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(shown.footer.firstPosition())
+        cursor.setPosition(shown.footer.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertHtml(self._footer_html(shown, status))
+
+    def _footer_html(self, shown: _Shown, status: str) -> str:
+        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        def link(action: str, label: str) -> str:
+            return f'<a href="action:{action}/{shown.message_id}">{label}</a>'
+
+        if shown.role == "user":
+            parts = [link("edit", tr("Edit")), link("copy", tr("Copy"))]
+            return f'<p style="color:{grey}; font-size:small;">{" · ".join(parts)}</p>'
+        title = PLUGIN_TITLES.get(shown.plugin, shown.plugin)
+        badge = f"<b>{html.escape(title)}</b> · {html.escape(shown.reason)}"
+        if status == "streaming":
+            return f'<p style="color:{grey}; font-size:small;">{badge} · {tr("answering…")}</p>'
+        label = {"stopped": tr("stopped"), "error": tr("failed")}.get(status, "")
+        actions = [
+            link("copy", tr("Copy")),
+            link("regenerate", tr("Regenerate")),
+            link("reroute", tr("Send to…")),
+        ]
+        marker = f' · <span style="color:#c0392b;">{label}</span>' if label else ""
+        line = f"{badge}{marker} — {' · '.join(actions)}"
+        return f'<p style="color:{grey}; font-size:small;">{line}</p>'
+
+    def _html(self, markdown: str) -> str:
+        return to_html(markdown, dark=self._dark())
+
+    def _insert_notice(self, cursor: QTextCursor, text: str, level: str) -> None:
+        colour = {"error": "#c0392b", "warning": "#b9770e"}.get(level, "#2471a3")
+        cursor.insertHtml(f'<p style="color:{colour};">{plain_html(text)}</p>')
+
+    def _insert_attachment(self, cursor: QTextCursor, kind: str, path: Path, name: str) -> None:
+        url = QUrl.fromLocalFile(str(path)).toString()
+        if kind == "image":
+            size = QImageReader(str(path)).size()
+            width = min(size.width(), MAX_IMAGE_WIDTH) if size.isValid() else MAX_IMAGE_WIDTH
+            cursor.insertHtml(f'<p><a href="{url}"><img src="{url}" width="{width}"></a></p>')
+            if name:
+                cursor.insertHtml(f'<p style="font-size:small;">{html.escape(name)}</p>')
+        else:
+            icon = "🔊" if kind == "audio" else "📄"
+            cursor.insertHtml(f'<p>{icon} <a href="{url}">{html.escape(name or path.name)}</a></p>')
+
+    def _insert_sources(self, cursor: QTextCursor, sources: list[Source]) -> None:
+        rows = []
+        for number, source in enumerate(sources, 1):
+            url = QUrl.fromLocalFile(source.path).toString() if source.path else ""
+            if url and source.page:
+                url += f"#page={source.page}"
+            page = f", {tr('page')} {source.page}" if source.page else ""
+            title = html.escape(source.title) + page
+            anchor = f'<a href="{url}">{title}</a>' if url else title
+            snippet = html.escape(source.snippet[:160])
+            rows.append(f"[{number}] {anchor} — <i>{snippet}</i>")
+        cursor.insertHtml(
+            f'<p style="font-size:small;"><b>{tr("Sources")}</b><br>{"<br>".join(rows)}</p>'
+        )
+
+    # ---- behaviour ---------------------------------------------------------------------
+
+    def _user_background(self) -> QColor:
+        base = self.palette().color(QPalette.ColorRole.Base)
+        return base.darker(112) if base.lightness() > 128 else base.lighter(140)
+
+    def _dark(self) -> bool:
+        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+    def _follow(self) -> None:
+        bar = self.verticalScrollBar()
+        if bar.maximum() - bar.value() < 80:
+            bar.setValue(bar.maximum())
+
+    def scroll_to_message(self, message_id: int) -> None:
+        shown = self._shown.get(message_id)
+        if shown is not None:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(shown.frame.firstPosition())
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+
+    def add_notice_line(self, text: str) -> None:
+        """A notice that belongs to no message, e.g. a failure before a reply existed."""
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._insert_notice(cursor, text, "error")
+        self.scroll_to_end()
+
+    def scroll_to_end(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.maximum())
+
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() == "action":
+            action, _, ident = url.path().partition("/")
+            if action == "earlier":
+                self.earlier_requested.emit()
+            else:
+                self.action_requested.emit(action, int(ident or 0))
+        else:
+            self.link_requested.emit(url)

@@ -1,0 +1,98 @@
+"""Forms generated from pydantic settings models: one editor per field, by its type."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from assistant.core.secrets import get_secret, is_secret
+
+Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit
+
+
+def _editor(field: FieldInfo, value: Any, parent: QWidget, secret: str) -> Editor:
+    annotation = field.annotation
+    if typing.get_origin(annotation) is typing.Literal:
+        combo = QComboBox(parent)
+        for choice in typing.get_args(annotation):
+            combo.addItem(str(choice), choice)
+        combo.setCurrentIndex(max(combo.findData(value), 0))
+        return combo
+    if annotation is bool:
+        box = QCheckBox(parent)
+        box.setChecked(bool(value))
+        return box
+    if annotation is int:
+        spin = QSpinBox(parent)
+        spin.setRange(-(2**31) + 1, 2**31 - 1)
+        spin.setValue(int(value))
+        return spin
+    if annotation is float:
+        double = QDoubleSpinBox(parent)
+        double.setRange(-1e9, 1e9)
+        double.setDecimals(3)
+        double.setValue(float(value))
+        return double
+    line = QLineEdit(parent)
+    if secret:
+        line.setEchoMode(QLineEdit.EchoMode.Password)
+        line.setText(get_secret(*secret.split(".", 1)))
+    elif isinstance(value, list):
+        line.setText(", ".join(map(str, value)))
+    else:
+        line.setText("" if value is None else str(value))
+    return line
+
+
+def _value(editor: Editor, current: Any) -> Any:
+    if isinstance(editor, QComboBox):
+        return editor.currentData()
+    if isinstance(editor, QCheckBox):
+        return editor.isChecked()
+    if isinstance(editor, QSpinBox | QDoubleSpinBox):
+        return editor.value()
+    if isinstance(current, list):
+        return [part.strip() for part in editor.text().split(",") if part.strip()]
+    return editor.text()
+
+
+class SettingsForm(QWidget):
+    """Edits one settings model; secrets are read from and returned for the keyring."""
+
+    def __init__(self, section: str, values: BaseModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.section = section
+        self.values = values
+        self.editors: dict[str, Editor] = {}
+        layout = QFormLayout(self)
+        for name, field in type(values).model_fields.items():
+            secret = f"{section}.{name}" if is_secret(name) else ""
+            editor = _editor(field, getattr(values, name), self, secret)
+            editor.setToolTip(field.description or "")
+            label = field.description or name.replace("_", " ").capitalize()
+            layout.addRow(label, editor)
+            self.editors[name] = editor
+
+    def result(self) -> tuple[BaseModel, dict[str, str]]:
+        """The edited values (validated) and the secrets to put in the keyring."""
+        data: dict[str, Any] = {}
+        secrets: dict[str, str] = {}
+        for name, editor in self.editors.items():
+            value = _value(editor, getattr(self.values, name))
+            if is_secret(name):
+                secrets[name] = str(value)
+            else:
+                data[name] = value
+        return type(self.values).model_validate({**self.values.model_dump(), **data}), secrets

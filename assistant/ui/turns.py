@@ -1,0 +1,94 @@
+"""Turns in flight: each request is prepared on the shared pool, then answered on its
+plugin's own thread, and every chunk is delivered to the GUI thread as a signal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from assistant.core.engine import Assistant, Turn
+from assistant.core.messages import Chunk
+from assistant.ui.jobs import Job, JobRunner
+
+
+class TurnRunner(QObject):
+    """Starts turns and reports what happens to them."""
+
+    turn_opened = Signal(object)  # Turn: the question is stored and the answer begins
+    chunk_arrived = Signal(int, object)  # reply message id, chunk
+    progress_reported = Signal(int, object)  # reply message id, Progress (out of band)
+    turn_failed = Signal(int, str)  # reply message id (0 before the reply exists), message
+    turn_finished = Signal(int)  # reply message id; always last
+    busy_changed = Signal(bool)
+
+    def __init__(self, assistant: Assistant, runner: JobRunner, parent: QObject | None = None):
+        super().__init__(parent)
+        self.assistant = assistant
+        self.runner = runner
+        self._answering: dict[int, Job] = {}  # reply message id -> its job
+        self._preparing = 0
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._answering) or self._preparing > 0
+
+    def answering(self) -> list[int]:
+        return list(self._answering)
+
+    def ask(self, conversation_id: int, text: str, files: list[Any], plugin: str | None = None):
+        """Store and answer a new question."""
+        self._open(lambda: self.assistant.prepare(conversation_id, text, files, plugin=plugin))
+
+    def regenerate(self, reply_id: int, plugin: str | None = None) -> None:
+        self._open(lambda: self.assistant.regenerate(reply_id, plugin=plugin))
+
+    def edit_and_resend(self, message_id: int, text: str) -> None:
+        self._open(lambda: self.assistant.edit_and_resend(message_id, text))
+
+    def stop(self, reply_id: int | None = None) -> None:
+        """Stop one answer, or all of them."""
+        for job_reply, job in self._answering.items():
+            if reply_id is None or job_reply == reply_id:
+                job.cancel.cancel()
+
+    def _open(self, prepare: Callable[[], Turn]) -> None:
+        def body(job: Job) -> Iterator[Turn]:
+            yield prepare()
+
+        job = Job(body)
+        job.signals.yielded.connect(self._on_prepare_yielded)
+        job.signals.failed.connect(lambda message: self.turn_failed.emit(0, message))
+        job.signals.finished.connect(self._on_prepare_finished)
+        self._preparing += 1
+        self.busy_changed.emit(True)
+        self.runner.start(job)
+
+    def _on_prepare_finished(self) -> None:
+        self._preparing -= 1
+        if not self.busy:
+            self.busy_changed.emit(False)
+
+    def _on_prepare_yielded(self, turn: Turn) -> None:
+        self.turn_opened.emit(turn)
+        reply = turn.reply_message_id
+
+        def body(job: Job) -> Iterator[Chunk]:
+            return self.assistant.execute(turn, job.cancel, job.report)
+
+        job = Job(body)
+        job.signals.yielded.connect(lambda chunk: self.chunk_arrived.emit(reply, chunk))
+        job.signals.progressed.connect(lambda chunk: self.progress_reported.emit(reply, chunk))
+        job.signals.failed.connect(lambda message: self.turn_failed.emit(reply, message))
+        job.signals.finished.connect(lambda: self._on_answer_finished(reply))
+        self._answering[reply] = job
+        record = self.assistant.registry.record(turn.route.plugin)
+        single = record is not None and record.manifest is not None and record.manifest.single_thread
+        self.runner.start(job, thread=turn.route.plugin if single else None)
+
+    def _on_answer_finished(self, reply: int) -> None:
+        self._answering.pop(reply, None)
+        self.turn_finished.emit(reply)
+        if not self.busy:
+            self.busy_changed.emit(False)

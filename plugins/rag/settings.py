@@ -1,0 +1,51 @@
+"""The documents plugin's settings, from which the app builds its settings page."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class RagSettings(BaseModel):
+    """How documents are read, split, embedded, searched and answered from."""
+
+    embedding_model: str = Field(
+        "",
+        description=(
+            "Empty for the built-in all-MiniLM-L6-v2; otherwise a sentence-transformers model "
+            "id or folder. Changing it re-indexes your documents."
+        ),
+    )
+    embedding_base_url: str = Field(
+        "",
+        description=(
+            "Address of an OpenAI-compatible embeddings server (e.g. http://localhost:11434/v1); "
+            "empty to embed on this computer."
+        ),
+    )
+    embedding_model_name: str = Field(
+        "", description="The embedding model's name on that server, e.g. nomic-embed-text."
+    )
+    embedding_api_key: str = Field(
+        "", description="API key of the embeddings server, if it needs one (kept in the keyring)."
+    )
+    chunk_size: int = Field(
+        1000, ge=100, le=8000, description="Characters per passage the documents are cut into."
+    )
+    chunk_overlap: int = Field(
+        150, ge=0, le=2000, description="Characters shared by neighbouring passages."
+    )
+    top_k: int = Field(5, ge=1, le=20, description="Passages retrieved to answer a question.")
+    min_similarity: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Below this similarity of the best passage the answer is that the documents do not say."
+        ),
+    )
+    max_file_mb: int = Field(
+        10, ge=1, le=1000, description="Files larger than this many megabytes are not indexed."
+    )
+    max_answer_tokens: int = Field(
+        512, ge=32, le=4096, description="Longest answer the language model may write."
+    )

@@ -1,0 +1,152 @@
+"""Opening a photo the person gave, whatever its format, as a light RGB copy to work on.
+
+Every format Pillow reads comes out the same way: EXIF orientation applied, alpha laid over
+white, grayscale/CMYK/16-bit turned into 8-bit RGB, and at most ``DISPLAY_SIDE`` pixels on
+its longest side. The original size is kept, so boxes found on the copy can be given in
+the original's coordinates. Anything that cannot be read raises :class:`ImageReadError`
+with a sentence naming the file.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Pillow warns above MAX_IMAGE_PIXELS and refuses above twice that. Its default (~89 MP)
+# would refuse ordinary 100 MP camera photos, so allow up to 200 MP and refuse the rest
+# ourselves with a clear message.
+MAX_PIXELS = 200_000_000
+if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+DISPLAY_SIDE = 2048
+_ORIENTATION_TAG = 0x0112
+_SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
+_HIGH_DEPTH_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
+_ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+READABLE = "PNG, JPEG, WebP, BMP, GIF or TIFF"
+
+
+class ImageReadError(ValueError):
+    """A file the person gave could not be read as an image; the message names it."""
+
+
+@dataclass(frozen=True)
+class PreparedImage:
+    """A photo ready for the models: an RGB copy and the size of the original."""
+
+    name: str
+    source: Path
+    original_size: tuple[int, int]
+    display: Image.Image
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Display pixels per original pixel, horizontally and vertically."""
+        return (
+            self.display.width / self.original_size[0],
+            self.display.height / self.original_size[1],
+        )
+
+
+def open_image(path: Path, name: str = "") -> PreparedImage:
+    """Read *path* as a :class:`PreparedImage`; raise :class:`ImageReadError` if it isn't one."""
+    name = name or path.name
+    try:
+        with Image.open(path) as image:
+            original = _oriented_size(image)
+            if original[0] * original[1] > MAX_PIXELS:
+                raise _too_big(name, original)
+            display = _display_copy(image)
+    except ImageReadError:
+        raise
+    except FileNotFoundError as exc:
+        raise ImageReadError(f"“{name}” is no longer there; it may have been moved.") from exc
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageReadError(
+            f"“{name}” claims to be larger than {MAX_PIXELS // 1_000_000} megapixels, which "
+            "is more than this app opens (it may be a decompression bomb)."
+        ) from exc
+    except UnidentifiedImageError as exc:
+        raise _unreadable(path, name) from exc
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
+        raise ImageReadError(
+            f"“{name}” could not be read: the file looks truncated or damaged ({exc})."
+        ) from exc
+    return PreparedImage(name, path, original, display)
+
+
+def _oriented_size(image: Image.Image) -> tuple[int, int]:
+    """The size the photo has once its EXIF orientation is applied."""
+    width, height = image.size
+    if image.getexif().get(_ORIENTATION_TAG, 1) in _SWAPPING_ORIENTATIONS:
+        return height, width
+    return width, height
+
+
+def _display_copy(image: Image.Image) -> Image.Image:
+    """Decode *image* small (JPEG decodes at 1/2…1/8 scale for free), upright and in RGB."""
+    longest = max(image.size)
+    if longest > DISPLAY_SIDE:
+        factor = DISPLAY_SIDE / longest
+        image.draft("RGB", (math.ceil(image.width * factor), math.ceil(image.height * factor)))
+    image.load()
+    upright = ImageOps.exif_transpose(image)
+    if max(upright.size) > DISPLAY_SIDE and upright.mode in ("RGB", "L", "RGBA"):
+        # Shrink before converting, so the colour work runs on fewer pixels.
+        upright.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR, 2.0)
+    rgb = to_rgb(upright)
+    if max(rgb.size) > DISPLAY_SIDE:
+        rgb.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR, 2.0)
+    return rgb
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB: alpha laid over white, 16-bit and float stretched to their own range."""
+    if image.mode in _HIGH_DEPTH_MODES:
+        return _stretch_to_8bit(image).convert("RGB")
+    has_alpha = image.mode in _ALPHA_MODES or "transparency" in image.info
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    if image.mode != "RGB":
+        return image.convert("RGB")
+    return image
+
+
+def _stretch_to_8bit(image: Image.Image) -> Image.Image:
+    """Map the values a deep image actually uses onto 0…255, so that it is visible.
+
+    16-bit scans and microscope images often use only part of the range (12 bits, say);
+    dividing by 65535 would leave them black.
+    """
+    values = np.asarray(image, dtype=np.float32)
+    low, high = float(values.min()), float(values.max())
+    if high <= low:
+        return Image.new("L", image.size, 0 if high <= 0 else 255)
+    scaled = (values - low) * (255.0 / (high - low))
+    return Image.fromarray(scaled.clip(0, 255).astype(np.uint8), "L")
+
+
+def _too_big(name: str, size: tuple[int, int]) -> ImageReadError:
+    megapixels = size[0] * size[1] / 1_000_000
+    return ImageReadError(
+        f"“{name}” is {size[0]} × {size[1]} pixels ({megapixels:.0f} megapixels), more than "
+        f"the {MAX_PIXELS // 1_000_000} megapixels this app opens (it may be a decompression "
+        "bomb)."
+    )
+
+
+def _unreadable(path: Path, name: str) -> ImageReadError:
+    try:
+        empty = path.stat().st_size == 0
+    except OSError:
+        empty = False
+    if empty:
+        return ImageReadError(f"“{name}” is empty (0 bytes), so there is no picture to look at.")
+    return ImageReadError(f"“{name}” is not an image this app can read ({READABLE}).")

@@ -1,0 +1,36 @@
+"""Settings of the vision plugin: which model does what, and how picky detection is."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+EMBEDDED_CLASSIFIER = "efficientnet-lite0"
+
+
+class VisionSettings(BaseModel):
+    """Settings → Vision. Every model is a Hugging Face hub id or a local folder."""
+
+    classifier_model: str = Field(
+        EMBEDDED_CLASSIFIER,
+        description=(
+            "Image classifier: 'efficientnet-lite0' (or empty) uses the one built in, which "
+            "works offline; or a hub id such as google/vit-base-patch16-224, or a folder."
+        ),
+    )
+    detector_model: str = Field(
+        "facebook/detr-resnet-50",
+        description="Object detector (boxes around people, cars, animals…): hub id or folder.",
+    )
+    caption_model: str = Field(
+        "Salesforce/blip-image-captioning-base",
+        description="Writes a one-line caption of each photo: hub id or folder; empty turns it off.",
+    )
+    vqa_model: str = Field(
+        "dandelin/vilt-b32-finetuned-vqa",
+        description="Answers questions about a photo: hub id or folder; empty turns it off.",
+    )
+    score_threshold: float = Field(
+        0.7, ge=0.0, le=1.0, description="Only show detected objects at least this certain."
+    )
+    max_boxes: int = Field(50, ge=1, le=500, description="Most objects to draw on one photo.")
+    top_classes: int = Field(5, ge=1, le=20, description="How many likely classes to list.")
