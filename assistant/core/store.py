@@ -398,7 +398,7 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
-                (title, now, now),
+                (_text(title), now, now),
             )
         return _rowid(cursor)
 
@@ -406,7 +406,7 @@ class Store:
         """Give a conversation a new title (without moving it up the list)."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE conversations SET title = ? WHERE id = ?", (title, conversation_id)
+                "UPDATE conversations SET title = ? WHERE id = ?", (_text(title), conversation_id)
             )
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -451,7 +451,7 @@ class Store:
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, role, plugin, route_reason, content,"
                 " status, meta, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, plugin, route_reason, content, status,
+                (conversation_id, role, plugin, route_reason, _text(content), status,
                  json.dumps(meta or {}), now, now),
             )  # fmt: skip
         return _rowid(cursor)
@@ -461,7 +461,7 @@ class Store:
         with self._write() as conn:
             conn.execute(
                 "UPDATE messages SET content = ?, updated = ? WHERE id = ?",
-                (content, time.time(), message_id),
+                (_text(content), time.time(), message_id),
             )
 
     def finish_message(
@@ -487,7 +487,7 @@ class Store:
             conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, meta = ?, updated = ?"
                 " WHERE id = ?",
-                (content, status, error, merged, now, message_id),
+                (_text(content), status, _text(error), merged, now, message_id),
             )
             conn.execute(
                 "UPDATE conversations SET updated = ?"
@@ -507,7 +507,7 @@ class Store:
     ) -> None:
         """Change some fields of a message; *meta* is merged into the existing meta."""
         fields = {
-            "content": content,
+            "content": None if content is None else _text(content),
             "plugin": plugin,
             "route_reason": route_reason,
             "status": status,
@@ -670,7 +670,7 @@ class Store:
             conn.execute(
                 "INSERT INTO state (conversation_id, plugin, key, value) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (conversation_id, plugin, key) DO UPDATE SET value = excluded.value",
-                (conversation_id, plugin, key, value),
+                (conversation_id, plugin, key, _text(value)),
             )
 
     def integrity_check(self) -> str:
@@ -727,6 +727,17 @@ _SEARCH_SQL = """
     WHERE messages_fts MATCH ?
     ORDER BY rank
     LIMIT ?"""
+
+
+def _text(text: str) -> str:
+    """*text* with any lone surrogate replaced, which UTF-8, and so SQLite, cannot store."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # Text from a UTF-16 source (a clipboard, a Windows API) can carry a lone
+        # surrogate; losing one character beats losing the message.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

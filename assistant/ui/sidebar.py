@@ -21,8 +21,8 @@ CONVERSATION = Qt.ItemDataRole.UserRole
 MESSAGE = Qt.ItemDataRole.UserRole + 1
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Sidebar", text)
+def tr(text: str, count: int = -1) -> str:
+    return QCoreApplication.translate("Sidebar", text, None, count)
 
 
 class Sidebar(QWidget):
@@ -63,7 +63,7 @@ class Sidebar(QWidget):
             item = QListWidgetItem(conversation.title or tr("New conversation"))
             item.setData(CONVERSATION, conversation.id)
             item.setData(MESSAGE, 0)
-            item.setToolTip(tr("%n message(s)", "", conversation.message_count))
+            item.setToolTip(tr("%n message(s)", conversation.message_count))
             self.list.addItem(item)
             if conversation.id == current:
                 item.setSelected(True)
@@ -105,7 +105,9 @@ class Sidebar(QWidget):
 
     def _delete(self, conversation: int, title: str) -> None:
         answer = QMessageBox.question(
-            self, tr("Delete conversation"), tr("Delete “%1” and everything said in it?").replace("%1", title)
+            self, tr("Delete conversation"), tr("Delete “%1” and everything said in it?").replace(
+                "%1", title
+            ),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(conversation)

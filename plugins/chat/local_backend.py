@@ -74,6 +74,7 @@ class TransformersBackend:
         self._models_dir = models_dir
         self.model: Any = None
         self.tokenizer: Any = None
+        self.last_prompt_tokens = 0  # what the last answer's prompt took, as the model saw it
 
     @property
     def context_window(self) -> int:
@@ -128,7 +129,8 @@ class TransformersBackend:
     ) -> Iterator[str]:
         """The answer to *messages*, piece by piece, from a generation thread."""
         inputs = self._encode(messages)
-        room = self.context_window - inputs["input_ids"].shape[1]
+        self.last_prompt_tokens = int(inputs["input_ids"].shape[1])
+        room = self.context_window - self.last_prompt_tokens
         if room < 1:
             raise ChatBackendError(
                 "The message is longer than the model's context window. Shorten it, or raise "

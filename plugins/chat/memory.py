@@ -135,6 +135,24 @@ class Budget:
         return max(16, self.context_window // 4)
 
 
+def measure_template(
+    count_messages: Callable[[list[dict[str, str]]], int], count_text: TokenCounter
+) -> tuple[int, int]:
+    """The chat template's tokens per message, and those it adds once (the reply's start).
+
+    Measured by counting one and two short messages; 8 and 32 when the template refuses.
+    """
+    one = [{"role": "user", "content": "hi"}]
+    two = [*one, {"role": "assistant", "content": "hi"}]
+    try:
+        first, both = count_messages(one), count_messages(two)
+    except Exception:  # a template may refuse unusual turns; fall back to generous sizes
+        return 8, 32
+    per_message = both - first - count_text("hi") + 2  # +2: roles tokenise differently
+    once = first - count_text("hi") - per_message
+    return max(per_message, 4), max(once, 0) + 16
+
+
 @dataclass(frozen=True, slots=True)
 class PromptPlan:
     """A prompt ready to send, and what memory work it leaves for after the answer."""

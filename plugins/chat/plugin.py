@@ -36,6 +36,7 @@ from plugins.chat.memory import (
     PromptPlan,
     Summariser,
     Turn,
+    measure_template,
     summary_messages,
 )
 from plugins.chat.settings import ChatSettings
@@ -78,7 +79,7 @@ class ChatPlugin:
 
     def load(self, context: PluginContext) -> None:
         """Load the chosen model (the first load of the built-in one converts it once)."""
-        self._backend(context)
+        self.backend(context)
 
     def unload(self) -> None:
         """Give the model's memory back."""
@@ -97,10 +98,8 @@ class ChatPlugin:
             yield Notice("There is nothing to answer: the message is empty.", level="warning")
             return
         settings = _chat_settings(context)
-        backend = self._backend(context)
-        memory = ConversationMemory(
-            backend.count_tokens, Budget(backend.context_window, settings.max_new_tokens)
-        )
+        backend = self.backend(context)
+        memory = conversation_memory(backend, settings.max_new_tokens)
         plan = memory.plan(
             settings.system_prompt,
             history_turns(request.history, request.message_id),
@@ -127,14 +126,17 @@ class ChatPlugin:
         """The ``llm`` service: an answer to *messages* from the model the person chose."""
         if self._context is None:
             raise ChatBackendError("The chat model is not loaded yet; try again in a moment.")
-        backend = self._backend(self._context)
+        backend = self.backend(self._context)
         if temperature is None:
             temperature = self._settings.temperature
         with self._generation_lock:
             yield from backend.stream(messages, cancel, max_new_tokens, temperature)
 
-    def _backend(self, context: PluginContext) -> ChatBackend:
-        """The loaded backend for the context's settings, rebuilt when they changed."""
+    def backend(self, context: PluginContext) -> ChatBackend:
+        """The loaded backend for the context's settings, (re)loaded when needed.
+
+        A change of model settings unloads the old model and builds the new one.
+        """
         settings = _chat_settings(context)
         api_key = openai_api_key(settings) if settings.backend == "openai" else ""
         key = (
@@ -216,6 +218,13 @@ class ChatPlugin:
             yield TextDelta(f"What I remember of the earlier conversation:\n\n{record.summary}")
         else:
             yield TextDelta("Nothing yet: the whole conversation still fits in my context window.")
+
+
+def conversation_memory(backend: ChatBackend, max_new_tokens: int) -> ConversationMemory:
+    """The memory policy sized for *backend*'s window and chat template."""
+    per_message, margin = measure_template(backend.count_tokens, backend.count_tokens)
+    budget = Budget(backend.context_window, max_new_tokens, margin, per_message)
+    return ConversationMemory(backend.count_tokens, budget)
 
 
 def _chat_settings(context: PluginContext) -> ChatSettings:

@@ -8,11 +8,17 @@ model that the block holds quotations only. Nothing from a document is ever rout
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.core.messages import Source, Sources
+from assistant.core.messages import Chunk, Source, Sources, TextDelta
+from assistant.core.plugin import PluginContext
 from plugins.rag.retrieve import Passage
+from plugins.rag.settings import RagSettings
+
+if TYPE_CHECKING:
+    from plugins.rag.knowledge import Knowledge
 
 BLOCK_START = "<<<DOCUMENT PASSAGES>>>"
 BLOCK_END = "<<<END OF DOCUMENT PASSAGES>>>"
@@ -95,3 +101,31 @@ def sources_of(passages: Sequence[Passage]) -> Sources:
         title = chunk.title or Path(chunk.path).name
         items.append(Source(title=title, path=chunk.path, page=chunk.page, snippet=snippet))
     return Sources(items=tuple(items))
+
+
+def respond(
+    question: str, knowledge: Knowledge, context: PluginContext, settings: RagSettings
+) -> Iterator[Chunk]:
+    """Retrieve passages for *question* and answer from them, then list the sources."""
+    retrieval = knowledge.retrieve(question)
+    context.cancel.raise_if_cancelled()
+    if not retrieval.passages:
+        yield TextDelta(
+            "You have not added any documents yet. Drop files or a folder onto the window, "
+            "or use /index <path>, then ask again."
+        )
+        return
+    if not retrieval.strong:
+        yield TextDelta(not_in_documents(question))
+        return
+    llm = context.services.get("llm")
+    if llm is None:
+        yield TextDelta(extractive_answer(retrieval.passages))
+    else:
+        messages = build_messages(question, retrieval.passages)
+        for piece in llm.stream_chat(
+            messages, context.cancel, max_new_tokens=settings.max_answer_tokens
+        ):
+            context.cancel.raise_if_cancelled()
+            yield TextDelta(piece)
+    yield sources_of(retrieval.passages)

@@ -94,7 +94,7 @@ class Indexer:
     """Indexes files into a :class:`VectorIndex`; usable from any one thread at a time."""
 
     def __init__(self, index: VectorIndex, embedder: Embedder, settings: IndexSettings) -> None:
-        self.index = index
+        self.store = index
         self.embedder = embedder
         self.settings = settings
 
@@ -125,7 +125,7 @@ class Indexer:
         """The indexing run as a generator of progress; returns the :class:`IndexReport`."""
         given = [Path(p).absolute() for p in paths]
         titles = {Path(k).absolute(): v for k, v in (titles or {}).items()}
-        known = self.index.files()
+        known = self.store.files()
         report = IndexReport()
         self._remove_missing(given, known, report)
         files = [f for f in expand(given) if str(f) not in report.removed]
@@ -157,7 +157,7 @@ class Indexer:
             candidate = Path(path)
             inside = any(candidate == root or root in candidate.parents for root in given)
             if inside and not candidate.exists():
-                self.index.remove_file(path)
+                self.store.remove_file(path)
                 report.removed.append(record.title)
 
     def _index_file(
@@ -180,14 +180,14 @@ class Indexer:
         unchanged = record is not None and record.content_hash == content_hash
         if unchanged and record is not None and record.status == "indexed":
             # Touched but not changed: remember the new times, keep the passages.
-            self.index.set_record(_with_status(fresh, "indexed", chunks=record.chunks))
+            self.store.set_record(_with_status(fresh, "indexed", chunks=record.chunks))
             return False
         try:
             sections = read_sections(path, max_bytes=self.settings.max_file_bytes)
             chunks = split_sections(sections, self.settings.chunk_size, self.settings.chunk_overlap)
         except UnreadableFile as exc:
             run.report.failed.append((title, str(exc)))
-            self.index.replace_file(_with_status(fresh, "failed", str(exc)), [], self._empty())
+            self.store.replace_file(_with_status(fresh, "failed", str(exc)), [], self._empty())
             return True
         vectors = []
         for start in range(0, len(chunks), EMBED_BATCH):
@@ -198,7 +198,7 @@ class Indexer:
             yield run.progress(run.report.chunks + start + len(batch), title)
         import numpy as np
 
-        self.index.replace_file(_with_status(fresh, "indexed"), chunks, np.concatenate(vectors))
+        self.store.replace_file(_with_status(fresh, "indexed"), chunks, np.concatenate(vectors))
         run.report.indexed.append(title)
         run.report.chunks += len(chunks)
         return True

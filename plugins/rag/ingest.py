@@ -113,7 +113,7 @@ def decode_text(data: bytes) -> str:
 
 def _read_pdf(path: Path) -> list[Section]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(path)
@@ -127,7 +127,7 @@ def _read_pdf(path: Path) -> list[Section]:
             offset += len(text) + 1
     except UnreadableFile:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableFile(f"it is not a readable PDF ({exc})") from exc
     if sections and not any(s.text.strip() for s in sections):
         raise UnreadableFile("the PDF has no text layer (a scan?); text in images is not read")

@@ -39,14 +39,10 @@ class SourceInfo:
     reason: str = ""
 
 
-def make_embedder(
-    settings: RagSettings, models: ModelRegistry, progress: ProgressFn
-) -> Embedder:
+def make_embedder(settings: RagSettings, models: ModelRegistry, progress: ProgressFn) -> Embedder:
     """The embedder the settings ask for; a local model loads through the model registry."""
     if settings.embedding_base_url:
-        return OpenAIEmbedder(
-            settings.embedding_base_url, settings.embedding_model_name, api_key()
-        )
+        return OpenAIEmbedder(settings.embedding_base_url, settings.embedding_model_name, api_key())
     name = settings.embedding_model
     handle = models.handle(
         name or "all-MiniLM-L6-v2",

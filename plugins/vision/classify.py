@@ -66,7 +66,10 @@ class EfficientNetClassifier:
     def preprocess(image: Image.Image) -> torch.Tensor:
         """The model's input for *image*: a 1×3×224×224 tensor."""
         scale = _RESIZE_TO / min(image.size)
-        size = (max(_CROP_TO, round(image.width * scale)), max(_CROP_TO, round(image.height * scale)))
+        size = (
+            max(_CROP_TO, round(image.width * scale)),
+            max(_CROP_TO, round(image.height * scale)),
+        )
         resized = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=3.0)
         left, top = (resized.width - _CROP_TO) // 2, (resized.height - _CROP_TO) // 2
         crop = resized.crop((left, top, left + _CROP_TO, top + _CROP_TO))
@@ -128,7 +131,9 @@ def load_transformers_classifier(source: str) -> TransformersClassifier:
     from transformers import AutoImageProcessor, AutoModelForImageClassification
 
     task, setting = "Classification", "Classifier model"
-    processor = load_pretrained(AutoImageProcessor.from_pretrained, source, task=task, setting=setting)
+    processor = load_pretrained(
+        AutoImageProcessor.from_pretrained, source, task=task, setting=setting
+    )
     model = load_pretrained(
         AutoModelForImageClassification.from_pretrained, source, task=task, setting=setting
     )

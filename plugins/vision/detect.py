@@ -74,9 +74,10 @@ def load_detector(source: str) -> Detector:
     from transformers import AutoImageProcessor, AutoModelForObjectDetection
 
     task, setting = "Object detection", "Detector model"
-    processor = load_pretrained(AutoImageProcessor.from_pretrained, source, task=task, setting=setting)
+    processor = load_pretrained(
+        AutoImageProcessor.from_pretrained, source, task=task, setting=setting
+    )
     model = load_pretrained(
         AutoModelForObjectDetection.from_pretrained, source, task=task, setting=setting
     )
     return Detector(model.to(best_device()).eval(), processor)
-

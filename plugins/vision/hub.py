@@ -38,9 +38,7 @@ def missing_message(task: str, source: str, setting: str) -> str:
     )
 
 
-def load_pretrained(
-    load: Callable[[str], T], source: str, *, task: str, setting: str
-) -> T:
+def load_pretrained(load: Callable[[str], T], source: str, *, task: str, setting: str) -> T:
     """``load(source)`` — one of the ``from_pretrained`` calls — with a readable failure.
 
     A hub model that is neither cached nor downloadable makes transformers raise ``OSError``;

@@ -23,7 +23,7 @@ class VisionSettings(BaseModel):
     )
     caption_model: str = Field(
         "Salesforce/blip-image-captioning-base",
-        description="Writes a one-line caption of each photo: hub id or folder; empty turns it off.",
+        description="Writes a one-line caption of each photo: hub id or folder; empty = off.",
     )
     vqa_model: str = Field(
         "dandelin/vilt-b32-finetuned-vqa",

@@ -16,7 +16,7 @@ from pathlib import Path
 # Run as a script, so the repository is not on sys.path by itself.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from assistant.core.store import Store  # noqa: E402
+from assistant.core.store import Store
 
 WORDS = ("the", "quick", "brown", "fox", "jumps", "über", "naïve", "café", "日本語", "🙂", "\n")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from plugins.chat.memory import SUMMARY_INSTRUCTIONS
+from plugins.chat.settings import DEFAULT_SYSTEM_PROMPT
 from tests.plugins.chat.openai_server import OpenAIServer
 
 CHAT_TEMPLATE = (
@@ -21,6 +23,9 @@ TRAINING_TEXT = [
     "Please summarise the conversation so far in a few words.",
     "A language model answers questions, one token at a time.",
     "My name is Ada and I live in a small house by the river.",
+    DEFAULT_SYSTEM_PROMPT,
+    SUMMARY_INSTRUCTIONS,
+    "Summary so far: (nothing yet). New part of the conversation: User: Assistant:",
 ] * 4
 
 
@@ -35,7 +40,7 @@ def build_tiny_llm(folder: Path) -> Path:
     bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=400,
+        vocab_size=1000,
         special_tokens=specials,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )

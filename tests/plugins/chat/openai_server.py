@@ -57,7 +57,9 @@ class OpenAIServer:
         self.requests: list[dict[str, Any]] = []
         self.release = threading.Event()  # ends a hanging request
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._http.serve_forever, name="openai-server")
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="openai-server"
+        )
 
     @property
     def base_url(self) -> str:
@@ -100,7 +102,7 @@ def _handler_for(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
             """Quiet: the tests read ``server.requests`` instead."""
 
         def do_GET(self) -> None:
-            server.requests.append({"path": self.path, "headers": dict(self.headers)})
+            server.requests.append({"path": self.path, "headers": self._headers()})
             if not self._authorised():
                 return
             data = [{"id": m, "object": "model", "owned_by": "test"} for m in server.script.models]
@@ -109,7 +111,7 @@ def _handler_for(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             body = json.loads(self.rfile.read(length) or b"{}")
-            server.requests.append({"path": self.path, "headers": dict(self.headers), "body": body})
+            server.requests.append({"path": self.path, "headers": self._headers(), "body": body})
             script = server.script
             if script.hang:
                 server.release.wait(30)
@@ -123,6 +125,9 @@ def _handler_for(server: OpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._error(404, f"The model `{body.get('model')}` does not exist.")
                 return
             self._stream(body)
+
+        def _headers(self) -> dict[str, str]:
+            return {name.lower(): value for name, value in self.headers.items()}
 
         def _authorised(self) -> bool:
             key = server.script.api_key

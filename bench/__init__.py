@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.startup`` and ``python -m bench.ui_stall``."""

@@ -1,0 +1,272 @@
+"""Analysing photos and answering questions about them, as streams of chunks.
+
+:class:`VisionModels` keeps one lazily-loaded handle per model in the app's registry, and
+remembers models that could not be loaded so a missing download is not retried for every
+photo. :class:`ImageAnalyst` does one run's work: each part (classes, objects, caption,
+answer) runs when its model is available, and says which model is missing when it is not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.core.messages import Attachment, Chunk, ImageOut, Notice, Progress, TextDelta
+from assistant.core.models import ModelHandle, ModelRegistry
+from assistant.core.plugin import PluginContext
+from plugins.vision.classify import ClassScore, is_embedded, load_classifier
+from plugins.vision.detect import load_detector
+from plugins.vision.drawing import Detection, draw_detections, save_detections
+from plugins.vision.hub import ModelUnavailableError
+from plugins.vision.images import ImageReadError, PreparedImage, open_image
+from plugins.vision.language import load_captioner, load_question_answerer
+from plugins.vision.settings import VisionSettings
+from plugins.vision.summary import count_answer, count_labels, counted_thing, summary_markdown
+
+_LOADERS: dict[str, Callable[[str], Any]] = {
+    "classifier": load_classifier,
+    "detector": load_detector,
+    "caption": load_captioner,
+    "vqa": load_question_answerer,
+}
+_APPROX_MB = {"classifier": 350, "detector": 170, "caption": 990, "vqa": 470}
+_RECENT_IMAGES = 4
+
+
+@dataclass
+class Analysis:
+    """What one photo showed; *detections* is None when no detector was available."""
+
+    image: PreparedImage
+    classes: list[ClassScore] | None
+    detections: list[Detection] | None
+    caption: str | None
+    output: Path
+
+
+class VisionModels:
+    """The plugin's models, as handles in the app's shared :class:`ModelRegistry`."""
+
+    def __init__(self, registry: ModelRegistry) -> None:
+        self.registry = registry
+        self._handles: dict[tuple[str, str], ModelHandle[Any]] = {}
+        self._missing: dict[tuple[str, str], str] = {}
+        self.recent: OrderedDict[str, Analysis] = OrderedDict()
+
+    def get(self, role: str, source: str, context: PluginContext) -> Any:
+        """The *role* model from *source*; raise :class:`ModelUnavailableError` if missing."""
+        key = (role, source.strip())
+        if key in self._missing:
+            raise ModelUnavailableError(self._missing[key])
+        handle = self._handles.get(key)
+        if handle is None:
+            approx = 20 if role == "classifier" and is_embedded(source) else _APPROX_MB[role]
+            loader = _LOADERS[role]
+            handle = self.registry.handle(
+                f"vision {role}: {key[1] or 'built-in'}",
+                lambda _progress: loader(key[1]),
+                owner="vision",
+                approx_mb=approx,
+            )
+            self._handles[key] = handle
+        try:
+            return handle.get(context.progress)
+        except ModelUnavailableError as exc:
+            self._missing[key] = str(exc)
+            raise
+
+    def remember(self, analysis: Analysis) -> None:
+        """Keep *analysis* for follow-up questions about the same photo."""
+        self.recent[str(analysis.image.source)] = analysis
+        self.recent.move_to_end(str(analysis.image.source))
+        while len(self.recent) > _RECENT_IMAGES:
+            self.recent.popitem(last=False)
+
+    def forget(self) -> None:
+        """Unload every model and forget what was missing (settings may have changed)."""
+        self.registry.unload_all(owner="vision")
+        self._handles.clear()
+        self._missing.clear()
+        self.recent.clear()
+
+
+class ImageAnalyst:
+    """One run's work on photos, yielding chunks for the conversation."""
+
+    def __init__(self, models: VisionModels, context: PluginContext) -> None:
+        self.models = models
+        self.context = context
+        settings = context.settings
+        self.settings = settings if isinstance(settings, VisionSettings) else VisionSettings()
+        self._notices: list[str] = []
+        self._told: set[str] = set()
+
+    def _model(self, role: str, source: str) -> Any | None:
+        """The model, or None when turned off (empty source) or missing (noted for later)."""
+        if not source.strip() and role != "classifier":
+            return None
+        try:
+            return self.models.get(role, source, self.context)
+        except ModelUnavailableError as exc:
+            if str(exc) not in self._told:
+                self._told.add(str(exc))
+                self._notices.append(str(exc))
+            return None
+
+    def _pending_notices(self) -> Iterator[Chunk]:
+        while self._notices:
+            yield Notice(self._notices.pop(0), level="warning")
+
+    def analyse(
+        self, attachment: Attachment, index: int = 0, total: int = 1
+    ) -> Generator[Chunk, None, Analysis | None]:
+        """Classes, objects and caption of one photo: an annotated image and a summary."""
+        cancel = self.context.cancel
+        yield Progress(f"Looking at {attachment.name}…", index / total)
+        try:
+            image = open_image(attachment.path, attachment.name)
+        except ImageReadError as exc:
+            yield Notice(str(exc), level="error")
+            return None
+        cancel.raise_if_cancelled()
+        classes = self._classes(image)
+        cancel.raise_if_cancelled()
+        yield Progress(f"Finding objects in {attachment.name}…", (index + 0.4) / total)
+        detections = self.detections(image)
+        cancel.raise_if_cancelled()
+        caption_model = self._model("caption", self.settings.caption_model)
+        if caption_model is not None:
+            yield Progress(f"Describing {attachment.name}…", (index + 0.7) / total)
+        caption = caption_model.caption(image.display) if caption_model is not None else None
+        cancel.raise_if_cancelled()
+        yield from self._pending_notices()
+        analysis = Analysis(
+            image, classes, detections, caption, self._write_output(image, detections)
+        )
+        self.models.remember(analysis)
+        yield ImageOut(
+            analysis.output, caption=caption or attachment.name, mime=_mime(analysis.output)
+        )
+        yield TextDelta(self._summary(analysis))
+        return analysis
+
+    def _classes(self, image: PreparedImage) -> list[ClassScore] | None:
+        classifier = self._model("classifier", self.settings.classifier_model)
+        if classifier is None:
+            return None
+        return classifier.classify(image.display, top=self.settings.top_classes)
+
+    def detections(self, image: PreparedImage) -> list[Detection] | None:
+        """Objects in *image*, or None when no detector is available."""
+        detector = self._model("detector", self.settings.detector_model)
+        if detector is None:
+            return None
+        return detector.detect(
+            image.display,
+            image.original_size,
+            threshold=self.settings.score_threshold,
+            max_boxes=self.settings.max_boxes,
+        )
+
+    def _write_output(self, image: PreparedImage, detections: list[Detection] | None) -> Path:
+        """Save the image to show: boxed when there are boxes, else the normalised copy."""
+        folder = self.context.data_dir / "outputs"
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in image.source.stem)[:40]
+        stem = f"{stem or 'image'}-{uuid.uuid4().hex[:10]}"
+        if not detections:
+            target = folder / f"{stem}.jpg"
+            image.display.save(target, quality=92)
+            return target
+        base = folder / f"{stem}.base.jpg"
+        image.display.save(base, quality=92)
+        target = folder / f"{stem}.png"
+        draw_detections(image.display, detections, image.scale).save(target, compress_level=1)
+        save_detections(target.with_suffix(".json"), detections, image.original_size, base.name)
+        return target
+
+    def _summary(self, analysis: Analysis) -> str:
+        counts = None if analysis.detections is None else count_labels(analysis.detections)
+        classes = [(c.label, c.score) for c in analysis.classes or ()]
+        return summary_markdown(
+            analysis.image.name,
+            caption=analysis.caption,
+            counts=counts,
+            classes=classes,
+            output_name=analysis.output.name,
+            threshold=self.settings.score_threshold,
+        )
+
+    def answer(self, attachment: Attachment, question: str) -> Iterator[Chunk]:
+        """Answer *question* about the photo *attachment*, with what is available."""
+        yield Progress(f"Looking at {attachment.name} for your question…", None)
+        analysis = self.models.recent.get(str(attachment.path))
+        try:
+            image = analysis.image if analysis else open_image(attachment.path, attachment.name)
+        except ImageReadError as exc:
+            yield Notice(str(exc), level="error")
+            return
+        self.context.cancel.raise_if_cancelled()
+        vqa = self._model("vqa", self.settings.vqa_model)
+        reply = vqa.answer(image.display, question) if vqa is not None else None
+        self.context.cancel.raise_if_cancelled()
+        is_count = counted_thing(question) is not None
+        if analysis is None and (is_count or reply is None):
+            analysis = self._facts(image, with_caption=reply is None)
+        counted = self._counted(question, analysis.detections) if analysis and is_count else None
+        yield from self._pending_notices()
+        yield TextDelta(_answer_text(question, reply, counted, analysis))
+
+    def _facts(self, image: PreparedImage, *, with_caption: bool) -> Analysis:
+        """What the other models say about *image*, to answer when VQA cannot."""
+        detections = self.detections(image)
+        self.context.cancel.raise_if_cancelled()
+        caption = None
+        if with_caption:
+            captioner = self._model("caption", self.settings.caption_model)
+            caption = captioner.caption(image.display) if captioner is not None else None
+        return Analysis(image, self._classes(image), detections, caption, image.source)
+
+    def _counted(self, question: str, detections: list[Detection] | None) -> str | None:
+        if detections is None:
+            return None
+        detector = self.models.get("detector", self.settings.detector_model, self.context)
+        known = detector.model.config.id2label.values()
+        return count_answer(question, count_labels(detections), known)
+
+
+def _answer_text(
+    question: str, reply: str | None, counted: str | None, analysis: Analysis | None
+) -> str:
+    """The answer's Markdown: the VQA model's reply, the detector's count, or what is known."""
+    lines = [f"> {question.strip()}"]
+    if reply:
+        lines.append(f"**{reply[:1].upper() + reply[1:]}**")
+    if counted:
+        lines.append(counted)
+    if not reply and not counted:
+        lines.append("I cannot answer that exactly without a question-answering model.")
+        if analysis is not None:
+            lines.append("What I can tell: " + "; ".join(_known_facts(analysis)) + ".")
+    return "\n\n".join(lines) + "\n"
+
+
+def _known_facts(analysis: Analysis) -> list[str]:
+    facts = []
+    if analysis.caption:
+        facts.append(analysis.caption)
+    if analysis.detections:
+        facts.append(
+            ", ".join(f"{n} {label}" for label, n in count_labels(analysis.detections).items())
+        )
+    if analysis.classes:
+        facts.append("probably " + ", ".join(c.label for c in analysis.classes[:3]))
+    return facts or ["nothing yet"]
+
+
+def _mime(path: Path) -> str:
+    return "image/png" if path.suffix == ".png" else "image/jpeg"

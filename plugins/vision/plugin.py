@@ -1,0 +1,140 @@
+"""The vision plugin: what it offers (its manifest) and how a request becomes an answer.
+
+A photo dropped into the conversation is analysed (classes, objects, caption); a question
+without a photo is about the last photo the person gave. The models live in backend
+modules that :meth:`VisionPlugin.load` imports, so importing this module is instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from assistant.core.messages import Attachment, Chunk, HistoryMessage, Kind, Request, TextDelta
+from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
+from plugins.vision.settings import VisionSettings
+
+if TYPE_CHECKING:
+    from plugins.vision.analysis import VisionModels
+
+NO_IMAGE = (
+    "There is no photo in this conversation yet. Drop or paste one into the window, then "
+    "ask about it."
+)
+
+QUESTION_INTENT = Intent(
+    label="question about the last image",
+    examples=(
+        "how many people are there?",
+        "what colour is the car?",
+        "what is in this picture?",
+        "is there a dog in the photo?",
+        "what is this?",
+    ),
+    keywords=(
+        r"\b(this|the|that|my) (image|photo|picture|pic|screenshot|shot)\b",
+        r"\bhow many\b",
+        r"\bwhat colou?rs?\b",
+        r"\bin (it|the (image|photo|picture|pic))\b",
+        r"\bwhat is (this|that|it)\b",
+        r"\bwhat('s| is) (in|on) (it|there|this|that)\b",
+        r"\bis there an?\b",
+        r"\b(who|where) is\b",
+    ),
+    follows=Kind.IMAGE,
+)
+
+MANIFEST = Manifest(
+    name="vision",
+    title="Vision",
+    description=(
+        "Looks at photos: boxes and names the objects in them, lists what they most likely "
+        "show, writes a caption, and answers questions about the last photo."
+    ),
+    accepts=frozenset({Kind.IMAGE, Kind.TEXT}),
+    commands=(
+        Command(
+            "vision",
+            "Analyse the last photo, or ask a question about it",
+            usage="/vision [question], e.g. /vision how many people?",
+        ),
+    ),
+    intents=(QUESTION_INTENT,),
+    settings=VisionSettings,
+    models=(
+        ModelSpec("image classifier", "efficientnet-lite0 (built in)", 18, offline=True),
+        ModelSpec("object detector", "facebook/detr-resnet-50", 160),
+        ModelSpec("captions", "Salesforce/blip-image-captioning-base", 990),
+        ModelSpec("questions about photos", "dandelin/vilt-b32-finetuned-vqa", 470),
+    ),
+)
+
+
+def question_of(request: Request) -> str:
+    """The person's question, or "" when the text only names the attached files."""
+    text = request.text.strip()
+    names = {a.name for a in request.attachments} | {a.path.name for a in request.attachments}
+    return "" if text in names else text
+
+
+def last_image(history: Iterable[HistoryMessage]) -> Attachment | None:
+    """The newest photo the person gave (history runs oldest first); None if there is none.
+
+    Images the assistant made are not attachments of user messages, so they never count.
+    """
+    for message in reversed(tuple(history)):
+        if message.role != "user":
+            continue
+        for attachment in reversed(message.attachments):
+            if attachment.kind is Kind.IMAGE:
+                return attachment
+    return None
+
+
+class VisionPlugin:
+    """Analyses photos and answers questions about the last one."""
+
+    manifest = MANIFEST
+
+    def __init__(self) -> None:
+        self._models: VisionModels | None = None
+
+    def load(self, context: PluginContext) -> None:
+        """Import the model code (torch, transformers); models load on first use."""
+        self._models_for(context)
+
+    def _models_for(self, context: PluginContext) -> VisionModels:
+        from plugins.vision.analysis import VisionModels
+
+        if self._models is None or self._models.registry is not context.models:
+            self._models = VisionModels(context.models)
+        return self._models
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        """Analyse attached photos, then answer the question, if any, about the last one."""
+        from plugins.vision.analysis import ImageAnalyst
+
+        analyst = ImageAnalyst(self._models_for(context), context)
+        question = question_of(request)
+        images = request.attachments_of(Kind.IMAGE)
+        if images:
+            analysed = None
+            for index, attachment in enumerate(images):
+                result = yield from analyst.analyse(attachment, index, len(images))
+                analysed = attachment if result is not None else analysed
+            if question and analysed is not None:
+                yield from analyst.answer(analysed, question)
+            return
+        attachment = last_image(request.history)
+        if attachment is None:
+            yield TextDelta(NO_IMAGE)
+        elif question:
+            yield from analyst.answer(attachment, question)
+        else:
+            yield from analyst.analyse(attachment)
+
+    def unload(self) -> None:
+        """Unload the models and forget which were missing (the settings may change)."""
+        if self._models is not None:
+            self._models.forget()
+            self._models = None

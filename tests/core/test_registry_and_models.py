@@ -1,0 +1,104 @@
+"""Plugin discovery with isolated failures, and the model lifecycle under a memory budget."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint
+
+import pytest
+
+from assistant.core import registry as registry_module
+from assistant.core.models import ModelRegistry
+from assistant.core.registry import PluginRegistry, PluginState, PluginUnavailable
+from tests.fakes import EchoPlugin
+
+
+class Weights:
+    """Stands for a model: something with tensors whose size can be counted."""
+
+    def __init__(self, megabytes: int) -> None:
+        import torch
+
+        self.tensor = torch.zeros(megabytes * 1024**2 // 4)
+
+    def parameters(self) -> list[object]:
+        return [self.tensor]
+
+
+def test_discovery_lists_a_broken_plugin_with_its_error_and_keeps_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    points = [
+        EntryPoint("echo", "tests.fakes:EchoPlugin", registry_module.ENTRY_POINT_GROUP),
+        EntryPoint("ghost", "no_such_module:Plugin", registry_module.ENTRY_POINT_GROUP),
+    ]
+    monkeypatch.setattr(registry_module, "entry_points", lambda group: points)
+    found = PluginRegistry.discover()
+    ghost = found.record("ghost")
+    assert ghost is not None and ghost.state is PluginState.FAILED
+    assert "no_such_module" in ghost.error
+    assert [m.name for m in found.manifests()] == ["echo"]
+
+
+def test_builtin_plugins_are_found_through_their_entry_points() -> None:
+    found = PluginRegistry.discover()
+    assert {"help", "chat"} <= {r.name for r in found.records()}
+
+
+def test_load_failure_is_recorded_and_reported(make_context) -> None:
+    class FailsToLoad(EchoPlugin):
+        def load(self, context) -> None:
+            raise OSError("weights file is missing")
+
+    plugins = PluginRegistry([FailsToLoad()])
+    with pytest.raises(OSError, match="weights file is missing"):
+        plugins.ensure_loaded("echo", make_context())
+    record = plugins.record("echo")
+    assert record is not None
+    assert record.state is PluginState.FAILED and "missing" in record.error
+
+
+def test_load_happens_once_and_disabled_plugins_refuse(make_context) -> None:
+    echo = EchoPlugin()
+    plugins = PluginRegistry([echo])
+    plugins.ensure_loaded("echo", make_context())
+    plugins.ensure_loaded("echo", make_context())
+    assert echo.loads == 1
+    plugins.set_enabled("echo", False)
+    assert plugins.manifests() == []
+    with pytest.raises(PluginUnavailable, match="turned off"):
+        plugins.ensure_loaded("echo", make_context())
+
+
+def test_model_loads_lazily_once_and_reports_progress() -> None:
+    models = ModelRegistry()
+    calls: list[str] = []
+    handle = models.handle("small", lambda progress: calls.append("load") or Weights(1))
+    assert not handle.loaded and calls == []
+    seen: list[tuple[str, float | None]] = []
+    first = handle.get(lambda message, fraction: seen.append((message, fraction)))
+    assert handle.get() is first
+    assert calls == ["load"]
+    assert seen[0][0] == "Loading small…" and seen[-1][1] == 1.0
+    assert handle.bytes == 1024**2
+
+
+def test_least_recently_used_model_is_evicted_to_fit_the_budget() -> None:
+    models = ModelRegistry(budget_bytes=5 * 1024**2)
+    a = models.handle("a", lambda p: Weights(2), approx_mb=2)
+    b = models.handle("b", lambda p: Weights(2), approx_mb=2)
+    c = models.handle("c", lambda p: Weights(2), approx_mb=2)
+    a.get()
+    b.get()
+    a.get()  # a is now the most recently used
+    c.get()
+    assert a.loaded and c.loaded and not b.loaded
+    assert [info.name for info in models.snapshot()] == ["a", "c"]
+
+
+def test_idle_models_are_unloaded_by_the_sweep() -> None:
+    models = ModelRegistry(idle_timeout_s=60)
+    handle = models.handle("idle", lambda p: Weights(1))
+    handle.get()
+    assert models.sweep(now=handle.last_used + 30) == []
+    assert models.sweep(now=handle.last_used + 61) == ["idle"]
+    assert not handle.loaded and models.used_bytes() == 0

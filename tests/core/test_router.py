@@ -1,0 +1,127 @@
+"""Routing: picked plugin, slash commands, attachment kinds, intents, the default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.core.intents import KeywordIntentClassifier
+from assistant.core.messages import Attachment, Kind
+from assistant.core.plugin import Command, Intent, Manifest
+from assistant.core.router import Router, parse_command
+
+MANIFESTS = [
+    Manifest("chat", "Chat", "talk", commands=(Command("chat", "talk"),)),
+    Manifest("help", "Help", "help", commands=(Command("help", "help"),)),
+    Manifest(
+        "imagegen",
+        "Images",
+        "draw",
+        accepts=frozenset({Kind.TEXT, Kind.IMAGE}),
+        commands=(Command("imagine", "draw"),),
+    ),
+    Manifest(
+        "vision",
+        "Vision",
+        "see",
+        accepts=frozenset({Kind.IMAGE, Kind.TEXT}),
+        intents=(
+            Intent(
+                "question about the last image", keywords=(r"\bhow many\b",), follows=Kind.IMAGE
+            ),
+        ),
+    ),
+    Manifest(
+        "rag",
+        "Documents",
+        "docs",
+        accepts=frozenset({Kind.DOCUMENT, Kind.TEXT}),
+        intents=(Intent("question about documents", keywords=(r"\bmy (documents|notes)\b",)),),
+    ),
+]
+
+
+def router() -> Router:
+    return Router(lambda: MANIFESTS, default="chat", by_kind={Kind.IMAGE: "vision"})
+
+
+def image() -> Attachment:
+    return Attachment(Path("cat.png"), Kind.IMAGE, "image/png", "cat.png")
+
+
+def test_slash_command_routes_and_strips_the_command() -> None:
+    route = router().route("/imagine a red fox")
+    assert (route.plugin, route.reason, route.text, route.command) == (
+        "imagegen",
+        "/imagine command",
+        "a red fox",
+        "imagine",
+    )
+
+
+def test_unknown_command_goes_to_help_with_a_reason() -> None:
+    route = router().route("/frobnicate now")
+    assert route.plugin == "help"
+    assert route.reason == "unknown command /frobnicate"
+
+
+def test_a_path_is_not_a_command() -> None:
+    assert router().route("/usr/bin is where it lives").plugin == "chat"
+    assert parse_command("/usr/bin") is None
+
+
+def test_attachment_kind_routes_to_the_preferred_plugin() -> None:
+    route = router().route("what is this?", [image()])
+    assert (route.plugin, route.reason) == ("vision", "image attached")
+
+
+def test_intent_that_follows_an_image_needs_a_recent_image() -> None:
+    assert router().route("how many people are there?").plugin == "chat"
+    route = router().route("how many people are there?", recent={Kind.IMAGE})
+    assert (route.plugin, route.reason) == ("vision", "intent: question about the last image")
+
+
+def test_intent_and_default() -> None:
+    assert router().route("what do my notes say about June?").reason == (
+        "intent: question about documents"
+    )
+    assert router().route("hello there").reason == "default"
+
+
+def test_chosen_plugin_wins_over_everything() -> None:
+    route = router().route("/imagine a fox", [image()], chosen="chat")
+    assert (route.plugin, route.reason) == ("chat", "sent to chat by you")
+
+
+@given(st.text())
+def test_any_text_routes_somewhere_known(text: str) -> None:
+    route = router().route(text)
+    assert route.plugin in {m.name for m in MANIFESTS}
+    assert route.reason
+
+
+@given(st.text(), st.text())
+def test_command_parsing_round_trips(name_tail: str, rest: str) -> None:
+    name = "a" + "".join(ch for ch in name_tail if ch.isalnum() and ch.isascii())[:20]
+    parsed = parse_command(f"/{name} {rest}")
+    assert parsed is not None
+    assert parsed.name == name.lower()
+    assert parsed.rest == rest.strip()
+
+
+@given(st.text())
+def test_text_without_leading_slash_is_never_a_command(text: str) -> None:
+    if not text.lstrip().startswith("/"):
+        assert parse_command(text) is None
+
+
+def test_keyword_classifier_prefers_more_matches() -> None:
+    manifests = [
+        Manifest("a", "A", "", intents=(Intent("one", keywords=(r"apple",)),)),
+        Manifest("b", "B", "", intents=(Intent("two", keywords=(r"apple", r"pie")),)),
+    ]
+    match = KeywordIntentClassifier().classify("apple pie", manifests)
+    assert match is not None
+    assert (match.plugin, match.label) == ("b", "two")

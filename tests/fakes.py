@@ -1,0 +1,107 @@
+"""Plugins for tests. Each one *is* a Plugin: the real contract, with simple behaviour."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.core.messages import Chunk, ImageOut, Kind, Progress, Request, TextDelta
+from assistant.core.plugin import Command, Intent, Manifest, PluginContext
+
+
+class EchoPlugin:
+    """Answers with the request's words, one chunk each."""
+
+    manifest = Manifest(
+        name="echo",
+        title="Echo",
+        description="Says back what it was told.",
+        commands=(Command("echo", "Repeat the text"),),
+    )
+
+    def __init__(self) -> None:
+        self.loads = 0
+        self.requests: list[Request] = []
+
+    def load(self, context: PluginContext) -> None:
+        self.loads += 1
+
+    def unload(self) -> None:
+        self.loads = 0
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        self.requests.append(request)
+        for word in (request.text or "(nothing)").split(" "):
+            context.cancel.raise_if_cancelled()
+            yield TextDelta(word + " ")
+
+
+class GatedPlugin:
+    """Streams a first chunk, then waits for the test to open the gate (or a stop)."""
+
+    manifest = Manifest(
+        name="gated",
+        title="Gated",
+        description="Streams until the test lets it finish.",
+        intents=(Intent("question about gates", keywords=(r"\bgates?\b",)),),
+    )
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def load(self, context: PluginContext) -> None:
+        context.progress("Warming up", 0.5)
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield TextDelta("first part")
+        while not self.gate.wait(0.01):
+            context.cancel.raise_if_cancelled()
+        yield TextDelta(" and the rest")
+
+
+class BrokenPlugin:
+    """Fails the way real plugins fail: with an exception mid-answer."""
+
+    manifest = Manifest(
+        name="broken",
+        title="Broken",
+        description="Always fails.",
+        commands=(Command("break", "Fail on purpose"),),
+    )
+
+    def load(self, context: PluginContext) -> None:
+        """Loads fine; fails later."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield TextDelta("partial ")
+        raise RuntimeError("The broken plugin broke, as it always does.")
+
+
+class PictureFrame:
+    """Takes images and answers with the image it was given and its size."""
+
+    manifest = Manifest(
+        name="frame",
+        title="Frame",
+        description="Describes attached images.",
+        accepts=frozenset({Kind.IMAGE, Kind.TEXT}),
+    )
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield Progress("Looking", 0.5)
+        for image in request.attachments_of(Kind.IMAGE):
+            yield ImageOut(Path(image.path), caption=image.name)
+            yield TextDelta(f"{image.name}: {image.size} bytes\n\n")

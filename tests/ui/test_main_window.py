@@ -1,0 +1,158 @@
+"""The window driven as a person drives it: typing, dropping, stopping, re-routing."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from assistant.ui.main_window import MainWindow
+
+
+def send(qtbot, window: MainWindow, text: str) -> int:
+    """Type *text* and press Enter; wait for the answer; return the reply id."""
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, text)
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    return finished.args[0]
+
+
+def drag_and_drop(window: MainWindow, mime: QMimeData) -> None:
+    """Deliver a drag entering the window and its drop, as Qt does for a real drag."""
+    buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    with warnings.catch_warnings():  # Qt 6 keeps only the QPoint form of this constructor
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    assert QApplication.sendEvent(window, enter) and enter.isAccepted()
+    drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+    assert QApplication.sendEvent(window, drop)
+
+
+def shown_text(window: MainWindow) -> str:
+    return window.view.document().toPlainText()
+
+
+def test_typing_and_enter_sends_and_the_answer_streams_in(qtbot, open_window) -> None:
+    window = open_window()
+    qtbot.keyClicks(window.composer.editor, "first line")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.composer.editor.toPlainText() == "first line\n"  # Shift+Enter: new line
+    window.composer.editor.clear()
+    reply = send(qtbot, window, "hello **bold** world")
+    stored = window.store.message(reply)
+    assert stored is not None and stored.status == "done"
+    text = shown_text(window)
+    assert "hello bold world" in text  # Markdown rendered: no asterisks left
+    assert "Echo · default" in text
+    assert window.composer.editor.toPlainText() == ""
+
+
+def test_a_dropped_file_is_attached_and_sent(qtbot, open_window, tmp_path: Path) -> None:
+    from skimage import data
+    from PIL import Image
+
+    picture = tmp_path / "coffee.png"
+    Image.fromarray(data.coffee()).save(picture)
+    window = open_window()
+    window.assistant.router.by_kind = {}
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(picture))])
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        drag_and_drop(window, mime)
+    reply = window.store.message(finished.args[0])
+    assert reply is not None and reply.plugin == "frame" and reply.route_reason == "image attached"
+    assert "coffee.png:" in shown_text(window)
+    html = window.view.document().toHtml()
+    assert "<img" in html and "coffee" in html
+
+
+def test_stop_mid_stream_keeps_the_partial_answer(qtbot, open_window) -> None:
+    window = open_window()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "open the gates")
+    with qtbot.waitSignal(window.turns.chunk_arrived, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    assert window.composer.stop_button.isVisible()
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        qtbot.keyClick(window, Qt.Key.Key_Escape)
+    reply = window.store.message(finished.args[0])
+    assert reply is not None and (reply.status, reply.content) == ("stopped", "first part")
+    assert "stopped" in shown_text(window)
+    assert not window.composer.stop_button.isVisible()
+
+
+def test_a_plugin_that_raises_is_explained_and_the_app_goes_on(qtbot, open_window) -> None:
+    window = open_window()
+    failed_reply = send(qtbot, window, "/break please")
+    assert "The broken plugin broke" in shown_text(window)
+    assert window.store.message(failed_reply).status == "error"  # type: ignore[union-attr]
+    send(qtbot, window, "still alive")
+    assert "still alive" in shown_text(window)
+
+
+def test_send_to_another_plugin(qtbot, open_window) -> None:
+    window = open_window()
+    reply = send(qtbot, window, "what can you do")
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        window.reroute(reply, "help")
+    rerouted = window.store.message(finished.args[0])
+    assert rerouted is not None and rerouted.plugin == "help"
+    assert "sent to help by you" in shown_text(window)
+    assert window.store.message(reply) is None  # the old answer was replaced
+
+
+def test_regenerate_and_edit_and_resend_through_the_action_links(qtbot, open_window) -> None:
+    window = open_window()
+    reply = send(qtbot, window, "alpha beta")
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        window.view.action_requested.emit("regenerate", reply)
+    question = window.store.messages(window.conversation_id)[0]
+    window.view.action_requested.emit("edit", question.id)
+    assert window.composer.editor.toPlainText() == "alpha beta"
+    window.composer.editor.clear()
+    qtbot.keyClicks(window.composer.editor, "gamma")
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    contents = [m.content for m in window.store.messages(window.conversation_id)]
+    assert contents == ["gamma", "gamma "]
+    assert "alpha" not in shown_text(window)
+
+
+def test_search_finds_an_old_message(qtbot, open_window) -> None:
+    window = open_window()
+    send(qtbot, window, "the zanzibar archive")
+    window.new_conversation()
+    send(qtbot, window, "something else entirely")
+    with qtbot.waitSignal(window.sidebar.search_changed, timeout=5_000):
+        qtbot.keyClicks(window.sidebar.search, "zanzibar")
+    items = [window.sidebar.list.item(i) for i in range(window.sidebar.list.count())]
+    assert any("zanzibar" in item.text() for item in items)
+    window.sidebar.list.itemClicked.emit(items[0])
+    assert "the zanzibar archive" in shown_text(window)
+
+
+def test_history_is_there_after_a_restart(qtbot, open_window) -> None:
+    window = open_window()
+    send(qtbot, window, "remember this sentence")
+    window.close()
+    window.jobs.shutdown()
+    again = open_window()
+    assert "remember this sentence" in shown_text(again)
+    assert again.sidebar.list.count() == 1
+
+
+def test_long_conversations_are_paged(qtbot, open_window) -> None:
+    window = open_window()
+    conversation = window.store.create_conversation("long")
+    for number in range(250):
+        window.store.add_message(conversation, "user", f"message {number}")
+    window.open_conversation(conversation)
+    assert len(window.view.message_ids()) == 100
+    assert "Show earlier messages" in shown_text(window)
+    window.view.earlier_requested.emit()
+    assert len(window.view.message_ids()) == 200
+    assert "message 150" in shown_text(window) and "message 49" not in shown_text(window)
