@@ -6,7 +6,7 @@ from typing import Any
 
 
 def best_device(preference: str = "auto") -> str:
-    """"cuda", "mps" or "cpu"; *preference* other than "auto" is taken as given."""
+    """ "cuda", "mps" or "cpu"; *preference* other than "auto" is taken as given."""
     if preference != "auto":
         return preference
     import torch

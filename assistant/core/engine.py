@@ -82,6 +82,7 @@ class Assistant:
         settings: SettingsStore,
         registry: PluginRegistry,
         store: Store,
+        *,
         models: ModelRegistry | None = None,
         classifier: IntentClassifier | None = None,
     ) -> None:
@@ -351,4 +352,3 @@ def _expanded(files: Sequence[Path], problems: list[str]) -> list[Path]:
         else:
             result.append(path)
     return result
-

@@ -88,7 +88,7 @@ class Router:
         return Route(self.default, "default", text)
 
     def _for_kind(self, kind: Kind, manifests: Mapping[str, Manifest]) -> str | None:
-        preferred = self.by_kind.get(kind)
+        preferred = self.by_kind.get(kind, "")
         if preferred in manifests and kind in manifests[preferred].accepts:
             return preferred
         for manifest in manifests.values():

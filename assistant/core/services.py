@@ -37,6 +37,4 @@ class LazyChatModel:
         stream = getattr(plugin, "stream_chat", None)
         if stream is None:
             raise PluginUnavailable("The chat plugin offers no language model to other plugins.")
-        yield from stream(
-            messages, cancel, max_new_tokens=max_new_tokens, temperature=temperature
-        )
+        yield from stream(messages, cancel, max_new_tokens=max_new_tokens, temperature=temperature)

@@ -24,7 +24,10 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
     """Load the app's and Qt's own translations for *language* ("system" = the locale's)."""
     locale = QLocale.system() if language == "system" else QLocale(language)
     translators = []
-    for folder, name in ((I18N, "assistant"), (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase")):
+    for folder, name in (
+        (I18N, "assistant"),
+        (QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath), "qtbase"),
+    ):
         translator = QTranslator(app)
         if translator.load(locale, name, "_", str(folder)):
             app.installTranslator(translator)
@@ -35,7 +38,7 @@ def install_translations(app: QApplication, language: str) -> list[QTranslator]:
 class _FirstPaint(QObject):
     """Prints the time to the window's first paint, for ``bench.startup``."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             print(f"first-paint {time.time():.4f}", flush=True)
             watched.removeEventFilter(self)

@@ -27,17 +27,17 @@ class _Editor(QPlainTextEdit):
     submitted = Signal()
     image_pasted = Signal(QImage)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.submitted.emit()
             return
         super().keyPressEvent(event)
 
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasImage() or super().canInsertFromMimeData(source)
 
-    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802
+    def insertFromMimeData(self, source: QMimeData) -> None:
         if source.hasImage() and not source.hasUrls():
             self.image_pasted.emit(QImage(source.imageData()))
             return
@@ -111,9 +111,7 @@ class Composer(QWidget):
         self.send_button.setText(tr("Send"))
 
     def _show_chips(self) -> None:
-        links = [
-            f'📎 {p.name} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)
-        ]
+        links = [f'📎 {p.name} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)]
         self.chips.setText("&nbsp;&nbsp;".join(links))
         self.chips.setVisible(bool(self.files))
 

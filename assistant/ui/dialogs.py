@@ -137,8 +137,12 @@ class PluginManager(QDialog):
         enabled = record.state is PluginState.DISABLED
         self.assistant.registry.set_enabled(name, enabled)
         general = self.assistant.settings.general
-        disabled = set(general.disabled_plugins) - {name} if enabled else {*general.disabled_plugins, name}
-        self.assistant.settings.update_general(general.model_copy(update={"disabled_plugins": sorted(disabled)}))
+        disabled = (
+            set(general.disabled_plugins) - {name} if enabled else {*general.disabled_plugins, name}
+        )
+        self.assistant.settings.update_general(
+            general.model_copy(update={"disabled_plugins": sorted(disabled)})
+        )
         self.refresh()
 
     def _on_unload_clicked(self) -> None:

@@ -50,9 +50,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(tr("Assistant"))
         self.resize(1100, 760)
         self.setAcceptDrops(True)
-        message_view.PLUGIN_TITLES.update(
-            {m.name: m.title for m in assistant.registry.manifests()}
-        )
+        message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._build()
         self._connect()
         self._menus()
@@ -114,25 +112,42 @@ class MainWindow(QMainWindow):
 
         bar = self.menuBar()
         file_menu = bar.addMenu(tr("&File"))
-        self._action(file_menu, tr("&New conversation"), QKeySequence.StandardKey.New,
-                     self.new_conversation)
+        self._action(
+            file_menu, tr("&New conversation"), QKeySequence.StandardKey.New, self.new_conversation
+        )
         self._action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         edit_menu = bar.addMenu(tr("&Edit"))
-        self._action(edit_menu, tr("&Search conversations"), QKeySequence.StandardKey.Find,
-                     self.sidebar.focus_search)
-        self._action(edit_menu, tr("Focus the message box"), QKeySequence("Ctrl+L"),
-                     self.composer.editor.setFocus)
+        self._action(
+            edit_menu,
+            tr("&Search conversations"),
+            QKeySequence.StandardKey.Find,
+            self.sidebar.focus_search,
+        )
+        self._action(
+            edit_menu,
+            tr("Focus the message box"),
+            QKeySequence("Ctrl+L"),
+            self.composer.editor.setFocus,
+        )
         self._action(edit_menu, tr("S&top answering"), QKeySequence(Qt.Key.Key_Escape), self.stop)
         tools = bar.addMenu(tr("&Tools"))
-        self._action(tools, tr("&Settings…"), QKeySequence.StandardKey.Preferences,
-                     lambda: open_settings(self))
+        self._action(
+            tools,
+            tr("&Settings…"),
+            QKeySequence.StandardKey.Preferences,
+            lambda: open_settings(self),
+        )
         self._action(tools, tr("&Plugins…"), None, lambda: open_plugin_manager(self))
         memory = self.memory.toggleViewAction()
         memory.setText(tr("&Memory"))
         tools.addAction(memory)
         help_menu = bar.addMenu(tr("&Help"))
-        self._action(help_menu, tr("What can you do?"), QKeySequence.StandardKey.HelpContents,
-                     lambda: self.send("/help", []))
+        self._action(
+            help_menu,
+            tr("What can you do?"),
+            QKeySequence.StandardKey.HelpContents,
+            lambda: self.send("/help", []),
+        )
 
     def _action(self, menu: QMenu, text: str, keys: object, slot: object) -> QAction:
         action = menu.addAction(text)
@@ -205,11 +220,11 @@ class MainWindow(QMainWindow):
 
     # ---- drag and drop ------------------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasImage():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         data = event.mimeData()
         paths = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
         if not paths and data.hasImage():
@@ -333,7 +348,7 @@ class MainWindow(QMainWindow):
         else:
             self.refresh_conversations()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._sweeper.stop()
         self.jobs.shutdown()
         super().closeEvent(event)

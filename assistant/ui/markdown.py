@@ -36,7 +36,6 @@ def _renderer(dark: bool) -> MarkdownIt:
         # Starting with <pre makes markdown-it use this as the whole block.
         return f'<pre style="background-color:{background};">{body}</pre>\n'
 
-
     renderer = MarkdownIt("commonmark", {"html": False, "highlight": code_block})
     return renderer.enable("table").enable("strikethrough")
 

@@ -97,7 +97,9 @@ class MessageView(QTextBrowser):
         cursor = QTextCursor(self.document())
         cursor.movePosition(QTextCursor.MoveOperation.Start)
         if self._has_more:  # drop the old "load earlier" line
-            cursor.movePosition(QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor)
+            cursor.movePosition(
+                QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor
+            )
             cursor.removeSelectedText()
         for message in reversed(messages):
             cursor.movePosition(QTextCursor.MoveOperation.Start)
@@ -271,6 +273,7 @@ class MessageView(QTextBrowser):
 
     def _footer_html(self, shown: _Shown, status: str) -> str:
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+
         def link(action: str, label: str) -> str:
             return f'<a href="action:{action}/{shown.message_id}">{label}</a>'
 

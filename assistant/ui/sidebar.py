@@ -105,9 +105,9 @@ class Sidebar(QWidget):
 
     def _delete(self, conversation: int, title: str) -> None:
         answer = QMessageBox.question(
-            self, tr("Delete conversation"), tr("Delete “%1” and everything said in it?").replace(
-                "%1", title
-            ),
+            self,
+            tr("Delete conversation"),
+            tr("Delete “%1” and everything said in it?").replace("%1", title),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(conversation)

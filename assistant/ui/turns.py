@@ -84,7 +84,9 @@ class TurnRunner(QObject):
         job.signals.finished.connect(lambda: self._on_answer_finished(reply))
         self._answering[reply] = job
         record = self.assistant.registry.record(turn.route.plugin)
-        single = record is not None and record.manifest is not None and record.manifest.single_thread
+        single = (
+            record is not None and record.manifest is not None and record.manifest.single_thread
+        )
         self.runner.start(job, thread=turn.route.plugin if single else None)
 
     def _on_answer_finished(self, reply: int) -> None:

@@ -79,7 +79,10 @@ class Retriever:
         if len(exact) < CANDIDATES:
             loose = self.index.keyword_search(terms, CANDIDATES, match_all=False)
             by_keyword += [hit.chunk_id for hit in loose if hit.chunk_id not in exact_ids]
-        chosen = fuse([[hit.chunk_id for hit in by_vector], by_keyword])[:top_k]
+        # Passages holding every content word get a third vote: a name or a code asked for
+        # verbatim is the strongest evidence there is.
+        rankings = [[hit.chunk_id for hit in by_vector], by_keyword, [h.chunk_id for h in exact]]
+        chosen = fuse(rankings)[:top_k]
         similarity = {hit.chunk_id: hit.score for hit in by_vector}
         missing = [i for i in chosen if i not in similarity]
         similarity.update(self.index.similarities(vector, missing))

@@ -58,10 +58,11 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
     name = name or path.name
     try:
         with Image.open(path) as image:
-            original = _oriented_size(image)
-            if original[0] * original[1] > MAX_PIXELS:
-                raise _too_big(name, original)
+            if image.width * image.height > MAX_PIXELS:
+                raise _too_big(name, image.size)
+            stored_size = image.size
             display = _display_copy(image)
+            original = _oriented_size(image, stored_size)
     except ImageReadError:
         raise
     except FileNotFoundError as exc:
@@ -80,9 +81,13 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
     return PreparedImage(name, path, original, display)
 
 
-def _oriented_size(image: Image.Image) -> tuple[int, int]:
-    """The size the photo has once its EXIF orientation is applied."""
-    width, height = image.size
+def _oriented_size(image: Image.Image, stored_size: tuple[int, int]) -> tuple[int, int]:
+    """The size the photo has once its EXIF orientation is applied.
+
+    Asked after decoding: a PNG may keep its EXIF after the pixels, and reading it
+    decodes them.
+    """
+    width, height = stored_size
     if image.getexif().get(_ORIENTATION_TAG, 1) in _SWAPPING_ORIENTATIONS:
         return height, width
     return width, height

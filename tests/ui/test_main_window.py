@@ -26,7 +26,9 @@ def drag_and_drop(window: MainWindow, mime: QMimeData) -> None:
     buttons, modifiers = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     with warnings.catch_warnings():  # Qt 6 keeps only the QPoint form of this constructor
         warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(QPoint(200, 200), Qt.DropAction.CopyAction, mime, buttons, modifiers)
+        enter = QDragEnterEvent(
+            QPoint(200, 200), Qt.DropAction.CopyAction, mime, buttons, modifiers
+        )
     assert QApplication.sendEvent(window, enter) and enter.isAccepted()
     drop = QDropEvent(QPointF(200, 200), Qt.DropAction.CopyAction, mime, buttons, modifiers)
     assert QApplication.sendEvent(window, drop)
@@ -52,8 +54,8 @@ def test_typing_and_enter_sends_and_the_answer_streams_in(qtbot, open_window) ->
 
 
 def test_a_dropped_file_is_attached_and_sent(qtbot, open_window, tmp_path: Path) -> None:
-    from skimage import data
     from PIL import Image
+    from skimage import data
 
     picture = tmp_path / "coffee.png"
     Image.fromarray(data.coffee()).save(picture)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,13 @@ class ServerScript:
     reply: Callable[[dict[str, Any]], str] = default_reply
 
 
+class _HTTPServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client dropping a kept-alive connection is normal; anything else is reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class OpenAIServer:
     """The server, its thread and what it has received."""
 
@@ -56,7 +64,7 @@ class OpenAIServer:
         self.script = ServerScript()
         self.requests: list[dict[str, Any]] = []
         self.release = threading.Event()  # ends a hanging request
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._http = _HTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(
             target=self._http.serve_forever, kwargs={"poll_interval": 0.02}, name="openai-server"
         )

@@ -96,7 +96,8 @@ def test_sixteen_bit_is_stretched_to_its_own_range(tmp_path: Path) -> None:
     # A 12-bit scan: values 0…4095 in a 16-bit file; dividing by 65535 would give black.
     values = np.tile(np.linspace(0, 4095, 64).astype(np.uint16), (16, 1))
     Image.fromarray(values).save(path)
-    assert Image.open(path).mode.startswith("I")
+    with Image.open(path) as saved:
+        assert saved.mode.startswith("I")
     display = open_image(path).display
     assert display.mode == "RGB"
     assert display.getpixel((0, 5)) == (0, 0, 0)
