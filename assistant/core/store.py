@@ -11,6 +11,7 @@ into ``i + 1``, so a new version is one more function appended to the list.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -194,17 +195,17 @@ def _read_only_message(folder: Path) -> str:
     )
 
 
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 def _folder_error(folder: Path, exc: OSError) -> StoreError:
-    """A StoreError for an OSError met while creating or writing *folder*."""
+    """A StoreError for an OSError met while creating *folder*."""
     if exc.errno in _FULL_ERRNOS:
         return StoreError(_full_message(folder))
     if exc.errno in _READ_ONLY_ERRNOS:
         return StoreError(_read_only_message(folder))
     return StoreError(f"The data folder {folder} cannot be used: {exc.strerror or exc}.")
-
-
-_FULL_ERRNOS = frozenset({28, 27, 122})  # ENOSPC, EFBIG, EDQUOT
-_READ_ONLY_ERRNOS = frozenset({30, 13, 1})  # EROFS, EACCES, EPERM
 
 
 def _over_file_size_limit(path: Path) -> bool:
@@ -216,13 +217,15 @@ def _over_file_size_limit(path: Path) -> bool:
     soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
     if soft == resource.RLIM_INFINITY:
         return False
-    sizes = [p.stat().st_size for p in _database_files(path) if p.exists()]
-    # A WAL frame is a page plus a header; a file within a few of the limit hit it.
-    return any(size > soft - 64 * 1024 for size in sizes)
-
-
-def _database_files(path: Path) -> list[Path]:
-    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            size = path.with_name(path.name + suffix).stat().st_size
+        except OSError:
+            continue
+        # A write that would cross the limit fails, so the file stops a little short of it.
+        if size > soft - 64 * 1024:
+            return True
+    return False
 
 
 def _looks_full(path: Path) -> bool:
@@ -340,7 +343,7 @@ class Store:
     def _migrate(self, conn: sqlite3.Connection) -> None:
         # Checked before taking the write lock, so that a read-only database can be read.
         if _user_version(conn) != len(MIGRATIONS):
-            with self._transaction(conn, "BEGIN IMMEDIATE"):
+            with _transaction(conn, "BEGIN IMMEDIATE"):
                 version = _user_version(conn)  # another thread may have migrated meanwhile
                 if version > len(MIGRATIONS):
                     raise StoreError(
@@ -354,20 +357,6 @@ class Store:
         self._migrated = True
 
     @contextmanager
-    def _transaction(self, conn: sqlite3.Connection, begin: str) -> Iterator[None]:
-        conn.execute(begin)
-        try:
-            yield
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                # The error that got us here says more than a failed rollback would, and
-                # SQLite rolls back by itself after the errors that make ROLLBACK fail.
-                with suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            raise
-
-    @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
@@ -379,7 +368,7 @@ class Store:
         """One write transaction, taking the write lock up front so it cannot deadlock."""
         with self._guard():
             conn = self._connection()
-            with self._transaction(conn, "BEGIN IMMEDIATE"):
+            with _transaction(conn, "BEGIN IMMEDIATE"):
                 yield conn
 
     @contextmanager
@@ -387,7 +376,7 @@ class Store:
         """One read transaction, so that several SELECTs see the same snapshot."""
         with self._guard():
             conn = self._connection()
-            with self._transaction(conn, "BEGIN"):
+            with _transaction(conn, "BEGIN"):
                 yield conn
 
     # ---- conversations ------------------------------------------------------------------
@@ -686,6 +675,22 @@ class Store:
         except StoreError as exc:
             return f"search index: {exc.__cause__}"
         return "ok"
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
+    """Run the body between *begin* and COMMIT, rolling back if it raises."""
+    conn.execute(begin)
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            # The error that got us here says more than a failed rollback would, and
+            # SQLite rolls back by itself after the errors that make ROLLBACK fail.
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        raise
 
 
 def _connect(database: str, *, uri: bool) -> sqlite3.Connection:

@@ -30,6 +30,7 @@ _IRREGULAR = {
     "humans": "person",
     "faces": "person",
     "mice": "mouse",
+    "buses": "bus",
     "knives": "knife",
     "sheep": "sheep",
     "skis": "skis",
