@@ -345,7 +345,11 @@ def _expanded(files: Sequence[Path], problems: list[str]) -> list[Path]:
     result: list[Path] = []
     for path in files:
         if path.is_dir():
-            inside = expand_folder(path)
+            try:
+                inside = expand_folder(path)
+            except AttachmentError as exc:  # the folder went away meanwhile
+                problems.append(str(exc))
+                continue
             if not inside:
                 problems.append(f"The folder “{path.name}” has no files in it.")
             result.extend(inside)

@@ -604,7 +604,7 @@ class Store:
         streaming = "SELECT id FROM messages WHERE status = 'streaming'"
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id IN ({streaming}) ORDER BY id"
+                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE status = 'streaming' ORDER BY id"
             ).fetchall()
             files = _attachments(conn, streaming, ())
         return [_message(row, files.get(row[0], ())) for row in rows]

@@ -2,7 +2,7 @@
 
 The model is a Hugging Face hub id, a model folder, or a GGUF file (converted once into a
 safetensors copy, see :mod:`plugins.chat.gguf_cache`). Tokens stream from a generation
-thread through a ``TextIteratorStreamer``; a stopping criterion ends generation at the next
+thread through a ``TextIteratorStreamer`` that hands on every token at once; a stopping criterion ends generation at the next
 token when the person stops the answer, and the thread is always joined before returning.
 """
 
@@ -41,6 +41,34 @@ class _StopWhenAsked(StoppingCriteria):
     def __call__(self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any) -> Any:
         done = self._cancel.cancelled or self._stop.is_set()
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
+
+
+class _EagerStreamer(TextIteratorStreamer):
+    """Hands each token's text on at once, not a word at a time.
+
+    ``TextIteratorStreamer`` holds text back until a space, so the first word would only
+    show with the second; here only a character still split across tokens waits.
+    """
+
+    def put(self, value: torch.Tensor) -> None:
+        if value.dim() > 1:
+            if value.shape[0] > 1:
+                raise ValueError("The chat streamer handles one answer at a time.")
+            value = value[0]
+        if self.skip_prompt and self.next_tokens_are_prompt:
+            self.next_tokens_are_prompt = False
+            return
+        self.token_cache.extend(value.tolist())
+        text = self.tokenizer.decode(self.token_cache, **self.decode_kwargs)
+        if text.endswith("\ufffd"):
+            return
+        piece = text[self.print_len :]
+        if text.endswith("\n"):  # start afresh, so decoding stays short on long answers
+            self.token_cache, self.print_len = [], 0
+        else:
+            self.print_len = len(text)
+        if piece:
+            self.on_finalized_text(piece)
 
 
 def resolve_source(source: str, models_dir: Path, progress: ProgressFn) -> str:
@@ -136,7 +164,7 @@ class TransformersBackend:
                 "The message is longer than the model's context window. Shorten it, or raise "
                 "the context window in Chat settings if the model allows."
             )
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        streamer = _EagerStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
         stop = threading.Event()
         options = {
             **inputs,

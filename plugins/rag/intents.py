@@ -1,8 +1,10 @@
 """An intent classifier that compares meanings, not keywords.
 
-Each plugin's intent examples are embedded once per set of manifests; a request goes to the
-intent whose closest example is most similar to it, when that similarity passes a
-threshold; otherwise to the default plugin (None). It implements
+Each plugin's intent examples are embedded once per set of manifests and averaged into one
+centroid per intent; a request goes to the intent whose centroid is most similar to it,
+when that similarity passes a threshold; otherwise to the default plugin (None). Centroids
+beat the single nearest example on held-out sentences: one example that happens to share a
+word ("sky", "picture") no longer outvotes the sense of all the others. It implements
 :class:`assistant.core.intents.IntentClassifier` and replaces the keyword classifier when
 an embedding model is at hand.
 """
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 
 EmbedFn = Callable[[Sequence[str]], "np.ndarray"]
 
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.3
 
 
 def embed_with_handle(handle: ModelHandle[Any]) -> EmbedFn:
@@ -37,8 +39,8 @@ def embed_with_handle(handle: ModelHandle[Any]) -> EmbedFn:
     return embed
 
 
-class _Examples:
-    """The embedded examples of one set of manifests."""
+class _Centroids:
+    """The unit centroid of each intent's embedded examples, for one set of manifests."""
 
     def __init__(self, owners: list[tuple[str, Intent]], vectors: np.ndarray) -> None:
         self.owners = owners  # (plugin name, intent) per row of *vectors*
@@ -58,7 +60,7 @@ class EmbeddingIntentClassifier:
         self._embed: EmbedFn = embed if callable(embed) else embed_with_handle(embed)
         self.threshold = threshold
         self._lock = threading.Lock()
-        self._cache: dict[tuple[tuple[str, tuple[Intent, ...]], ...], _Examples] = {}
+        self._cache: dict[tuple[tuple[str, tuple[Intent, ...]], ...], _Centroids] = {}
 
     def classify(
         self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
@@ -66,15 +68,15 @@ class EmbeddingIntentClassifier:
         """The closest intent to *text* above the threshold, or None."""
         if not text.strip():
             return None
-        examples = self._examples(manifests)
-        if not examples.owners:
+        centroids = self._centroids(manifests)
+        if not centroids.owners:
             return None
         import numpy as np
 
         query = np.asarray(self._embed([text]), dtype=np.float32)[0]
-        scores = examples.vectors @ query
+        scores = centroids.vectors @ query
         for row in np.argsort(-scores):
-            plugin, intent = examples.owners[int(row)]
+            plugin, intent = centroids.owners[int(row)]
             if intent.follows is not None and intent.follows not in recent:
                 continue
             score = float(scores[row])
@@ -83,24 +85,22 @@ class EmbeddingIntentClassifier:
             return IntentMatch(plugin, intent.label, score)
         return None
 
-    def _examples(self, manifests: Sequence[Manifest]) -> _Examples:
+    def _centroids(self, manifests: Sequence[Manifest]) -> _Centroids:
         key = tuple((m.name, m.intents) for m in manifests)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 return cached
-            owners = [
-                (m.name, intent, example)
-                for m in manifests
-                for intent in m.intents
-                for example in intent.examples
-            ]
             import numpy as np
 
-            if owners:
-                vectors = np.asarray(self._embed([o[2] for o in owners]), dtype=np.float32)
-            else:
-                vectors = np.zeros((0, 1), dtype=np.float32)
-            examples = _Examples([(o[0], o[1]) for o in owners], vectors)
-            self._cache = {key: examples}  # one manifest set at a time is the normal case
-            return examples
+            owners = [
+                (m.name, intent) for m in manifests for intent in m.intents if intent.examples
+            ]
+            rows = []
+            for _, intent in owners:
+                mean = np.asarray(self._embed(intent.examples), dtype=np.float32).mean(axis=0)
+                rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+            vectors = np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+            centroids = _Centroids(owners, vectors)
+            self._cache = {key: centroids}  # one manifest set at a time is the normal case
+            return centroids

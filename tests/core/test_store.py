@@ -403,6 +403,27 @@ def test_a_writer_thread_and_a_reader_thread_work_together(store: Store) -> None
     assert {m.status for m in messages} == {"done"}
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts /proc/self/fd")
+def test_connections_of_finished_threads_do_not_pile_up(store: Store) -> None:
+    conversation = store.create_conversation()
+
+    def open_database_files() -> int:
+        fds = Path("/proc/self/fd").iterdir()
+        return sum(1 for fd in fds if os.path.realpath(fd) == str(store.path.resolve()))
+
+    def run_workers(count: int) -> None:
+        for _ in range(count):  # like a thread pool's workers, each gone after its job
+            worker = threading.Thread(target=store.count_messages, args=(conversation,))
+            worker.start()
+            worker.join()
+
+    run_workers(5)
+    settled = open_database_files()
+    run_workers(20)
+    # SQLite may hold on to a closed connection's file for reuse, so count growth.
+    assert open_database_files() == settled
+
+
 def test_close_closes_the_connections_of_every_thread(store: Store) -> None:
     conversation = store.create_conversation()
     worker = threading.Thread(target=store.add_message, args=(conversation, "user", "hi"))

@@ -66,18 +66,22 @@ def test_the_converted_copy_loads_fast_and_smollm2_summarises(
     ]
     for number in range(3, 13, 2):
         history += [
-            HistoryMessage("user", "Tell me a fun fact about the ocean, please.", message_id=number),
+            HistoryMessage(
+                "user", "Tell me a fun fact about the ocean, please.", message_id=number
+            ),
             HistoryMessage(
                 "assistant",
-                "The ocean covers about seventy percent of the Earth's surface and holds most "
-                "of its water.",
+                "The ocean covers about seventy percent of the Earth's surface, holds almost "
+                "all of its water, and its deepest point, the Challenger Deep, lies about "
+                "eleven kilometres below the surface of the western Pacific.",
                 message_id=number + 1,
             ),
         ]
     loaded_in = time.monotonic() - started
 
-    list(plugin.run(Request("And one about whales?", history=tuple(history)), context))
+    chunks = list(plugin.run(Request("And one about whales?", history=tuple(history)), context))
 
+    assert chunks[-1] == Progress("Updating memory…"), chunks
     assert int(state.get("folded_through")) >= 2
     summary = state.get(SUMMARY_KEY)
     assert "Pixel" in summary, summary

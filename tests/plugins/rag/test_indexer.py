@@ -152,7 +152,11 @@ def test_resume_after_the_indexing_process_is_killed(
 
     store = SqliteVecIndex(database, dimension=embedder.dimension, model_id=embedder.model_id)
     try:
-        assert sorted(Path(p).name for p in store.files()) == ["note0.txt", "note1.txt", "note2.txt"]
+        assert sorted(Path(p).name for p in store.files()) == [
+            "note0.txt",
+            "note1.txt",
+            "note2.txt",
+        ]
         _no_duplicates(store)
         indexer = Indexer(store, embedder, _settings())
         report = indexer.index([folder])

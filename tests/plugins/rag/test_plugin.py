@@ -173,8 +173,8 @@ def test_answer_from_the_language_model_cites_numbered_passages(
     tmp_path: Path, documents: list[Path], plugin: RagPlugin, make_context: MakeContext
 ) -> None:
     llm = CitingChatModel()
-    assert isinstance(llm, ChatModel.__mro__[0]) or hasattr(llm, "stream_chat")
-    context = make_context(RagSettings(top_k=3), services={"llm": llm})
+    model: ChatModel = llm  # the real contract, checked by the type checker
+    context = make_context(RagSettings(top_k=3), services={"llm": model})
     _run(plugin, Request("", attachments=tuple(_attach(tmp_path, p) for p in documents)), context)
     chunks = _run(plugin, Request("Who will send the invoice?", command="docs"), context)
     assert _text(chunks) == "From your documents [1] [2] [3]."

@@ -52,9 +52,7 @@ def test_exact_rare_term_that_vector_search_misses(
     assert result.strong  # an exact match counts even when the vectors are unsure
 
 
-def test_paraphrase_that_keyword_search_misses(
-    retriever: Retriever, store: SqliteVecIndex
-) -> None:
+def test_paraphrase_that_keyword_search_misses(retriever: Retriever, store: SqliteVecIndex) -> None:
     question = "How long do cats nap each day?"
     by_keyword = store.keyword_search(content_terms(question), 10, match_all=False)
     assert "cats.txt" not in _titles(store, [h.chunk_id for h in by_keyword])

@@ -27,12 +27,12 @@ CLASSIFIER_LABELS = {0: "alpha", 1: "beta", 2: "gamma"}
 VQA_LABELS = {0: "yes", 1: "no", 2: "2", 3: "red"}
 
 
-def _tokenizer(folder: Path):  # noqa: ANN202 - a transformers tokenizer
-    from transformers import BertTokenizerFast
+def _tokenizer():  # noqa: ANN202 - a transformers tokenizer
+    from transformers import BertTokenizer
 
-    vocab = folder / "vocab.txt"
-    vocab.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
-    return BertTokenizerFast(vocab_file=str(vocab), do_lower_case=True)
+    # Like BLIP's own tokenizer, "[DEC]" (the start of a caption) is a special token.
+    vocab = {word: i for i, word in enumerate(WORDS)}
+    return BertTokenizer(vocab=vocab, do_lower_case=True, bos_token="[DEC]")
 
 
 def build_classifier(folder: Path) -> Path:
@@ -96,7 +96,7 @@ def build_captioner(folder: Path) -> Path:
     )
 
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = _tokenizer(folder)
+    tokenizer = _tokenizer()
     text = {
         "vocab_size": len(WORDS),
         "hidden_size": 32,
@@ -137,7 +137,7 @@ def build_question_answerer(folder: Path) -> Path:
     from transformers import ViltConfig, ViltForQuestionAnswering, ViltImageProcessor, ViltProcessor
 
     folder.mkdir(parents=True, exist_ok=True)
-    tokenizer = _tokenizer(folder)
+    tokenizer = _tokenizer()
     config = ViltConfig(
         vocab_size=len(WORDS),
         hidden_size=32,

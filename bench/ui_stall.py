@@ -1,0 +1,375 @@
+"""UI stall: the longest wait between GUI event-loop ticks while an answer streams in.
+
+``python -m bench.ui_stall`` opens the real window (offscreen) on a conversation that
+already holds 5,000 messages, sends a request to a bench plugin that follows the real
+plugin contract and burns CPU in pure Python (~1 ms per chunk) in its worker thread while it
+streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms timer on the GUI
+thread records the wall-clock gaps between its ticks from the send until
+``TurnRunner.turn_finished``. The last line printed is the JSON result.
+
+``--diagnose`` measures the same run again with instruments on the GUI thread: the time
+of each event Qt delivers (by receiver class and event type), the slots that draw the answer
+(timed by reconnecting their signals to timing wrappers) and a cProfile of the GUI thread.
+The report goes to standard error; the JSON line stays the measurement without instruments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from assistant.core.bootstrap import open_assistant
+from assistant.core.messages import Chunk, Request, TextDelta
+from assistant.core.paths import Paths
+from assistant.core.plugin import Manifest, PluginContext
+from assistant.core.registry import PluginRegistry
+from assistant.ui.main_window import MainWindow
+from plugins.help import HelpPlugin
+
+HISTORY_MESSAGES = 5_000
+CHUNKS = 2_000
+BURN_S = 0.001
+TICK_MS = 1
+GOAL_MAX_STALL_MS = 16.0
+TIMEOUT_MS = 180_000
+
+# PySide6-Essentials 6.12.0 on Python 3.11 drops a reference to ``True`` on every
+# ``Signal.emit()``; once True's count reaches zero the interpreter aborts ("bool_dealloc").
+# A streamed chunk costs two emits, so the app dies after a few thousand chunks. The bench
+# measures that loss (``true_refs_lost_per_chunk``) and holds these references so that it
+# can finish its measurement; the app has no such pad.
+_TRUE_PAD = [True] * 1_000_000
+
+# One round of an answer, cut into the pieces a model would stream; repeated to CHUNKS.
+_ANSWER = """Here is how the **streaming renderer** works, step by step.
+
+1. Each token is appended to the reply's `segment`.
+2. Settled blocks are rendered *once*.
+3. The tail is redrawn at most once a frame.
+
+```python
+def fibonacci(n: int) -> list[int]:
+    numbers = [0, 1]
+    while len(numbers) < n:
+        numbers.append(numbers[-1] + numbers[-2])
+    return numbers[:n]
+```
+
+That keeps long answers smooth; see [the docs](https://example.org/docs) for more.
+
+"""
+
+
+def answer_pieces(count: int = CHUNKS) -> list[str]:
+    """*count* word-sized pieces of Markdown (whitespace kept with the word before it)."""
+    words: list[str] = []
+    for line in _ANSWER.splitlines(keepends=True):
+        parts = line.split(" ")
+        words.extend(part + " " for part in parts[:-1])
+        words.append(parts[-1])
+    words = [w for w in words if w]
+    return [words[i % len(words)] for i in range(count)]
+
+
+def burn(seconds: float) -> int:
+    """Pure-Python arithmetic for *seconds* (holds the GIL, like a tokenizer or sampler)."""
+    deadline = time.perf_counter() + seconds
+    total = 0
+    while time.perf_counter() < deadline:
+        for i in range(200):
+            total = (total * 31 + i) % 1_000_003
+    return total
+
+
+class BurnerPlugin:
+    """A plugin that works hard between chunks; implements the real plugin contract."""
+
+    manifest = Manifest(
+        name="burner",
+        title="Burner",
+        description="Burns CPU in its worker thread and streams a long Markdown answer.",
+    )
+
+    def __init__(self, burn_s: float = BURN_S) -> None:
+        self.burn_s = burn_s
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        """Yield CHUNKS pieces of text, burning ``burn_s`` of CPU before each."""
+        for piece in answer_pieces():
+            burn(self.burn_s)
+            context.cancel.raise_if_cancelled()
+            yield TextDelta(piece)
+
+
+def _history_text(index: int) -> tuple[str, str]:
+    if index % 2 == 0:
+        return "user", f"Question {index}: how do I sort a list of tuples by the second item?"
+    return "assistant", (
+        f"Answer {index}: use `sorted` with a **key**.\n\n"
+        "```python\npairs = sorted(pairs, key=lambda pair: pair[1])\n```\n\n"
+        "- stable\n- returns a new list\n"
+    )
+
+
+def open_window(folder: Path, burn_s: float = BURN_S) -> MainWindow:
+    """The real window on *folder*, showing a conversation of HISTORY_MESSAGES messages."""
+    paths = Paths(
+        config=folder / "config", data=folder / "data", models=folder / "models",
+        cache=folder / "cache",
+    )  # fmt: skip
+    registry = PluginRegistry([BurnerPlugin(burn_s), HelpPlugin()])
+    assistant = open_assistant(paths, registry)
+    store = assistant.store
+    conversation = store.create_conversation("A long conversation")
+    for index in range(HISTORY_MESSAGES):
+        role, text = _history_text(index)
+        store.add_message(conversation, role, text, plugin="" if role == "user" else "help")
+    window = MainWindow(assistant)  # opens the newest conversation: the long one
+    window.show()
+    return window
+
+
+def settle(milliseconds: int) -> None:
+    """Let the event loop run (paint, lay out) for a while."""
+    loop = QEventLoop()
+    QTimer.singleShot(milliseconds, loop.quit)
+    loop.exec()
+
+
+class TickRecorder(QObject):
+    """Records the gaps between ticks of a 1 ms timer on the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gaps: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self.tick)
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def stop(self) -> None:
+        self.tick()  # the time since the last tick counts as well
+        self._timer.stop()
+
+
+def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None) -> dict[str, Any]:
+    """Send one request to the burner; the tick gaps until its reply has finished."""
+    recorder = TickRecorder()
+    loop = QEventLoop()
+    finished: list[int] = []
+
+    def on_finished(reply: int) -> None:
+        recorder.stop()  # connected after the window's slot, so its work is counted
+        finished.append(reply)
+        loop.quit()
+
+    def send() -> None:
+        before_send()
+        recorder.start()
+        window.send("Burn some CPU and write me a long answer.", [], plugin="burner")
+
+    window.turns.turn_finished.connect(on_finished)
+    QTimer.singleShot(0, send)
+    QTimer.singleShot(TIMEOUT_MS, loop.quit)
+    started = time.perf_counter()
+    true_refs = sys.getrefcount(True)
+    loop.exec()
+    true_refs_lost = true_refs - sys.getrefcount(True)
+    elapsed = time.perf_counter() - started
+    window.turns.turn_finished.disconnect(on_finished)
+    if not finished:
+        raise SystemExit("the reply did not finish in time")
+    reply = finished[0]
+    stored = window.store.message(reply)
+    expected = "".join(answer_pieces())
+    if stored is None or stored.status != "done" or stored.content != expected:
+        raise SystemExit(f"the reply was not stored whole: {stored and stored.status}")
+    if window.view.streamed_text(reply) != expected:
+        raise SystemExit("the view did not receive every chunk")
+    return {"gaps": recorder.gaps, "elapsed_s": elapsed, "true_refs_lost": true_refs_lost}
+
+
+def summary(gaps: list[float]) -> dict[str, float]:
+    """Max, 99th percentile and mean of the gaps, in milliseconds."""
+    ms = sorted(g * 1000 for g in gaps)
+    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    return {
+        "max_stall_ms": round(ms[-1], 2),
+        "p99_stall_ms": round(p99, 2),
+        "mean_stall_ms": round(statistics.fmean(ms), 3),
+        "ticks": len(ms),
+    }
+
+
+# ---- diagnosis ------------------------------------------------------------------------------
+
+
+class TimedApplication(QApplication):
+    """Times every event the GUI thread delivers (used only with ``--diagnose``)."""
+
+    timing = False
+
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__(argv)
+        self.events: dict[tuple[str, str], list[float]] = defaultdict(list)
+
+    def notify(self, receiver: QObject, event: QEvent) -> bool:
+        if not self.timing:
+            return super().notify(receiver, event)
+        started = time.perf_counter()
+        try:
+            return super().notify(receiver, event)
+        finally:
+            key = (type(receiver).__name__, event.type().name)
+            self.events[key].append(time.perf_counter() - started)
+
+
+def _timed(name: str, slot: Callable[..., Any], times: dict[str, list[float]]) -> Callable:
+    def wrapper(*args: Any) -> None:
+        started = time.perf_counter()
+        slot(*args)
+        times[name].append(time.perf_counter() - started)
+
+    return wrapper
+
+
+def instrument_slots(window: MainWindow) -> dict[str, list[float]]:
+    """Reconnect the slots that draw the answer through timing wrappers."""
+    times: dict[str, list[float]] = defaultdict(list)
+    view, turns = window.view, window.turns
+    rewires = [
+        (view._flush_timer.timeout, view._flush, "MessageView._flush"),
+        (turns.chunk_arrived, window._on_turn_chunk_arrived, "MainWindow._on_turn_chunk_arrived"),
+        (turns.turn_opened, window._on_turn_opened, "MainWindow._on_turn_opened"),
+        (turns.turn_finished, window._on_turn_finished, "MainWindow._on_turn_finished"),
+    ]
+    for signal, slot, name in rewires:
+        signal.disconnect(slot)
+        signal.connect(_timed(name, slot, times))
+    return times
+
+
+def _table(rows: dict[Any, list[float]], limit: int) -> str:
+    ordered = sorted(rows.items(), key=lambda kv: max(kv[1]), reverse=True)[:limit]
+    lines = [f"{'max ms':>8} {'mean ms':>8} {'total ms':>9} {'count':>6}  what"]
+    for key, values in ordered:
+        name = " / ".join(key) if isinstance(key, tuple) else key
+        lines.append(
+            f"{max(values) * 1000:8.2f} {statistics.fmean(values) * 1000:8.3f} "
+            f"{sum(values) * 1000:9.1f} {len(values):6d}  {name}"
+        )
+    return "\n".join(lines)
+
+
+def diagnose(window: MainWindow, app: QApplication) -> None:
+    """Run again with instruments and print where the GUI thread spent its time."""
+    assert isinstance(app, TimedApplication)
+    times = instrument_slots(window)
+    window.view.show_conversation(window.store.messages(window.conversation_id, limit=100), True)
+    settle(300)
+    profile = cProfile.Profile()  # profiles the GUI thread only
+
+    def begin() -> None:
+        app.events.clear()
+        app.timing = True
+        profile.enable()
+
+    result = run_once(window, before_send=begin)
+    profile.disable()
+    app.timing = False
+    err = sys.stderr
+    print("\n== diagnose: tick gaps with instruments on ==", file=err)
+    print(json.dumps(summary(result["gaps"])), file=err)
+    big = sorted((g * 1000 for g in result["gaps"]), reverse=True)[:10]
+    print("largest gaps (ms):", ", ".join(f"{g:.1f}" for g in big), file=err)
+    print("\n== events delivered on the GUI thread, by longest ==", file=err)
+    print(_table(app.events, 15), file=err)
+    print("\n== slots that draw the answer ==", file=err)
+    print(_table(times, 10), file=err)
+    text = io.StringIO()
+    stats = pstats.Stats(profile, stream=text).strip_dirs().sort_stats("tottime")
+    stats.print_stats(25)
+    print("\n== cProfile of the GUI thread (by own time) ==", file=err)
+    print(text.getvalue(), file=err)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; the JSON result is the last line on standard output."""
+    parser = argparse.ArgumentParser(prog="python -m bench.ui_stall")
+    parser.add_argument("--diagnose", action="store_true", help="also profile the GUI thread")
+    parser.add_argument(
+        "--burn-ms", type=float, default=BURN_S * 1000, help="CPU burnt per chunk (what-if)"
+    )
+    parser.add_argument(
+        "--switch-interval-ms", type=float, help="sys.setswitchinterval for the run (what-if)"
+    )
+    args = parser.parse_args(argv)
+    if args.switch_interval_ms is not None:
+        sys.setswitchinterval(args.switch_interval_ms / 1000)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or (
+        TimedApplication(sys.argv[:1]) if args.diagnose else QApplication(sys.argv[:1])
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-ui-stall-") as folder:
+        started = time.perf_counter()
+        window = open_window(Path(folder), args.burn_ms / 1000)
+        setup_s = time.perf_counter() - started
+        settle(300)
+        try:
+            result = run_once(window)
+            if args.diagnose:
+                diagnose(window, app)
+        finally:
+            window.close()
+            window.jobs.shutdown()
+            window.assistant.store.close()
+            QCoreApplication.processEvents()
+    stats = summary(result["gaps"])
+    output = {
+        **stats,
+        "goal_met": stats["max_stall_ms"] <= GOAL_MAX_STALL_MS,
+        "stream_s": round(result["elapsed_s"], 2),
+        "chunks": CHUNKS,
+        "history_messages": HISTORY_MESSAGES,
+        "setup_s": round(setup_s, 2),
+        "burn_ms_per_chunk": args.burn_ms,
+        "switch_interval_ms": sys.getswitchinterval() * 1000,
+        "true_refs_lost_per_chunk": round(result["true_refs_lost"] / CHUNKS, 2),
+    }
+    print(json.dumps(output))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

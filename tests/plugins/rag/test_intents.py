@@ -1,0 +1,139 @@
+"""The embedding intent classifier routes sentences it has never seen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assistant.core.messages import Kind
+from assistant.core.models import ModelRegistry
+from assistant.core.plugin import Intent, Manifest
+from plugins.rag import RagPlugin
+from plugins.rag.intents import EmbeddingIntentClassifier
+
+CHAT = Manifest(
+    name="chat",
+    title="Chat",
+    description="Talks.",
+    intents=(
+        Intent(
+            label="conversation",
+            examples=(
+                "tell me a joke",
+                "how are you today?",
+                "write a short poem about autumn",
+                "explain how photosynthesis works",
+                "translate good morning into Spanish",
+                "what is the capital of Australia?",
+            ),
+        ),
+    ),
+)
+IMAGEGEN = Manifest(
+    name="imagegen",
+    title="Images",
+    description="Draws.",
+    intents=(
+        Intent(
+            label="make a picture",
+            examples=(
+                "draw a dragon flying over a castle",
+                "generate an image of a sunset on the beach",
+                "paint a watercolour of a fox",
+                "create a logo for my bakery",
+                "make a picture of a robot playing chess",
+            ),
+        ),
+    ),
+)
+VISION = Manifest(
+    name="vision",
+    title="Vision",
+    description="Looks at images.",
+    accepts=frozenset({Kind.IMAGE}),
+    intents=(
+        Intent(
+            label="question about the photo",
+            examples=(
+                "what is in this picture?",
+                "how many people are in the photo?",
+                "what colour is the car in the image?",
+                "describe this photo",
+            ),
+            follows=Kind.IMAGE,
+        ),
+    ),
+)
+MANIFESTS = (CHAT, RagPlugin.manifest, IMAGEGEN, VISION)
+
+HELD_OUT = [
+    ("what does my insurance policy document say about flood damage?", "rag"),
+    ("according to the notes I uploaded, who leads the project?", "rag"),
+    ("give me a summary of the PDF I added yesterday", "rag"),
+    ("in the employee handbook, how many sick days are allowed?", "rag"),
+    ("sketch a cartoon cat wearing a hat", "imagegen"),
+    ("generate a photo-realistic picture of mountains at dawn", "imagegen"),
+    ("compose a haiku about the sea", "chat"),
+    ("why is the sky blue?", "chat"),
+    ("find the clause about late fees in the contract", "rag"),
+    ("summarise these meeting notes", "rag"),
+    ("hello there", "chat"),
+]
+
+
+@pytest.fixture(scope="module")
+def classifier(minilm: Any) -> EmbeddingIntentClassifier:
+    def embed(texts: Any) -> Any:
+        return minilm.encode(list(texts), normalize_embeddings=True)
+
+    return EmbeddingIntentClassifier(embed)
+
+
+@pytest.mark.parametrize(("sentence", "plugin"), HELD_OUT)
+def test_held_out_sentences_reach_the_right_plugin(
+    classifier: EmbeddingIntentClassifier, sentence: str, plugin: str
+) -> None:
+    for manifest in MANIFESTS:
+        for intent in manifest.intents:
+            assert sentence not in intent.examples
+    match = classifier.classify(sentence, MANIFESTS)
+    if plugin == "chat" and match is None:
+        return  # None is the default plugin: chat
+    assert match is not None, sentence
+    assert match.plugin == plugin, (sentence, match)
+    assert classifier.threshold <= match.score <= 1.0
+
+
+def test_intents_that_follow_an_attachment_wait_for_one(
+    classifier: EmbeddingIntentClassifier,
+) -> None:
+    question = "how many dogs can you see in this picture?"
+    with_photo = classifier.classify(question, MANIFESTS, recent={Kind.IMAGE})
+    assert with_photo is not None and with_photo.plugin == "vision"
+    without = classifier.classify(question, MANIFESTS, recent=())
+    assert without is None or without.plugin != "vision"
+
+
+def test_nothing_close_enough_goes_to_the_default_plugin(
+    classifier: EmbeddingIntentClassifier,
+) -> None:
+    assert classifier.classify("qwertyuiop asdfgh", MANIFESTS) is None
+    assert classifier.classify("   ", MANIFESTS) is None
+    assert classifier.classify("draw a horse", ()) is None
+
+
+def test_a_model_handle_loads_only_when_first_needed(minilm: Any) -> None:
+    loads: list[str] = []
+
+    def load(progress: Any) -> Any:
+        loads.append("loaded")
+        return minilm
+
+    handle = ModelRegistry().handle("all-MiniLM-L6-v2", load, owner="rag")
+    classifier = EmbeddingIntentClassifier(handle)
+    assert not handle.loaded
+    match = classifier.classify("paint a lighthouse in a storm", MANIFESTS)
+    assert match is not None and match.plugin == "imagegen"
+    classifier.classify("paint a lighthouse in a storm", MANIFESTS)
+    assert loads == ["loaded"]
