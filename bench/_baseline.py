@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow
 class _FirstPaint(QObject):
     """Prints the time of the window's first paint."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             print(f"first-paint {time.time():.4f}", flush=True)
             watched.removeEventFilter(self)

@@ -51,7 +51,7 @@ class _Probe(QObject):
         self._app = app
         self._window: MainWindow | None = None
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and isinstance(watched, MainWindow):
             print(f"first-paint {time.time():.4f}", flush=True)
             self._app.removeEventFilter(self)

@@ -1,11 +1,16 @@
 """UI stall: the longest wait between GUI event-loop ticks while an answer streams in.
 
-``python -m bench.ui_stall`` opens the real window (offscreen) on a conversation that
+``python -m bench.ui_stall [--repeat N]`` opens the real window (offscreen) on a conversation that
 already holds 5,000 messages, sends a request to a bench plugin that follows the real
 plugin contract and burns CPU in pure Python (~1 ms per chunk) in its worker thread while it
 streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms timer on the GUI
 thread records the wall-clock gaps between its ticks from the send until
-``TurnRunner.turn_finished``. The last line printed is the JSON result.
+``TurnRunner.turn_finished``. This is done N times (default 3) in one window, each from
+the conversation's last page; the result is the run with the median ``max_stall_ms``,
+with every run's maximum beside it. After each run a control measures the same ticks while
+a plain thread burns the same CPU and nothing is drawn (``control_*``): the part of a stall
+that the GIL and the machine's other load cause without any help from the app. The last
+line printed is the JSON result.
 
 ``--diagnose`` measures the same run again with instruments on the GUI thread: the time
 of each event Qt delivers (by receiver class and event type), the slots that draw the answer
@@ -24,6 +29,7 @@ import pstats
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -105,8 +111,10 @@ class BurnerPlugin:
         description="Burns CPU in its worker thread and streams a long Markdown answer.",
     )
 
-    def __init__(self, burn_s: float = BURN_S) -> None:
+    def __init__(self, burn_s: float = BURN_S, pieces_per_chunk: int = 1) -> None:
         self.burn_s = burn_s
+        self.pieces_per_chunk = pieces_per_chunk
+        self.yielded_at: list[float] = []  # perf_counter() of each chunk, for latencies
 
     def load(self, context: PluginContext) -> None:
         """Nothing to load."""
@@ -115,11 +123,15 @@ class BurnerPlugin:
         """Nothing to free."""
 
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
-        """Yield CHUNKS pieces of text, burning ``burn_s`` of CPU before each."""
-        for piece in answer_pieces():
-            burn(self.burn_s)
+        """Yield CHUNKS pieces of text, burning ``burn_s`` of CPU before each piece."""
+        self.yielded_at = []
+        pieces = answer_pieces()
+        step = self.pieces_per_chunk
+        for start in range(0, len(pieces), step):
+            burn(self.burn_s * len(pieces[start : start + step]))
             context.cancel.raise_if_cancelled()
-            yield TextDelta(piece)
+            self.yielded_at.append(time.perf_counter())
+            yield TextDelta("".join(pieces[start : start + step]))
 
 
 def _history_text(index: int) -> tuple[str, str]:
@@ -132,13 +144,13 @@ def _history_text(index: int) -> tuple[str, str]:
     )
 
 
-def open_window(folder: Path, burn_s: float = BURN_S) -> MainWindow:
+def open_window(folder: Path, burner: BurnerPlugin) -> MainWindow:
     """The real window on *folder*, showing a conversation of HISTORY_MESSAGES messages."""
     paths = Paths(
         config=folder / "config", data=folder / "data", models=folder / "models",
         cache=folder / "cache",
     )  # fmt: skip
-    registry = PluginRegistry([BurnerPlugin(burn_s), HelpPlugin()])
+    registry = PluginRegistry([burner, HelpPlugin()])
     assistant = open_assistant(paths, registry)
     store = assistant.store
     conversation = store.create_conversation("A long conversation")
@@ -158,25 +170,33 @@ def settle(milliseconds: int) -> None:
 
 
 class TickRecorder(QObject):
-    """Records the gaps between ticks of a 1 ms timer on the GUI thread."""
+    """Records the gaps between ticks of a 1 ms timer on the GUI thread.
+
+    Beside each wall-clock gap it keeps the GUI thread's own CPU time in that gap: a long gap
+    with little CPU was spent waiting (for the GIL, or for a core the OS gave elsewhere).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.gaps: list[float] = []
-        self._last = 0.0
+        self.cpu: list[float] = []
+        self.times: list[float] = []  # when each gap ended
+        self._last = self._last_cpu = 0.0
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self.tick)
 
     def start(self) -> None:
-        self._last = time.perf_counter()
+        self._last, self._last_cpu = time.perf_counter(), time.thread_time()
         self._timer.start()
 
     def tick(self) -> None:
-        now = time.perf_counter()
+        now, cpu = time.perf_counter(), time.thread_time()
         self.gaps.append(now - self._last)
-        self._last = now
+        self.cpu.append(cpu - self._last_cpu)
+        self.times.append(now)
+        self._last, self._last_cpu = now, cpu
 
     def stop(self) -> None:
         self.tick()  # the time since the last tick counts as well
@@ -188,6 +208,12 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
     recorder = TickRecorder()
     loop = QEventLoop()
     finished: list[int] = []
+    received: list[float] = []
+    burner = window.assistant.registry.record("burner").plugin  # type: ignore[union-attr]
+    assert isinstance(burner, BurnerPlugin)
+
+    def on_chunk(_reply: int, _chunk: object) -> None:
+        received.append(time.perf_counter())
 
     def on_finished(reply: int) -> None:
         recorder.stop()  # connected after the window's slot, so its work is counted
@@ -200,6 +226,7 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
         window.send("Burn some CPU and write me a long answer.", [], plugin="burner")
 
     window.turns.turn_finished.connect(on_finished)
+    window.turns.chunk_arrived.connect(on_chunk)
     QTimer.singleShot(0, send)
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     started = time.perf_counter()
@@ -208,6 +235,7 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
     true_refs_lost = true_refs - sys.getrefcount(True)
     elapsed = time.perf_counter() - started
     window.turns.turn_finished.disconnect(on_finished)
+    window.turns.chunk_arrived.disconnect(on_chunk)
     if not finished:
         raise SystemExit("the reply did not finish in time")
     reply = finished[0]
@@ -217,17 +245,62 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
         raise SystemExit(f"the reply was not stored whole: {stored and stored.status}")
     if window.view.streamed_text(reply) != expected:
         raise SystemExit("the view did not receive every chunk")
-    return {"gaps": recorder.gaps, "elapsed_s": elapsed, "true_refs_lost": true_refs_lost}
+    worst = max(range(len(recorder.gaps)), key=recorder.gaps.__getitem__)
+    end = recorder.times[worst]
+    in_worst = sum(end - recorder.gaps[worst] < t <= end for t in received)
+    latencies = [got - sent for got, sent in zip(received, burner.yielded_at, strict=True)]
+    return {
+        "gaps": recorder.gaps,
+        "cpu": recorder.cpu,
+        "elapsed_s": elapsed,
+        "true_refs_lost": true_refs_lost,
+        "chunks_in_max_stall": in_worst,
+        "latencies": latencies,
+    }
 
 
-def summary(gaps: list[float]) -> dict[str, float]:
-    """Max, 99th percentile and mean of the gaps, in milliseconds."""
+def run_control(burn_s: float) -> dict[str, Any]:
+    """The same ticks while a plain thread burns the same CPU and nothing is drawn.
+
+    What is left here is the cost of the GIL and of the machine's other load alone.
+    """
+    recorder = TickRecorder()
+    loop = QEventLoop()
+    done = threading.Event()
+
+    def work() -> None:
+        for _ in range(CHUNKS):
+            burn(burn_s)
+        done.set()
+
+    poll = QTimer()
+    poll.setInterval(5)
+    poll.timeout.connect(lambda: done.is_set() and loop.quit())
+    worker = threading.Thread(target=work, name="bench-control-burner")
+    started = time.perf_counter()
+    recorder.start()
+    poll.start()
+    worker.start()
+    loop.exec()
+    recorder.stop()
+    poll.stop()
+    worker.join()
+    return {"gaps": recorder.gaps, "cpu": recorder.cpu, "elapsed_s": time.perf_counter() - started}
+
+
+def summary(result: dict[str, Any]) -> dict[str, float]:
+    """Max, 99th percentile and mean of one run's gaps, in milliseconds."""
+    gaps, cpu = result["gaps"], result["cpu"]
     ms = sorted(g * 1000 for g in gaps)
     p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    worst = max(range(len(gaps)), key=gaps.__getitem__)
     return {
         "max_stall_ms": round(ms[-1], 2),
         "p99_stall_ms": round(p99, 2),
         "mean_stall_ms": round(statistics.fmean(ms), 3),
+        "gui_cpu_in_max_stall_ms": round(cpu[worst] * 1000, 2),
+        "chunks_in_max_stall": result.get("chunks_in_max_stall", 0),
+        "max_gui_cpu_in_a_gap_ms": round(max(cpu) * 1000, 2),
         "ticks": len(ms),
     }
 
@@ -296,7 +369,7 @@ def diagnose(window: MainWindow, app: QApplication) -> None:
     """Run again with instruments and print where the GUI thread spent its time."""
     assert isinstance(app, TimedApplication)
     times = instrument_slots(window)
-    window.view.show_conversation(window.store.messages(window.conversation_id, limit=100), True)
+    window.open_conversation(window.conversation_id)
     settle(300)
     profile = cProfile.Profile()  # profiles the GUI thread only
 
@@ -310,7 +383,7 @@ def diagnose(window: MainWindow, app: QApplication) -> None:
     app.timing = False
     err = sys.stderr
     print("\n== diagnose: tick gaps with instruments on ==", file=err)
-    print(json.dumps(summary(result["gaps"])), file=err)
+    print(json.dumps(summary(result)), file=err)
     big = sorted((g * 1000 for g in result["gaps"]), reverse=True)[:10]
     print("largest gaps (ms):", ", ".join(f"{g:.1f}" for g in big), file=err)
     print("\n== events delivered on the GUI thread, by longest ==", file=err)
@@ -328,8 +401,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; the JSON result is the last line on standard output."""
     parser = argparse.ArgumentParser(prog="python -m bench.ui_stall")
     parser.add_argument("--diagnose", action="store_true", help="also profile the GUI thread")
+    parser.add_argument("--repeat", type=int, default=3, help="answers to stream (median)")
     parser.add_argument(
         "--burn-ms", type=float, default=BURN_S * 1000, help="CPU burnt per chunk (what-if)"
+    )
+    parser.add_argument(
+        "--pieces-per-chunk", type=int, default=1, help="pieces sent together (what-if)"
     )
     parser.add_argument(
         "--switch-interval-ms", type=float, help="sys.setswitchinterval for the run (what-if)"
@@ -341,13 +418,21 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or (
         TimedApplication(sys.argv[:1]) if args.diagnose else QApplication(sys.argv[:1])
     )
+    load_before = os.getloadavg()[0]
+    runs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-ui-stall-") as folder:
         started = time.perf_counter()
-        window = open_window(Path(folder), args.burn_ms / 1000)
+        burner = BurnerPlugin(args.burn_ms / 1000, args.pieces_per_chunk)
+        window = open_window(Path(folder), burner)
         setup_s = time.perf_counter() - started
-        settle(300)
         try:
-            result = run_once(window)
+            controls: list[dict[str, Any]] = []
+            for _ in range(max(args.repeat, 1)):
+                window.open_conversation(window.conversation_id)  # the last page, as on opening
+                settle(300)
+                runs.append(run_once(window))
+                settle(100)
+                controls.append(run_control(args.burn_ms / 1000))
             if args.diagnose:
                 diagnose(window, app)
         finally:
@@ -355,17 +440,31 @@ def main(argv: list[str] | None = None) -> int:
             window.jobs.shutdown()
             window.assistant.store.close()
             QCoreApplication.processEvents()
-    stats = summary(result["gaps"])
+    each = [summary(run) for run in runs]
+    median_run = sorted(each, key=lambda r: r["max_stall_ms"])[len(each) // 2]
+    control = sorted((summary(c) for c in controls), key=lambda r: r["max_stall_ms"])
+    control_median = control[len(control) // 2]
     output = {
-        **stats,
-        "goal_met": stats["max_stall_ms"] <= GOAL_MAX_STALL_MS,
-        "stream_s": round(result["elapsed_s"], 2),
-        "chunks": CHUNKS,
+        **median_run,
+        "goal_met": median_run["max_stall_ms"] <= GOAL_MAX_STALL_MS,
+        "max_stall_ms_each_run": [r["max_stall_ms"] for r in each],
+        "max_chunk_latency_ms": round(max(max(r["latencies"]) for r in runs) * 1000, 1),
+        "median_chunk_latency_ms": round(
+            statistics.median(x for r in runs for x in r["latencies"]) * 1000, 1
+        ),
+        "p99_stall_ms_each_run": [r["p99_stall_ms"] for r in each],
+        "control_max_stall_ms": control_median["max_stall_ms"],
+        "control_p99_stall_ms": control_median["p99_stall_ms"],
+        "control_max_stall_ms_each_run": [c["max_stall_ms"] for c in control],
+        "stream_s": round(statistics.median(r["elapsed_s"] for r in runs), 2),
+        "chunks": -(-CHUNKS // args.pieces_per_chunk),
+        "pieces": CHUNKS,
         "history_messages": HISTORY_MESSAGES,
         "setup_s": round(setup_s, 2),
         "burn_ms_per_chunk": args.burn_ms,
         "switch_interval_ms": sys.getswitchinterval() * 1000,
-        "true_refs_lost_per_chunk": round(result["true_refs_lost"] / CHUNKS, 2),
+        "true_refs_lost_per_chunk": round(runs[0]["true_refs_lost"] / CHUNKS, 2),
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     print(json.dumps(output))
     return 0

@@ -59,7 +59,7 @@ class Composer(QWidget):
         self.editor.setPlaceholderText(
             tr("Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)")
         )
-        self.editor.setMaximumHeight(120)
+        self.editor.setMaximumHeight(96)
         self.editor.submitted.connect(self._on_editor_submitted)
         self.editor.image_pasted.connect(self.image_pasted)
         self.chips = QLabel(self)

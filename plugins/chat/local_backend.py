@@ -2,8 +2,9 @@
 
 The model is a Hugging Face hub id, a model folder, or a GGUF file (converted once into a
 safetensors copy, see :mod:`plugins.chat.gguf_cache`). Tokens stream from a generation
-thread through a ``TextIteratorStreamer`` that hands on every token at once; a stopping criterion ends generation at the next
-token when the person stops the answer, and the thread is always joined before returning.
+thread through a ``TextIteratorStreamer`` that hands on every token at once; a stopping
+criterion ends generation at the next token when the person stops the answer, and the
+thread is always joined before returning.
 """
 
 from __future__ import annotations

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING
 
 from assistant.core.cancel import CancelToken
 from plugins.rag.embedder import Embedder
-from plugins.rag.ingest import SUPPORTED_SUFFIXES, UnreadableFile, read_sections, split_sections
+from plugins.rag.ingest import (
+    SUPPORTED_SUFFIXES,
+    ChunkText,
+    UnreadableFile,
+    read_sections,
+    split_sections,
+)
 from plugins.rag.store import FileRecord, VectorIndex
 
 if TYPE_CHECKING:
@@ -130,6 +136,7 @@ class Indexer:
         self._remove_missing(given, known, report)
         files = [f for f in expand(given) if str(f) not in report.removed]
         run = _Run(cancel, report, len(files), sum(_size(f) for f in files))
+        pending: list[_Pending] = []
         for number, path in enumerate(files):
             if cancel.cancelled:
                 report.cancelled = True
@@ -137,14 +144,22 @@ class Indexer:
             run.files_done = number
             title = titles.get(path, path.name)
             yield run.progress(report.chunks, title)
-            try:
-                changed = yield from self._index_file(path, title, known.get(str(path)), run)
-            except _Stopped:
-                report.cancelled = True
-                break
-            if not changed:
+            prepared = self._prepare(path, title, known.get(str(path)), run)
+            if prepared is None:
                 report.skipped.append(title)
+            elif prepared.chunks:
+                pending.append(prepared)
             run.bytes_done += _size(path)
+            last = number == len(files) - 1
+            # Small files are embedded together (one encode call for many), then each is
+            # committed on its own as soon as its passages are embedded.
+            if pending and (last or sum(len(p.chunks) for p in pending) >= EMBED_BATCH):
+                try:
+                    yield from self._embed_and_store(pending, run)
+                except _Stopped:
+                    report.cancelled = True
+                    break
+                pending = []
             run.files_done = number + 1
         yield run.progress(report.chunks, "")
         return report
@@ -160,53 +175,72 @@ class Indexer:
                 self.store.remove_file(path)
                 report.removed.append(record.title)
 
-    def _index_file(
-        self,
-        path: Path,
-        title: str,
-        record: FileRecord | None,
-        run: _Run,
-    ) -> Iterator[IndexProgress]:
-        """Index one file; returns False when it was unchanged and so skipped."""
+    def _prepare(
+        self, path: Path, title: str, record: FileRecord | None, run: _Run
+    ) -> _Pending | None:
+        """Read and split one file; None when it is unchanged and so skipped."""
         try:
             stat = path.stat()
             if _unchanged_fast(record, stat):
-                return False
+                return None
             content_hash = file_hash(path)
         except OSError:
             run.report.failed.append((title, "the file no longer exists (moved or deleted?)"))
-            return True
+            return _Pending(title, None, [])
         fresh = FileRecord(str(path), title, content_hash, stat.st_mtime_ns, stat.st_size, "")
         unchanged = record is not None and record.content_hash == content_hash
         if unchanged and record is not None and record.status == "indexed":
             # Touched but not changed: remember the new times, keep the passages.
             self.store.set_record(_with_status(fresh, "indexed", chunks=record.chunks))
-            return False
+            return None
         try:
             sections = read_sections(path, max_bytes=self.settings.max_file_bytes)
             chunks = split_sections(sections, self.settings.chunk_size, self.settings.chunk_overlap)
         except UnreadableFile as exc:
             run.report.failed.append((title, str(exc)))
             self.store.replace_file(_with_status(fresh, "failed", str(exc)), [], self._empty())
-            return True
-        vectors = []
-        for start in range(0, len(chunks), EMBED_BATCH):
-            if run.cancel.cancelled:
-                raise _Stopped
-            batch = chunks[start : start + EMBED_BATCH]
-            vectors.append(self.embedder.embed([c.text for c in batch]))
-            yield run.progress(run.report.chunks + start + len(batch), title)
+            return _Pending(title, None, [])
+        return _Pending(title, _with_status(fresh, "indexed"), chunks)
+
+    def _embed_and_store(self, pending: list[_Pending], run: _Run) -> Iterator[IndexProgress]:
+        """Embed the passages of *pending* files in batches, committing each file when done."""
         import numpy as np
 
-        self.store.replace_file(_with_status(fresh, "indexed"), chunks, np.concatenate(vectors))
-        run.report.indexed.append(title)
-        run.report.chunks += len(chunks)
-        return True
+        texts = [chunk.text for item in pending for chunk in item.chunks]
+        ends = np.cumsum([len(item.chunks) for item in pending])
+        vectors: list[np.ndarray] = []
+        stored = 0
+        for start in range(0, len(texts), EMBED_BATCH):
+            if run.cancel.cancelled:
+                raise _Stopped
+            vectors.append(self.embedder.embed(texts[start : start + EMBED_BATCH]))
+            embedded = start + len(vectors[-1])
+            matrix = np.concatenate(vectors) if len(vectors) > 1 else vectors[0]
+            while stored < len(pending) and ends[stored] <= embedded:
+                item = pending[stored]
+                begin = int(ends[stored]) - len(item.chunks)
+                assert item.record is not None
+                self.store.replace_file(item.record, item.chunks, matrix[begin : ends[stored]])
+                run.report.indexed.append(item.title)
+                run.report.chunks += len(item.chunks)
+                stored += 1
+            current = pending[min(stored, len(pending) - 1)].title
+            done = int(ends[stored - 1]) if stored else 0
+            yield run.progress(run.report.chunks + embedded - done, current)
 
     def _empty(self) -> np.ndarray:
         import numpy as np
 
         return np.zeros((0, self.embedder.dimension), dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A file read and split, waiting for its passages to be embedded."""
+
+    title: str
+    record: FileRecord | None  # None: nothing to store (it failed and was reported)
+    chunks: list[ChunkText]
 
 
 class _Stopped(Exception):

@@ -8,6 +8,7 @@ answer) runs when its model is available, and says which model is missing when i
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
@@ -15,7 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.messages import Attachment, Chunk, ImageOut, Notice, Progress, TextDelta
+from assistant.core.messages import (
+    Attachment,
+    Chunk,
+    ImageOut,
+    Notice,
+    Progress,
+    TextDelta,
+    guess_mime,
+)
 from assistant.core.models import ModelHandle, ModelRegistry
 from assistant.core.plugin import PluginContext
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
@@ -178,6 +187,11 @@ class ImageAnalyst:
         folder.mkdir(parents=True, exist_ok=True)
         stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in image.source.stem)[:40]
         stem = f"{stem or 'image'}-{uuid.uuid4().hex[:10]}"
+        if not detections and image.as_stored:
+            # Nothing to change or draw: a copy of the file is faster than encoding it anew.
+            target = folder / f"{stem}{image.source.suffix.lower()}"
+            shutil.copyfile(image.source, target)
+            return target
         if not detections:
             target = folder / f"{stem}.jpg"
             image.display.save(target, quality=92)
@@ -269,4 +283,4 @@ def _known_facts(analysis: Analysis) -> list[str]:
 
 
 def _mime(path: Path) -> str:
-    return "image/png" if path.suffix == ".png" else "image/jpeg"
+    return guess_mime(path)

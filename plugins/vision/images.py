@@ -24,10 +24,12 @@ if Image.MAX_IMAGE_PIXELS is not None and Image.MAX_IMAGE_PIXELS < MAX_PIXELS:
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 DISPLAY_SIDE = 2048
+_DRAFT_MIN_SIDE = 1600
 _ORIENTATION_TAG = 0x0112
 _SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 _HIGH_DEPTH_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N", "I", "F"})
 _ALPHA_MODES = frozenset({"RGBA", "LA", "PA", "RGBa", "La"})
+_SHOWN_AS_STORED = frozenset({"PNG", "JPEG"})
 READABLE = "PNG, JPEG, WebP, BMP, GIF or TIFF"
 
 
@@ -43,6 +45,8 @@ class PreparedImage:
     source: Path
     original_size: tuple[int, int]
     display: Image.Image
+    # The display copy holds exactly the file's pixels, so the file itself can be shown.
+    as_stored: bool = False
 
     @property
     def scale(self) -> tuple[float, float]:
@@ -60,9 +64,10 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
         with Image.open(path) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise _too_big(name, image.size)
-            stored_size = image.size
+            stored = (image.format, image.mode, image.size, "transparency" in image.info)
             display = _display_copy(image)
-            original = _oriented_size(image, stored_size)
+            # Read after decoding: a PNG may keep its EXIF after the pixels.
+            orientation = image.getexif().get(_ORIENTATION_TAG, 1)
     except ImageReadError:
         raise
     except FileNotFoundError as exc:
@@ -78,36 +83,39 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
         raise ImageReadError(
             f"“{name}” could not be read: the file looks truncated or damaged ({exc})."
         ) from exc
-    return PreparedImage(name, path, original, display)
-
-
-def _oriented_size(image: Image.Image, stored_size: tuple[int, int]) -> tuple[int, int]:
-    """The size the photo has once its EXIF orientation is applied.
-
-    Asked after decoding: a PNG may keep its EXIF after the pixels, and reading it
-    decodes them.
-    """
-    width, height = stored_size
-    if image.getexif().get(_ORIENTATION_TAG, 1) in _SWAPPING_ORIENTATIONS:
-        return height, width
-    return width, height
+    file_format, mode, (width, height), transparent = stored
+    original = (height, width) if orientation in _SWAPPING_ORIENTATIONS else (width, height)
+    as_stored = (
+        file_format in _SHOWN_AS_STORED
+        and mode == "RGB"
+        and not transparent
+        and orientation == 1
+        and display.size == (width, height)
+    )
+    return PreparedImage(name, path, original, display, as_stored)
 
 
 def _display_copy(image: Image.Image) -> Image.Image:
-    """Decode *image* small (JPEG decodes at 1/2…1/8 scale for free), upright and in RGB."""
+    """A new RGB image of *image*, upright and at most ``DISPLAY_SIDE`` on its longest side.
+
+    Big JPEGs decode at 1/2…1/8 scale for free (``draft``), and shrinking happens before
+    the colour conversion so that it runs on fewer pixels; Pillow does both without the
+    GIL, which keeps the GUI thread responsive while a worker opens a large photo.
+    """
     longest = max(image.size)
     if longest > DISPLAY_SIDE:
-        factor = DISPLAY_SIDE / longest
+        factor = _DRAFT_MIN_SIDE / longest
         image.draft("RGB", (math.ceil(image.width * factor), math.ceil(image.height * factor)))
     image.load()
-    upright = ImageOps.exif_transpose(image)
-    if max(upright.size) > DISPLAY_SIDE and upright.mode in ("RGB", "L", "RGBA"):
-        # Shrink before converting, so the colour work runs on fewer pixels.
-        upright.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR, 2.0)
+    orientation = image.getexif().get(_ORIENTATION_TAG, 1)
+    upright = ImageOps.exif_transpose(image) if orientation != 1 else image
+    if max(upright.size) > DISPLAY_SIDE:
+        ratio = DISPLAY_SIDE / max(upright.size)
+        size = (max(1, round(upright.width * ratio)), max(1, round(upright.height * ratio)))
+        upright = upright.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     rgb = to_rgb(upright)
-    if max(rgb.size) > DISPLAY_SIDE:
-        rgb.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR, 2.0)
-    return rgb
+    # The opened image is closed when the file is; the copy must not share its pixels.
+    return rgb.copy() if rgb is image else rgb
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

@@ -13,6 +13,7 @@ from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import HistoryMessage, Progress, Request, TextDelta
 from assistant.core.plugin import MemoryState, PluginContext
 from plugins.chat import ChatPlugin, ChatSettings
+from plugins.chat.backend import ChatBackendError
 from plugins.chat.gguf_cache import converted_dir, ensure_converted
 from plugins.chat.local_backend import resolve_source
 
@@ -55,7 +56,7 @@ def test_every_prompt_fits_the_window_over_a_long_conversation(
     plugin, state = ChatPlugin(), MemoryState()
     history: list[HistoryMessage] = []
     prompt_sizes = []
-    for number in range(1, 21):
+    for number in range(1, 15):
         context = make_context(settings, state=state)
         text = f"The capital of France is Paris, says message {number}."
         answer, prompt_tokens = "", 0
@@ -139,7 +140,7 @@ def test_a_missing_model_folder_is_explained(
     tmp_path: Path, make_context: Callable[..., PluginContext]
 ) -> None:
     context = make_context(settings_for(tmp_path / "no-such-model"))
-    with pytest.raises(Exception, match="Could not load the chat model .* Chat settings"):
+    with pytest.raises(ChatBackendError, match=r"Could not load the chat model .* Chat settings"):
         ChatPlugin().load(context)
 
 

@@ -73,7 +73,7 @@ def test_a_long_conversation_stays_inside_the_budget_and_keeps_early_facts() -> 
     state, summarise = MemoryState(), RecordingSummariser()
     first = "Remember this: my locker code is ZEBRA42 please."
 
-    history, prompts = converse(memory, state, summarise, 200, first_message=first)
+    _, prompts = converse(memory, state, summarise, 200, first_message=first)
 
     assert all(prompt_tokens(memory, p) <= budget.prompt_tokens for p in prompts)
     assert all(p[-1]["content"].startswith("question") for p in prompts[1:])

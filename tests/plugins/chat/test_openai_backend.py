@@ -59,7 +59,7 @@ def test_without_a_model_name_the_first_listed_model_is_used(openai_server: Open
 def test_a_refused_connection_says_to_check_the_server() -> None:
     backend = OpenAIBackend(f"http://127.0.0.1:{closed_port()}/v1", "test-model")
     backend.load(lambda message, fraction: None)
-    with pytest.raises(ChatBackendError, match="Could not connect .* server is running"):
+    with pytest.raises(ChatBackendError, match=r"Could not connect .* server is running"):
         list(answer(backend))
 
 

@@ -184,7 +184,7 @@ def test_answer_from_the_language_model_cites_numbered_passages(
     assert prompt.startswith(BLOCK_START + "\n[1] (from minutes.docx)")
     assert prompt.index(BLOCK_END) < prompt.index("Question: Who will send the invoice?")
     (sources,) = [c for c in chunks if isinstance(c, Sources)]
-    assert [s.title for s in sources.items][0] == "minutes.docx"
+    assert sources.items[0].title == "minutes.docx"
     assert len(sources.items) == 3
 
 

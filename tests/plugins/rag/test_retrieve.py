@@ -12,10 +12,10 @@ from plugins.rag.retrieve import Retriever, content_terms, fuse
 from plugins.rag.store import SqliteVecIndex
 
 DOCUMENTS = {
-    "gate.txt": "Spare parts catalogue. Order code ZK-4471-Q: replacement hinge for the garden gate.",
-    "door.txt": "Spare parts catalogue. Order code ZK-4417-O: brass handle for the front door.",
-    "window.txt": "Spare parts catalogue. Order code KZ-4471-G: rubber seal for the kitchen window.",
-    "shelf.txt": "Spare parts catalogue. Order code QZ-7144-K: steel bracket for the shelf.",
+    "gate.txt": "Parts list. Order code ZK-4471-Q: replacement hinge for the garden gate.",
+    "door.txt": "Parts list. Order code ZK-4417-O: brass handle for the front door.",
+    "window.txt": "Parts list. Order code KZ-4471-G: rubber seal for the kitchen window.",
+    "shelf.txt": "Parts list. Order code QZ-7144-K: steel bracket for the shelf.",
     "cats.txt": "Felines doze for roughly sixteen hours daily, mostly in warm sunny spots.",
     "dogs.txt": "Long walks twice a day keep a dog healthy.",
     "bread.txt": "Bake the loaf at 220 degrees for forty minutes until the crust is golden.",

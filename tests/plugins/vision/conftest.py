@@ -18,16 +18,15 @@ from assistant.core.plugin import PluginContext
 from plugins.vision import VisionPlugin
 from plugins.vision.settings import VisionSettings
 
-WORDS = (
-    "[PAD] [UNK] [CLS] [SEP] [MASK] [DEC] a the photo of cat dog person car red blue how "
-    "many is what colour are there ? 1 2 3 yes no"
-).split()
+SPECIAL_TOKENS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "[DEC]"]
+PLAIN_WORDS = "a the photo of cat dog person car red blue how many is what colour are there ? 1 2 3"
+WORDS = [*SPECIAL_TOKENS, *PLAIN_WORDS.split(), "yes", "no"]
 DETECTOR_LABELS = {0: "person", 1: "dog", 2: "traffic light"}
 CLASSIFIER_LABELS = {0: "alpha", 1: "beta", 2: "gamma"}
 VQA_LABELS = {0: "yes", 1: "no", 2: "2", 3: "red"}
 
 
-def _tokenizer():  # noqa: ANN202 - a transformers tokenizer
+def _tokenizer():
     from transformers import BertTokenizer
 
     # Like BLIP's own tokenizer, "[DEC]" (the start of a caption) is a special token.
@@ -217,7 +216,9 @@ def run_plugin(
 
 
 @pytest.fixture
-def vision(make_context: Callable[..., PluginContext]) -> Callable[..., tuple[VisionPlugin, PluginContext]]:
+def vision(
+    make_context: Callable[..., PluginContext],
+) -> Callable[..., tuple[VisionPlugin, PluginContext]]:
     """A loaded plugin and its context, for given settings."""
 
     def build(settings: VisionSettings | None = None) -> tuple[VisionPlugin, PluginContext]:

@@ -36,7 +36,9 @@ def test_a_box_is_drawn_on_its_edges_only() -> None:
 
 
 def test_the_label_tag_sits_above_the_box_in_its_colour() -> None:
-    drawn = draw_detections(Image.new("RGB", (200, 200), WHITE), [Detection("dog", 0.5, (50, 60, 150, 160))])
+    drawn = draw_detections(
+        Image.new("RGB", (200, 200), WHITE), [Detection("dog", 0.5, (50, 60, 150, 160))]
+    )
     tag = [drawn.getpixel((x, y)) for x in range(50, 60) for y in range(45, 59)]
     assert class_colour("dog") in tag
 
@@ -44,7 +46,11 @@ def test_the_label_tag_sits_above_the_box_in_its_colour() -> None:
 def test_boxes_are_scaled_from_original_to_display_pixels() -> None:
     display = Image.new("RGB", (100, 50), WHITE)  # a 1000 × 500 original at a tenth
     drawn = draw_detections(
-        display, [Detection("car", 0.8, (200, 100, 800, 400))], (0.1, 0.1), width=1, with_labels=False
+        display,
+        [Detection("car", 0.8, (200, 100, 800, 400))],
+        (0.1, 0.1),
+        width=1,
+        with_labels=False,
     )
     colour = class_colour("car")
     assert drawn.getpixel((20, 25)) == colour == drawn.getpixel((80, 25))

@@ -34,13 +34,21 @@ def png_header_only(path: Path, width: int, height: int) -> Path:
 def gradient(size: tuple[int, int] = (64, 48)) -> Image.Image:
     """An RGB image whose pixels differ, so that orientation and frames can be told apart."""
     x = np.linspace(0, 255, size[0], dtype=np.uint8)
-    pixels = np.stack(np.broadcast_arrays(x[None, :], 40 * np.ones((size[1], 1), np.uint8), 200), -1)
+    pixels = np.stack(
+        np.broadcast_arrays(x[None, :], 40 * np.ones((size[1], 1), np.uint8), 200), -1
+    )
     return Image.fromarray(np.ascontiguousarray(pixels.astype(np.uint8)), "RGB")
 
 
 @pytest.mark.parametrize(
     ("suffix", "options"),
-    [(".png", {}), (".jpg", {"quality": 95}), (".webp", {"quality": 95}), (".bmp", {}), (".tiff", {})],
+    [
+        (".png", {}),
+        (".jpg", {"quality": 95}),
+        (".webp", {"quality": 95}),
+        (".bmp", {}),
+        (".tiff", {}),
+    ],
 )
 def test_common_formats_open_as_rgb_of_the_same_size(
     tmp_path: Path, suffix: str, options: dict[str, int]
@@ -142,15 +150,35 @@ def _truncated(path: Path, suffix: str) -> Path:
     [
         (lambda p: _truncated(p, ".jpg"), r"“bad\.jpg” could not be read: .*truncated or damaged"),
         (lambda p: _truncated(p, ".png"), r"“bad\.png” could not be read: .*truncated or damaged"),
-        (lambda p: (p.with_suffix(".png").write_bytes(b""), p.with_suffix(".png"))[1],
-         r"“bad\.png” is empty \(0 bytes\)"),
-        (lambda p: (p.with_suffix(".jpg").write_text("meeting notes"), p.with_suffix(".jpg"))[1],
-         r"“bad\.jpg” is not an image this app can read \(PNG, JPEG"),
+        (
+            lambda p: (p.with_suffix(".png").write_bytes(b""), p.with_suffix(".png"))[1],
+            r"“bad\.png” is empty \(0 bytes\)",
+        ),
+        (
+            lambda p: (p.with_suffix(".jpg").write_text("meeting notes"), p.with_suffix(".jpg"))[1],
+            r"“bad\.jpg” is not an image this app can read \(PNG, JPEG",
+        ),
         (lambda p: p.with_suffix(".webp"), r"“bad\.webp” is no longer there"),
     ],
     ids=["truncated-jpeg", "truncated-png", "zero-bytes", "text-named-jpg", "missing"],
 )
-def test_unreadable_files_get_a_message_naming_them(tmp_path: Path, make, message: str) -> None:  # noqa: ANN001
+def test_unreadable_files_get_a_message_naming_them(tmp_path: Path, make, message: str) -> None:
     path = make(tmp_path / "bad")
     with pytest.raises(ImageReadError, match=message):
         open_image(path)
+
+
+def test_only_untouched_png_and_jpeg_count_as_shown_as_stored(tmp_path: Path) -> None:
+    def saved(name: str, image: Image.Image, **options: object) -> Path:
+        image.save(tmp_path / name, **options)
+        return tmp_path / name
+
+    turned = Image.Exif()
+    turned[0x0112] = 6
+    assert open_image(saved("a.png", gradient())).as_stored
+    assert open_image(saved("a.jpg", gradient())).as_stored
+    assert not open_image(saved("turned.jpg", gradient(), exif=turned)).as_stored
+    assert not open_image(saved("alpha.png", gradient().convert("RGBA"))).as_stored
+    assert not open_image(saved("gray.png", gradient().convert("L"))).as_stored
+    assert not open_image(saved("a.bmp", gradient())).as_stored
+    assert not open_image(saved("big.png", gradient((3000, 20)))).as_stored

@@ -53,8 +53,13 @@ def test_manifest_declares_images_command_and_follow_up_intent() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["how many people are there?", "what colour is the car?", "what is this?",
-     "is there a dog in the photo?", "describe the picture"],
+    [
+        "how many people are there?",
+        "what colour is the car?",
+        "what is this?",
+        "is there a dog in the photo?",
+        "describe the picture",
+    ],
 )
 def test_questions_about_a_recent_photo_route_here(text: str) -> None:
     classifier = KeywordIntentClassifier()

@@ -53,7 +53,11 @@ def test_summary_says_when_nothing_was_found_and_leaves_out_what_did_not_run() -
     )
     assert "Objects: none found with at least 70% certainty" in nothing
     unknown = summary_markdown(
-        "wall.png", caption=None, counts=None, classes=[("stone wall", 0.9)], output_name="w.jpg",
+        "wall.png",
+        caption=None,
+        counts=None,
+        classes=[("stone wall", 0.9)],
+        output_name="w.jpg",
         threshold=0.7,
     )
     assert "Objects" not in unknown and "stone wall" in unknown

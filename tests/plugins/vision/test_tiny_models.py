@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -136,7 +135,3 @@ def test_highlight_link_target_exists_for_the_lead(vision, tiny_settings, photos
     label = json.loads(image_out.path.with_suffix(".json").read_text())["detections"][0]["label"]
     result = highlight(image_out.path, image_out.path.with_suffix(".json"), label)
     assert result.is_file() and result.parent == image_out.path.parent
-
-
-def _unused(path: Path) -> None:  # keeps Path imported for type hints in fixtures
-    del path
