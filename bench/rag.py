@@ -34,24 +34,32 @@ from plugins.rag.retrieve import Retriever, content_terms
 from plugins.rag.settings import RagSettings
 from plugins.rag.store import FileRecord, SqliteVecIndex
 
-WORDS = (
-    "river mountain contract invoice meeting budget warranty engine garden harvest tenant "
-    "report figure policy schedule holiday project manual engine battery delivery customer "
-    "station library museum kitchen window ticket journey market orchard winter summer"
-).split()
+ROUNDS = 3
 
 
-def _text(rng: np.random.Generator, words: int) -> str:
-    return " ".join(rng.choice(WORDS, size=words)) + "."
+def _vocabulary(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Real English words from the fact corpus mixed into 20,000 made-up ones, with
+    Zipf-like frequencies, so that keyword search meets common and rare words as in life."""
+    real = sorted({w.lower().strip(".,;:?'") for _, p in PASSAGES for w in p.split()})
+    made_up = [f"w{i:05d}" for i in range(20_000)]
+    words = np.array(real + made_up)
+    rng.shuffle(words)
+    weights = 1.0 / np.arange(1, len(words) + 1)
+    return words, weights / weights.sum()
+
+
+def _text(rng: np.random.Generator, words: int, vocabulary: tuple[np.ndarray, np.ndarray]) -> str:
+    return " ".join(rng.choice(vocabulary[0], size=words, p=vocabulary[1])) + "."
 
 
 def bench_indexing(model: Any, embedder: SentenceTransformerEmbedder, root: Path) -> dict:
     """Plugin indexing rate against raw encode on the same passages."""
     rng = np.random.default_rng(1)
+    vocabulary = _vocabulary(rng)
     folder = root / "throughput"
     folder.mkdir()
-    for i in range(24):
-        paragraphs = [_text(rng, 60) for _ in range(12)]
+    for i in range(16):
+        paragraphs = [_text(rng, 60, vocabulary) for _ in range(12)]
         (folder / f"doc{i:02d}.txt").write_text("\n\n".join(paragraphs), encoding="utf-8")
     settings = RagSettings()
     texts = [
@@ -62,15 +70,18 @@ def bench_indexing(model: Any, embedder: SentenceTransformerEmbedder, root: Path
         )
     ]
     model.encode(texts[:64], batch_size=32, normalize_embeddings=True)  # warm-up
-    started = time.perf_counter()
-    model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
-    raw_rate = len(texts) / (time.perf_counter() - started)
-    knowledge = Knowledge.open(root / "throughput-data", embedder, settings)
-    started = time.perf_counter()
-    report = knowledge.add([folder])
-    plugin_rate = report.chunks / (time.perf_counter() - started)
-    knowledge.close()
-    assert report.chunks == len(texts), (report.chunks, len(texts))
+    # Other work on a shared machine skews one-off timings: alternate the two, keep the best.
+    raw_rate = plugin_rate = 0.0
+    for round_number in range(ROUNDS):
+        started = time.perf_counter()
+        model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+        raw_rate = max(raw_rate, len(texts) / (time.perf_counter() - started))
+        knowledge = Knowledge.open(root / f"throughput-{round_number}", embedder, settings)
+        started = time.perf_counter()
+        report = knowledge.add([folder])
+        plugin_rate = max(plugin_rate, report.chunks / (time.perf_counter() - started))
+        knowledge.close()
+        assert report.chunks == len(texts), (report.chunks, len(texts))
     return {
         "index_chunks": len(texts),
         "raw_encode_chunks_per_s": round(raw_rate, 1),
@@ -84,20 +95,21 @@ def bench_queries(embedder: SentenceTransformerEmbedder, root: Path) -> dict:
     from plugins.rag.ingest import ChunkText
 
     rng = np.random.default_rng(2)
+    vocabulary = _vocabulary(rng)
     store = SqliteVecIndex(root / "big.sqlite", dimension=embedder.dimension, model_id="bench")
     started = time.perf_counter()
     for f in range(100):
         vectors = rng.standard_normal((1000, embedder.dimension)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        chunks = [ChunkText(_text(rng, 40), None, i * 300) for i in range(1000)]
+        chunks = [ChunkText(_text(rng, 40, vocabulary), None, i * 300) for i in range(1000)]
         record = FileRecord(f"/synthetic/{f}.txt", f"{f}.txt", str(f), 0, 0, "indexed")
         store.replace_file(record, chunks, vectors)
     build_s = time.perf_counter() - started
     retriever = Retriever(store, embedder)
     questions = [q for q, _ in QUESTIONS]
-    for question in questions[:5]:  # warm the page cache and the model
+    for question in questions:  # warm the page cache and the model
         retriever.retrieve(question, 5, 0.3)
-    full = _timed([lambda q=q: retriever.retrieve(q, 5, 0.3) for q in questions * 2])
+    full = _timed([lambda q=q: retriever.retrieve(q, 5, 0.3) for q in questions * 3])
     vectors = embedder.embed(questions)
 
     def search_only(question: str, vector: np.ndarray) -> None:

@@ -6,7 +6,8 @@ an empty QMainWindow (``bench._baseline``), and takes the median of each. Time r
 just before ``subprocess.Popen`` to the ``first-paint <unix time>`` line the child prints.
 One more launch through ``bench._launch_app`` (the real ``run_app()`` plus a probe) lists
 the ML packages imported by start-up and measures resident memory after 10 s idle.
-The last line printed is the JSON result.
+Beside the wall times, ``cpu_s`` gives each child's CPU time (median): on a busy machine
+it shows the cost apart from waiting for a core. The last line printed is the JSON result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,8 +107,18 @@ def _stop(launch: Launch) -> None:
         launch.proc.wait()
 
 
-def time_window(argv: list[str], check: bool) -> float:
-    """One launch of *argv* on fresh folders; seconds to its first paint."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_window(argv: list[str], check: bool) -> tuple[float, float]:
+    """One launch of *argv* on fresh folders: seconds to its first paint, and CPU seconds.
+
+    The CPU time (user + system, of the whole child until it was stopped) hardly depends on
+    what else the machine is doing, so it tells the cost apart from the machine's load.
+    """
+    cpu_before = _children_cpu()
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         launch = _start(argv, Path(folder))
         try:
@@ -115,7 +127,7 @@ def time_window(argv: list[str], check: bool) -> float:
                 _check_healthy(launch)
         finally:
             _stop(launch)
-    return seconds
+    return seconds, _children_cpu() - cpu_before
 
 
 def probe_app() -> tuple[list[str], float]:
@@ -152,11 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.warmup):  # fills the OS file cache, as any second launch would find
         time_window(BASELINE, check=False)
         time_window(APP, check=True)
-    app_times: list[float] = []
-    baseline_times: list[float] = []
+    app_runs: list[tuple[float, float]] = []
+    baseline_runs: list[tuple[float, float]] = []
     for _ in range(max(args.runs, 5)):  # interleaved, so that load on the machine hits both
-        baseline_times.append(time_window(BASELINE, check=False))
-        app_times.append(time_window(APP, check=True))
+        baseline_runs.append(time_window(BASELINE, check=False))
+        app_runs.append(time_window(APP, check=True))
+    app_times = [wall for wall, _ in app_runs]
+    baseline_times = [wall for wall, _ in baseline_runs]
+    app_cpu = statistics.median(cpu for _, cpu in app_runs)
+    baseline_cpu = statistics.median(cpu for _, cpu in baseline_runs)
     modules, rss = probe_app()
     shown = statistics.median(app_times)
     baseline = statistics.median(baseline_times)
@@ -169,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         "runs": len(app_times),
         "window_shown_all_s": [round(t, 4) for t in app_times],
         "baseline_all_s": [round(t, 4) for t in baseline_times],
+        "cpu_s": {
+            "app": round(app_cpu, 3),
+            "baseline": round(baseline_cpu, 3),
+            "ratio": round(app_cpu / baseline_cpu, 3),
+        },
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "goals_met": {
             "window_shown_s": shown <= GOAL_SHOWN_S,
             "ratio": shown / baseline <= GOAL_RATIO,

@@ -1,21 +1,27 @@
 """UI stall: the longest wait between GUI event-loop ticks while an answer streams in.
 
-``python -m bench.ui_stall [--repeat N]`` opens the real window (offscreen) on a conversation that
-already holds 5,000 messages, sends a request to a bench plugin that follows the real
-plugin contract and burns CPU in pure Python (~1 ms per chunk) in its worker thread while it
-streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms timer on the GUI
-thread records the wall-clock gaps between its ticks from the send until
-``TurnRunner.turn_finished``. This is done N times (default 3) in one window, each from
-the conversation's last page; the result is the run with the median ``max_stall_ms``,
-with every run's maximum beside it. After each run a control measures the same ticks while
-a plain thread burns the same CPU and nothing is drawn (``control_*``): the part of a stall
-that the GIL and the machine's other load cause without any help from the app. The last
-line printed is the JSON result.
+``python -m bench.ui_stall`` opens the real window (offscreen) on a conversation that
+already holds 5,000 messages and sends a request to a bench plugin that follows the real
+plugin contract: it burns CPU in pure Python (~1 ms per chunk) in its worker thread while
+it streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms timer on the
+GUI thread records the wall-clock gaps between its ticks from the send until
+``TurnRunner.turn_finished``. This is done ``--repeat`` times (default 3) in one window,
+each from the conversation's last page; the result is the run with the median
+``max_stall_ms``, with every run's maximum beside it. The last line is the JSON result.
 
-``--diagnose`` measures the same run again with instruments on the GUI thread: the time
-of each event Qt delivers (by receiver class and event type), the slots that draw the answer
-(timed by reconnecting their signals to timing wrappers) and a cProfile of the GUI thread.
-The report goes to standard error; the JSON line stays the measurement without instruments.
+What tells a stall's cause apart:
+
+- ``gui_cpu_in_max_stall_ms``: the GUI thread's own CPU time in the worst gap; the rest of
+  the gap it was waiting (for the GIL, or for a core the machine gave elsewhere);
+- ``chunks_in_max_stall``: chunks delivered to the window during the worst gap;
+- ``max_chunk_latency_ms``: from the plugin yielding a chunk to the window receiving it;
+- ``control_*``: the same ticks while a plain thread burns the same CPU and nothing is sent
+  or drawn: what the GIL and the machine's other load cost without any help from the app.
+
+What-ifs: ``--pieces-per-chunk K`` (the same text and CPU, K pieces per chunk, as if the
+worker batched), ``--burn-ms``, ``--switch-interval-ms``. ``--diagnose`` runs once more with
+instruments on the GUI thread (time per delivered event, per drawing slot, and a cProfile)
+and reports on standard error; the instruments take the GIL themselves, so they add waits.
 """
 
 from __future__ import annotations
@@ -330,9 +336,10 @@ class TimedApplication(QApplication):
 
 def _timed(name: str, slot: Callable[..., Any], times: dict[str, list[float]]) -> Callable:
     def wrapper(*args: Any) -> None:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         slot(*args)
         times[name].append(time.perf_counter() - started)
+        times[f"{name} (GUI thread CPU)"].append(time.thread_time() - started_cpu)
 
     return wrapper
 
@@ -389,7 +396,7 @@ def diagnose(window: MainWindow, app: QApplication) -> None:
     print("\n== events delivered on the GUI thread, by longest ==", file=err)
     print(_table(app.events, 15), file=err)
     print("\n== slots that draw the answer ==", file=err)
-    print(_table(times, 10), file=err)
+    print(_table(times, 12), file=err)
     text = io.StringIO()
     stats = pstats.Stats(profile, stream=text).strip_dirs().sort_stats("tottime")
     stats.print_stats(25)

@@ -131,8 +131,11 @@ class Budget:
 
     @property
     def summary_tokens(self) -> int:
-        """The longest summary: a quarter of the window, so turns keep most of it."""
-        return max(16, self.context_window // 4)
+        """The longest summary: a quarter of the window, so turns keep most of it.
+
+        At most 256 tokens: a longer summary is slow to write and rarely better.
+        """
+        return min(256, max(16, self.context_window // 4))
 
 
 def measure_template(

@@ -138,12 +138,12 @@ class Indexer:
         run = _Run(cancel, report, len(files), sum(_size(f) for f in files))
         pending: list[_Pending] = []
         for number, path in enumerate(files):
-            if cancel.cancelled:
-                report.cancelled = True
-                break
             run.files_done = number
             title = titles.get(path, path.name)
             yield run.progress(report.chunks, title)
+            if cancel.cancelled:
+                report.cancelled = True
+                break
             prepared = self._prepare(path, title, known.get(str(path)), run)
             if prepared is None:
                 report.skipped.append(title)
@@ -158,9 +158,13 @@ class Indexer:
                     yield from self._embed_and_store(pending, run)
                 except _Stopped:
                     report.cancelled = True
+                    pending = []  # what was committed stays; the rest is redone next time
                     break
                 pending = []
             run.files_done = number + 1
+        if pending:
+            # Stopped between files: the few small files already read are kept.
+            yield from self._embed_and_store(pending, run, stoppable=False)
         yield run.progress(report.chunks, "")
         return report
 
@@ -202,7 +206,9 @@ class Indexer:
             return _Pending(title, None, [])
         return _Pending(title, _with_status(fresh, "indexed"), chunks)
 
-    def _embed_and_store(self, pending: list[_Pending], run: _Run) -> Iterator[IndexProgress]:
+    def _embed_and_store(
+        self, pending: list[_Pending], run: _Run, *, stoppable: bool = True
+    ) -> Iterator[IndexProgress]:
         """Embed the passages of *pending* files in batches, committing each file when done."""
         import numpy as np
 
@@ -211,7 +217,7 @@ class Indexer:
         vectors: list[np.ndarray] = []
         stored = 0
         for start in range(0, len(texts), EMBED_BATCH):
-            if run.cancel.cancelled:
+            if stoppable and run.cancel.cancelled:
                 raise _Stopped
             vectors.append(self.embedder.embed(texts[start : start + EMBED_BATCH]))
             embedded = start + len(vectors[-1])

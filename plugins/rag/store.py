@@ -92,6 +92,17 @@ class VectorIndex(Protocol):
         """The *k* best BM25 passages holding all (or any) of *terms*, best first."""
         ...
 
+    def _common(self, quoted_term: str) -> bool:
+        """Whether a term is in more than 5% of passages (and at least 2,000), counted
+        no further than that bound."""
+        total = self._db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0]
+        bound = max(2000, total // 20)
+        found = self._db.execute(
+            "select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)",
+            (quoted_term, bound),
+        ).fetchone()[0]
+        return bool(found >= bound)
+
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
         """Cosine similarity of *vector* to each of these passages."""
         ...
@@ -233,6 +244,12 @@ class SqliteVecIndex:
         if not terms:
             return []
         quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+        if not match_all:
+            # BM25 gives words found nearly everywhere almost no weight, yet ranking them
+            # costs a pass over every passage holding them: leave them out of an OR search.
+            quoted = [q for q in quoted if not self._common(q)]
+            if not quoted:
+                return []
         expression = (" AND " if match_all else " OR ").join(quoted)
         rows = self._db.execute(
             "select rowid, bm25(chunks_fts) from chunks_fts where chunks_fts match ? "
@@ -240,6 +257,17 @@ class SqliteVecIndex:
             (expression, k),
         )
         return [Hit(rowid, -score) for rowid, score in rows]
+
+    def _common(self, quoted_term: str) -> bool:
+        """Whether a term is in more than 5% of passages (and at least 2,000), counted
+        no further than that bound."""
+        total = self._db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0]
+        bound = max(2000, total // 20)
+        found = self._db.execute(
+            "select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)",
+            (quoted_term, bound),
+        ).fetchone()[0]
+        return bool(found >= bound)
 
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
         import numpy as np

@@ -44,6 +44,7 @@ _LOADERS: dict[str, Callable[[str], Any]] = {
 }
 _APPROX_MB = {"classifier": 350, "detector": 170, "caption": 990, "vqa": 470}
 _RECENT_IMAGES = 4
+_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg"}
 
 
 @dataclass
@@ -189,7 +190,7 @@ class ImageAnalyst:
         stem = f"{stem or 'image'}-{uuid.uuid4().hex[:10]}"
         if not detections and image.as_stored:
             # Nothing to change or draw: a copy of the file is faster than encoding it anew.
-            target = folder / f"{stem}{image.source.suffix.lower()}"
+            target = folder / f"{stem}{_SUFFIXES.get(image.file_format, '.png')}"
             shutil.copyfile(image.source, target)
             return target
         if not detections:

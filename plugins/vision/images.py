@@ -47,6 +47,7 @@ class PreparedImage:
     display: Image.Image
     # The display copy holds exactly the file's pixels, so the file itself can be shown.
     as_stored: bool = False
+    file_format: str = ""  # Pillow's name of the file's format: "PNG", "JPEG"…
 
     @property
     def scale(self) -> tuple[float, float]:
@@ -92,7 +93,7 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
         and orientation == 1
         and display.size == (width, height)
     )
-    return PreparedImage(name, path, original, display, as_stored)
+    return PreparedImage(name, path, original, display, as_stored, file_format or "")
 
 
 def _display_copy(image: Image.Image) -> Image.Image:

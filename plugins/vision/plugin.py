@@ -38,8 +38,7 @@ QUESTION_INTENT = Intent(
         r"\bin (it|the (image|photo|picture|pic))\b",
         r"\bwhat is (this|that|it)\b",
         r"\bwhat('s| is) (in|on) (it|there|this|that)\b",
-        r"\bis there an?\b",
-        r"\b(who|where) is\b",
+        r"\bdescribe (it|this|that)\b",
     ),
     follows=Kind.IMAGE,
 )

@@ -53,7 +53,7 @@ def test_smollm2_knows_the_capital_of_france(
 def test_the_converted_copy_loads_fast_and_smollm2_summarises(
     models_dir: Path, make_context: Callable[..., PluginContext]
 ) -> None:
-    settings = ChatSettings(temperature=0.0, max_new_tokens=24, context_window=400)
+    settings = ChatSettings(temperature=0.0, max_new_tokens=24, context_window=320)
     state = MemoryState()
     context = make_context(settings, state=state)
     plugin = ChatPlugin()
@@ -64,7 +64,7 @@ def test_the_converted_copy_loads_fast_and_smollm2_summarises(
         HistoryMessage("user", "My cat is called Pixel and she is three years old.", message_id=1),
         HistoryMessage("assistant", "Pixel sounds like a lovely cat!", message_id=2),
     ]
-    for number in range(3, 13, 2):
+    for number in range(3, 9, 2):
         history += [
             HistoryMessage(
                 "user", "Tell me a fun fact about the ocean, please.", message_id=number

@@ -72,14 +72,16 @@ def test_highlight_draws_only_that_class_thicker_on_the_box_free_copy(tmp_path: 
         Detection("person", 0.9, (40, 40, 360, 360)),
         Detection("dog", 0.8, (80, 80, 160, 160)),
     ]
-    draw_detections(Image.open(base), detections, (0.25, 0.25)).save(shown)
+    with Image.open(base) as clean:
+        draw_detections(clean, detections, (0.25, 0.25)).save(shown)
     save_detections(shown.with_suffix(".json"), detections, (400, 400), base.name)
     assert load_detections(shown.with_suffix(".json")) == (detections, (400, 400), base.name)
 
     result = highlight(shown, shown.with_suffix(".json"), "person")
 
     assert result.parent == tmp_path and result != shown
-    image = Image.open(result).convert("RGB")
+    with Image.open(result) as opened:
+        image = opened.convert("RGB")
     thick = 2 * line_width_for((100, 100))
     person = class_colour("person")
     for x in range(10, 10 + thick):  # the whole thickness of the left edge

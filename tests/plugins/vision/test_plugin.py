@@ -147,3 +147,13 @@ def test_unload_frees_the_models(vision, photos) -> None:
     assert context.models.used_bytes(owner="vision") > 0
     plugin.unload()
     assert context.models.used_bytes(owner="vision") == 0
+
+
+def test_a_photo_shown_as_is_keeps_its_real_format(vision, photos, tmp_path) -> None:
+    misnamed = tmp_path / "really-a-png.jpg"
+    misnamed.write_bytes(photos["coffee"].read_bytes())
+    plugin, context = vision(CLASSIFY_ONLY)
+    (image_out,) = [
+        c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
+    ]
+    assert image_out.path.suffix == ".png" and image_out.mime == "image/png"

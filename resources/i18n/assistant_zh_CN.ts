@@ -1,0 +1,312 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="60"/>
+        <source>Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)</source>
+        <translation>有问题尽管问，也可以把文件和图片拖到这里（Enter 发送，Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="69"/>
+        <source>Attach…</source>
+        <translation>添加附件…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="71"/>
+        <location filename="../../assistant/ui/composer.py" line="111"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="74"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="75"/>
+        <source>Stop the answer (Esc)</source>
+        <translation>停止回答（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="107"/>
+        <source>Resend</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="125"/>
+        <source>Attach files</source>
+        <translation>添加附件</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="40"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="45"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="75"/>
+        <source>Settings not saved</source>
+        <translation>设置未保存</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="87"/>
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <source>Memory</source>
+        <translation>内存占用</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <source>Last error</source>
+        <translation>最近的错误</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="93"/>
+        <source>Turn on / off</source>
+        <translation>启用 / 停用</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="95"/>
+        <source>Unload models</source>
+        <translation>卸载模型</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="50"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="114"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="116"/>
+        <source>&amp;New conversation</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="118"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="119"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="122"/>
+        <source>&amp;Search conversations</source>
+        <translation>搜索对话(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="128"/>
+        <source>Focus the message box</source>
+        <translation>转到输入框</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="132"/>
+        <source>S&amp;top answering</source>
+        <translation>停止回答(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="133"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="136"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="140"/>
+        <source>&amp;Plugins…</source>
+        <translation>插件(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="142"/>
+        <source>&amp;Memory</source>
+        <translation>记忆(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="144"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="147"/>
+        <source>What can you do?</source>
+        <translation>你能做什么？</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="198"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+</context>
+<context>
+    <name>MemoryPanel</name>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="30"/>
+        <source>Memory</source>
+        <translation>记忆</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="36"/>
+        <source>Older turns are folded into this summary, which the model reads as background.</source>
+        <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="41"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+</context>
+<context>
+    <name>MessageView</name>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="116"/>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="281"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="281"/>
+        <location filename="../../assistant/ui/message_view.py" line="289"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="286"/>
+        <source>answering…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="287"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="287"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="290"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="291"/>
+        <source>Send to…</source>
+        <translation>转交给…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="322"/>
+        <source>page</source>
+        <translation>页码</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="328"/>
+        <source>Sources</source>
+        <translation>来源</translation>
+    </message>
+</context>
+<context>
+    <name>Sidebar</name>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="39"/>
+        <location filename="../../assistant/ui/sidebar.py" line="65"/>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="42"/>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../assistant/ui/sidebar.py" line="68"/>
+        <source>%n message(s)</source>
+        <translation>
+            <numerusform>%n 条消息</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="77"/>
+        <source>Nothing found</source>
+        <translation>未找到结果</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="99"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="100"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="111"/>
+        <source>Delete conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="112"/>
+        <source>Delete “%1” and everything said in it?</source>
+        <translation>要删除“%1”及其中的全部内容吗？</translation>
+    </message>
+</context>
+</TS>
