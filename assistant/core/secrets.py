@@ -6,9 +6,6 @@ its value, and nothing logs it.
 
 from __future__ import annotations
 
-import keyring
-from keyring.errors import KeyringError
-
 SERVICE = "assistant"
 
 
@@ -27,6 +24,9 @@ def _account(section: str, field_name: str) -> str:
 
 def get_secret(section: str, field_name: str) -> str:
     """The stored secret, or "" when none is stored or no keyring is available."""
+    import keyring  # imported here: it costs start-up time and is needed rarely
+    from keyring.errors import KeyringError
+
     try:
         return keyring.get_password(SERVICE, _account(section, field_name)) or ""
     except KeyringError:
@@ -35,6 +35,9 @@ def get_secret(section: str, field_name: str) -> str:
 
 def set_secret(section: str, field_name: str, value: str) -> None:
     """Store a secret in the OS keyring (an empty value deletes it)."""
+    import keyring
+    from keyring.errors import KeyringError
+
     account = _account(section, field_name)
     try:
         if value:

@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTranslator
-from PySide6.QtWidgets import QApplication
+import json
 
-from assistant.core.bootstrap import open_assistant
-from assistant.core.store import StoreError
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from assistant.core.paths import default_paths
 from assistant.ui.errors import ErrorBridge
 from assistant.ui.main_window import MainWindow
 from assistant.ui.theme import apply_theme
@@ -45,29 +46,45 @@ class _FirstPaint(QObject):
         return False
 
 
+def _appearance(settings_file: Path) -> tuple[str, str]:
+    """Language and theme, read straight from the settings file (before the core loads)."""
+    try:
+        general = json.loads(settings_file.read_text(encoding="utf-8")).get("general", {})
+    except (OSError, ValueError, AttributeError):
+        general = {}
+    return str(general.get("language", "system")), str(general.get("theme", "system"))
+
+
+def _attach_core(window: MainWindow) -> None:
+    """Open the store and find the plugins, once the window is on screen."""
+    from assistant.core.bootstrap import open_assistant
+    from assistant.core.store import StoreError
+
+    try:
+        window.attach(open_assistant())
+    except StoreError as exc:
+        QMessageBox.critical(window, "Assistant", str(exc))
+        window.close()
+
+
 def run_app() -> int:
     """Open the window and run until it closes; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Assistant")
     app.setOrganizationName("assistant")
-    try:
-        assistant = open_assistant()
-    except StoreError as exc:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.critical(None, "Assistant", str(exc))
-        return 1
-    install_translations(app, assistant.settings.general.language)
-    apply_theme(app, assistant.settings.general.theme)
-    window = MainWindow(assistant)
+    language, theme = _appearance(default_paths().settings_file)
+    install_translations(app, language)  # type: ignore[arg-type]
+    apply_theme(app, theme)  # type: ignore[arg-type]
+    window = MainWindow()
     bridge = ErrorBridge(window)
     bridge.error_raised.connect(window.show_error)
     bridge.install()
     if os.environ.get("ASSISTANT_REPORT_STARTUP"):
-        probe = _FirstPaint(window)
-        window.installEventFilter(probe)
+        window.installEventFilter(_FirstPaint(window))
     window.show()
+    QTimer.singleShot(0, lambda: _attach_core(window))
     status = app.exec()
-    assistant.store.close()
+    if hasattr(window, "assistant"):
+        window.assistant.store.close()
     return status

@@ -19,7 +19,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
-from assistant.core.engine import Assistant, Turn
+from typing import TYPE_CHECKING
+
 from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
 from assistant.ui import message_view
 from assistant.ui.composer import Composer
@@ -28,6 +29,10 @@ from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
 from assistant.ui.sidebar import Sidebar
 from assistant.ui.turns import TurnRunner
+
+if TYPE_CHECKING:
+    from assistant.core.engine import Assistant, Turn
+    from assistant.core.store import Store
 
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
@@ -40,24 +45,39 @@ def tr(text: str) -> str:
 class MainWindow(QMainWindow):
     """The chat window."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant | None = None) -> None:
         super().__init__()
-        self.assistant = assistant
-        self.store = assistant.store
         self.conversation_id = 0
         self.jobs = JobRunner(self)
-        self.turns = TurnRunner(assistant, self.jobs, self)
         self.setWindowTitle(tr("Assistant"))
         self.resize(1100, 760)
         self.setAcceptDrops(True)
-        message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._build()
-        self._connect()
-        self._menus()
         self._sweeper = QTimer(self)
         self._sweeper.setInterval(SWEEP_INTERVAL_MS)
-        self._sweeper.timeout.connect(self.assistant.models.sweep)
+        self.composer.setEnabled(False)  # until the core is attached
+        if assistant is not None:
+            self.attach(assistant)
+
+    def attach(self, assistant: Assistant) -> None:
+        """Connect the window to the core and show the latest conversation.
+
+        The app paints the window first and attaches the core right after, so the person
+        sees the window at once.
+        """
+        self.assistant: Assistant = assistant
+        self.store: Store = assistant.store
+        self.turns = TurnRunner(assistant, self.jobs, self)
+        self.memory.store = assistant.store
+        message_view.PLUGIN_TITLES.update(
+            {m.name: m.title for m in assistant.registry.manifests()}
+        )
+        self._connect()
+        self._menus()
+        self._sweeper.timeout.connect(assistant.models.sweep)
         self._sweeper.start()
+        self.composer.setEnabled(True)
+        self.composer.editor.setFocus()
         self.refresh_conversations()
         conversations = self.store.conversations()
         if conversations:
@@ -69,7 +89,7 @@ class MainWindow(QMainWindow):
         self.view.setAcceptDrops(False)  # drops go to the window, which attaches them
         self.composer = Composer(self)
         self.composer.editor.setAcceptDrops(False)
-        self.memory = MemoryPanel(self.store, self)
+        self.memory = MemoryPanel(self)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)

@@ -10,16 +10,18 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
-from pygments.util import ClassNotFound
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _FENCE = ("```", "~~~")
 
 
 def _lexer(code: str, language: str) -> object:
+    from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
+    from pygments.util import ClassNotFound
+
     try:
         return get_lexer_by_name(language) if language else guess_lexer(code)
     except ClassNotFound:
@@ -28,6 +30,11 @@ def _lexer(code: str, language: str) -> object:
 
 @lru_cache(maxsize=2)
 def _renderer(dark: bool) -> MarkdownIt:
+    # Imported on the first message drawn, not at start-up.
+    from markdown_it import MarkdownIt
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
     formatter = HtmlFormatter(noclasses=True, style="monokai" if dark else "friendly", nowrap=True)
     background = "#272822" if dark else "#f4f4f4"
 

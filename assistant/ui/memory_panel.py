@@ -13,7 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.store import Store
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assistant.core.store import Store
 
 PLUGIN = "chat"
 KEY = "summary"
@@ -26,10 +29,10 @@ def tr(text: str) -> str:
 class MemoryPanel(QDockWidget):
     """Shows and edits what the chat remembers of older turns; edits apply next turn."""
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Memory"), parent)
         self.setObjectName("memory")
-        self.store = store
+        self.store: Store | None = None
         self.conversation_id = 0
         body = QWidget(self)
         self.hint = QLabel(
@@ -57,13 +60,15 @@ class MemoryPanel(QDockWidget):
         if self.text.document().isModified() and conversation_id == self.conversation_id:
             return
         self.conversation_id = conversation_id
-        summary = self.store.get_state(conversation_id, PLUGIN, KEY) if conversation_id else ""
+        summary = ""
+        if conversation_id and self.store is not None:
+            summary = self.store.get_state(conversation_id, PLUGIN, KEY)
         self.text.setPlainText(summary)
         self.text.document().setModified(False)
         self.setEnabled(bool(conversation_id))
 
     def _on_save_clicked(self) -> None:
-        if self.conversation_id:
+        if self.conversation_id and self.store is not None:
             self.store.set_state(self.conversation_id, PLUGIN, KEY, self.text.toPlainText())
             self.text.document().setModified(False)
 

@@ -8,6 +8,8 @@ conversations stay smooth. Long conversations are shown a page at a time, newest
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,8 +27,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from assistant.core.messages import Source
-from assistant.core.store import Message
 from assistant.ui.markdown import plain_html, settled_length, to_html
+
+if TYPE_CHECKING:
+    from assistant.core.store import Message
 
 FLUSH_INTERVAL_MS = 16
 MAX_IMAGE_WIDTH = 480

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
@@ -15,7 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.store import Conversation, SearchHit
+if TYPE_CHECKING:
+    from assistant.core.store import Conversation, SearchHit
+
 
 CONVERSATION = Qt.ItemDataRole.UserRole
 MESSAGE = Qt.ItemDataRole.UserRole + 1

@@ -4,13 +4,15 @@ plugin's own thread, and every chunk is delivered to the GUI thread as a signal.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.core.engine import Assistant, Turn
-from assistant.core.messages import Chunk
 from assistant.ui.jobs import Job, JobRunner
+
+if TYPE_CHECKING:
+    from assistant.core.engine import Assistant, Turn
+    from assistant.core.messages import Chunk
 
 
 class TurnRunner(QObject):
