@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
 from PySide6.QtGui import (
@@ -18,8 +19,6 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
-
-from typing import TYPE_CHECKING
 
 from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
 from assistant.ui import message_view
@@ -69,9 +68,7 @@ class MainWindow(QMainWindow):
         self.store: Store = assistant.store
         self.turns = TurnRunner(assistant, self.jobs, self)
         self.memory.store = assistant.store
-        message_view.PLUGIN_TITLES.update(
-            {m.name: m.title for m in assistant.registry.manifests()}
-        )
+        message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
         self._sweeper.timeout.connect(assistant.models.sweep)

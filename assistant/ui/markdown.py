@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:

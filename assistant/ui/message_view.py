@@ -8,11 +8,10 @@ conversations stay smooth. Long conversations are shown a page at a time, newest
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtGui import (
