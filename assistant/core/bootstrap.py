@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from assistant.core.engine import Assistant
+from assistant.core.intents import (
+    FallbackIntentClassifier,
+    IntentClassifier,
+    KeywordIntentClassifier,
+)
 from assistant.core.paths import Paths, default_paths
 from assistant.core.registry import PluginRegistry
 from assistant.core.settings import SettingsStore
@@ -23,4 +28,23 @@ def open_assistant(paths: Paths | None = None, registry: PluginRegistry | None =
     store.mark_interrupted()
     if registry is None:
         registry = PluginRegistry.discover(disabled=settings.general.disabled_plugins)
-    return Assistant(paths, settings, registry, store)
+    assistant = Assistant(paths, settings, registry, store)
+    offered = _offered_classifier(assistant)
+    if offered is not None:
+        assistant.router.classifier = FallbackIntentClassifier(offered, KeywordIntentClassifier())
+    return assistant
+
+
+def _offered_classifier(assistant: Assistant) -> IntentClassifier | None:
+    """An intent classifier a plugin offers (the documents plugin brings an embedding one).
+
+    A plugin offers one through a method ``intent_classifier(models)``; the model it uses
+    loads on the first request that needs it, never at start-up.
+    """
+    for manifest in assistant.registry.manifests():
+        record = assistant.registry.record(manifest.name)
+        offer = getattr(record.plugin if record else None, "intent_classifier", None)
+        if callable(offer):
+            classifier: IntentClassifier = offer(assistant.models)
+            return classifier
+    return None

@@ -31,8 +31,9 @@ from assistant.core.messages import (
     TextDelta,
 )
 from assistant.core.models import ModelRegistry
+from assistant.core.network import prefer_offline_hub
 from assistant.core.paths import Paths
-from assistant.core.plugin import PluginContext
+from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
 from assistant.core.router import Router
 from assistant.core.services import LazyChatModel
@@ -260,6 +261,7 @@ class Assistant:
             return
         context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
         try:
+            prefer_offline_hub()
             plugin = self.registry.ensure_loaded(turn.route.plugin, context)
             for chunk in plugin.run(turn.request, context):
                 recorder.add(chunk)
@@ -273,6 +275,17 @@ class Assistant:
             recorder.finish("error", error=message)
             raise PluginFailed(message) from exc
         recorder.finish("done")
+
+
+def follow_link(
+    assistant: Assistant, plugin: str, target: str, cancel: CancelToken
+) -> Iterator[Chunk]:
+    """What *plugin* shows for one of its own links (``plugin:target``) in an answer."""
+    context = assistant.context_for(plugin, cancel, lambda chunk: None)
+    loaded = assistant.registry.ensure_loaded(plugin, context)
+    if not isinstance(loaded, LinkHandler):
+        raise PluginFailed(f"The {loaded.manifest.title} plugin does not open links.")
+    yield from loaded.handle_link(target, context)
 
 
 def describe_error(exc: BaseException) -> str:

@@ -58,3 +58,25 @@ class KeywordIntentClassifier:
                 if hits and (best is None or hits > best.score):
                     best = IntentMatch(manifest.name, intent.label, float(hits))
         return best
+
+
+class FallbackIntentClassifier:
+    """Asks *primary* (e.g. an embedding model) and, if it fails, *fallback*.
+
+    Routing must never fail because a model could not load: the keyword rules still work.
+    """
+
+    def __init__(self, primary: IntentClassifier, fallback: IntentClassifier) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.error = ""
+
+    def classify(
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+    ) -> IntentMatch | None:
+        if not self.error:
+            try:
+                return self.primary.classify(text, manifests, recent)
+            except Exception as exc:  # any failure of the model means: use the rules
+                self.error = str(exc) or type(exc).__name__
+        return self.fallback.classify(text, manifests, recent)

@@ -166,3 +166,14 @@ class Plugin(Protocol):
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]: ...
 
     def unload(self) -> None: ...
+
+
+@runtime_checkable
+class LinkHandler(Protocol):
+    """A plugin that puts links of its own in answers (``<plugin name>:<target>``).
+
+    When the person clicks one, the app calls ``handle_link`` off the GUI thread and shows
+    what it yields (e.g. the image with only the clicked label's boxes).
+    """
+
+    def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]: ...

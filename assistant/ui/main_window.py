@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBox
 from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
 from assistant.ui import message_view
 from assistant.ui.composer import Composer
-from assistant.ui.jobs import JobRunner
+from assistant.ui.image_viewer import ImageViewer
+from assistant.ui.jobs import Job, JobRunner
 from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
 from assistant.ui.sidebar import Sidebar
@@ -348,6 +349,29 @@ class MainWindow(QMainWindow):
     def _on_view_link_requested(self, url: QUrl) -> None:
         if url.isLocalFile() or url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
+        elif url.scheme() in self.assistant.registry:
+            self.follow_plugin_link(
+                url.scheme(), url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+            )
+
+    def follow_plugin_link(self, plugin: str, target: str) -> Job:
+        """Ask *plugin* what its link shows, off the GUI thread; images open in a viewer."""
+        from assistant.core.engine import follow_link
+
+        job = Job(lambda job: follow_link(self.assistant, plugin, target, job.cancel))
+        job.signals.yielded.connect(self._on_link_chunk_arrived)
+        job.signals.failed.connect(self.show_error)
+        record = self.assistant.registry.record(plugin)
+        single = (
+            record is not None and record.manifest is not None and record.manifest.single_thread
+        )
+        return self.jobs.start(job, thread=plugin if single else None)
+
+    def _on_link_chunk_arrived(self, chunk: object) -> None:
+        if isinstance(chunk, ImageOut):
+            ImageViewer(chunk.path, chunk.caption or chunk.path.name, self).show()
+        elif isinstance(chunk, TextDelta | Notice):
+            self.statusBar().showMessage(chunk.text, 10_000)
 
     def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)

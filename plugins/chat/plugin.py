@@ -20,7 +20,7 @@ from assistant.core.messages import (
     TextDelta,
 )
 from assistant.core.models import ModelHandle
-from assistant.core.plugin import Command, Manifest, ModelSpec, PluginContext
+from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
 from plugins.chat.api_key import openai_api_key
 from plugins.chat.backend import (
     EMBEDDED_MODEL_TITLE,
@@ -63,6 +63,25 @@ class ChatPlugin:
                 "Show what the assistant remembers of this conversation; "
                 "'/memory forget' clears it",
                 "/memory [forget]",
+            ),
+        ),
+        # Examples only, no keywords: they give an embedding classifier a "just talk" class
+        # to weigh the other plugins' intents against.
+        intents=(
+            Intent(
+                "conversation",
+                examples=(
+                    "tell me a joke",
+                    "what is the capital of France?",
+                    "write a short poem about autumn",
+                    "explain how vaccines work",
+                    "help me write an email to my landlord",
+                    "translate this sentence into Spanish",
+                    "hello, how are you?",
+                    "give me ideas for a birthday party",
+                    "write a Python function that sorts a list",
+                    "what should I cook tonight?",
+                ),
             ),
         ),
         settings=ChatSettings,

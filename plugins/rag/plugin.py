@@ -14,6 +14,8 @@ from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginCo
 from plugins.rag.settings import RagSettings
 
 if TYPE_CHECKING:
+    from assistant.core.intents import IntentClassifier
+    from assistant.core.models import ModelRegistry
     from plugins.rag.indexer import IndexReport
     from plugins.rag.knowledge import Knowledge
 
@@ -74,6 +76,20 @@ class RagPlugin:
     def __init__(self) -> None:
         self.knowledge: Knowledge | None = None
         self._opened_with: tuple[str, ...] = ()
+
+    def intent_classifier(self, models: ModelRegistry) -> IntentClassifier:
+        """Routing by meaning for the whole app: the built-in MiniLM compares each request
+        with every plugin's intent examples. The model loads on the first request."""
+        from plugins.rag.embedder import load_sentence_transformer
+        from plugins.rag.intents import EmbeddingIntentClassifier
+
+        handle = models.handle(
+            "all-MiniLM-L6-v2 (routing)",
+            lambda progress: load_sentence_transformer("", progress),
+            owner="rag",
+            approx_mb=90,
+        )
+        return EmbeddingIntentClassifier(handle)
 
     def load(self, context: PluginContext) -> None:
         """Open the index in the plugin's data folder, with the embedding model settings ask for."""

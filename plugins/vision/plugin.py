@@ -8,9 +8,18 @@ modules that :meth:`VisionPlugin.load` imports, so importing this module is inst
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assistant.core.messages import Attachment, Chunk, HistoryMessage, Kind, Request, TextDelta
+from assistant.core.messages import (
+    Attachment,
+    Chunk,
+    HistoryMessage,
+    ImageOut,
+    Kind,
+    Request,
+    TextDelta,
+)
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
 from plugins.vision.settings import VisionSettings
 
@@ -131,6 +140,20 @@ class VisionPlugin:
             yield from analyst.answer(attachment, question)
         else:
             yield from analyst.analyse(attachment)
+
+    def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]:
+        """``highlight/<output image>/<label>``: that image with only *label*'s boxes."""
+        from urllib.parse import unquote
+
+        from plugins.vision.drawing import highlight
+
+        action, _, rest = target.partition("/")
+        name, _, label = rest.partition("/")
+        image = context.data_dir / "outputs" / Path(unquote(name)).name
+        if action != "highlight" or not image.is_file():
+            raise ValueError("That picture is no longer there to highlight.")
+        label = unquote(label)
+        yield ImageOut(highlight(image, image.with_suffix(".json"), label), caption=label)
 
     def unload(self) -> None:
         """Unload the models and forget which were missing (the settings may change)."""
