@@ -25,6 +25,7 @@ from assistant.ui import message_view
 from assistant.ui.composer import Composer
 from assistant.ui.image_viewer import ImageViewer
 from assistant.ui.jobs import Job, JobRunner
+from assistant.ui.knowledge_panel import KnowledgePanel
 from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
 from assistant.ui.sidebar import Sidebar
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.store: Store = assistant.store
         self.turns = TurnRunner(assistant, self.jobs, self)
         self.memory.store = assistant.store
+        self.knowledge.attach(assistant)
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self.composer = Composer(self)
         self.composer.editor.setAcceptDrops(False)
         self.memory = MemoryPanel(self)
+        self.knowledge = KnowledgePanel(self.jobs, self)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -100,7 +103,9 @@ class MainWindow(QMainWindow):
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.knowledge)
         self.memory.hide()
+        self.knowledge.hide()
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
@@ -159,6 +164,11 @@ class MainWindow(QMainWindow):
         memory = self.memory.toggleViewAction()
         memory.setText(tr("&Memory"))
         tools.addAction(memory)
+        knowledge = self.knowledge.toggleViewAction()
+        knowledge.setText(tr("&Documents"))
+        knowledge.setShortcut(QKeySequence("Ctrl+D"))
+        knowledge.toggled.connect(lambda shown: shown and self.knowledge.refresh())
+        tools.addAction(knowledge)
         help_menu = bar.addMenu(tr("&Help"))
         self._action(
             help_menu,
@@ -249,12 +259,18 @@ class MainWindow(QMainWindow):
             self._on_composer_image_pasted(QImage(data.imageData()))
             paths, self.composer.files = list(self.composer.files), []
         event.acceptProposedAction()
-        if paths:
+        if paths and self._over_knowledge(event):
+            self.knowledge.add(paths)
+        elif paths:
             text = self.composer.editor.toPlainText().strip()
             self.composer.editor.clear()
             files, self.composer.files = [*self.composer.files, *paths], []
             self.composer.add_files([])
             self.send(text, files)
+
+    def _over_knowledge(self, event: QDropEvent) -> bool:
+        point = self.knowledge.mapFrom(self, event.position().toPoint())
+        return self.knowledge.isVisible() and self.knowledge.rect().contains(point)
 
     # ---- what the turns report ------------------------------------------------------------
 

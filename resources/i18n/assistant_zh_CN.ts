@@ -99,79 +99,163 @@
     </message>
 </context>
 <context>
+    <name>KnowledgePanel</name>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="44"/>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="51"/>
+        <source>Drop files or folders here, or add them below.</source>
+        <translation>将文件或文件夹拖到这里，或在下方添加。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="55"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="60"/>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="61"/>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="62"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="63"/>
+        <source>Re-index</source>
+        <translation>重新索引</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="86"/>
+        <source>The documents plugin is not installed.</source>
+        <translation>未安装文档插件。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="130"/>
+        <source>left</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="133"/>
+        <source>files</source>
+        <translation>个文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="135"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="154"/>
+        <source>passages</source>
+        <translation>个段落</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="144"/>
+        <source>Indexed %1, unchanged %2, removed %3.</source>
+        <translation>已索引 %1 个，未变 %2 个，已移除 %3 个。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="148"/>
+        <source>Stopped; what was indexed is kept.</source>
+        <translation>已停止；已索引的内容会保留。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="172"/>
+        <source>Add documents</source>
+        <translation>添加文档</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="177"/>
+        <source>Add a folder of documents</source>
+        <translation>添加文档文件夹</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="50"/>
+        <location filename="../../assistant/ui/main_window.py" line="53"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="114"/>
+        <location filename="../../assistant/ui/main_window.py" line="137"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="116"/>
+        <location filename="../../assistant/ui/main_window.py" line="139"/>
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="118"/>
+        <location filename="../../assistant/ui/main_window.py" line="141"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="119"/>
+        <location filename="../../assistant/ui/main_window.py" line="142"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="122"/>
+        <location filename="../../assistant/ui/main_window.py" line="145"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="128"/>
+        <location filename="../../assistant/ui/main_window.py" line="151"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="132"/>
+        <location filename="../../assistant/ui/main_window.py" line="155"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="133"/>
+        <location filename="../../assistant/ui/main_window.py" line="156"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="136"/>
+        <location filename="../../assistant/ui/main_window.py" line="159"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="140"/>
+        <location filename="../../assistant/ui/main_window.py" line="163"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="142"/>
+        <location filename="../../assistant/ui/main_window.py" line="165"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="144"/>
+        <location filename="../../assistant/ui/main_window.py" line="168"/>
+        <source>&amp;Documents</source>
+        <translation>文档(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="172"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="147"/>
+        <location filename="../../assistant/ui/main_window.py" line="175"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="198"/>
+        <location filename="../../assistant/ui/main_window.py" line="226"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -179,22 +263,22 @@
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="30"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="33"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="36"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="39"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="41"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="44"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="45"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
@@ -202,53 +286,53 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="116"/>
+        <location filename="../../assistant/ui/message_view.py" line="119"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="281"/>
+        <location filename="../../assistant/ui/message_view.py" line="284"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="281"/>
-        <location filename="../../assistant/ui/message_view.py" line="289"/>
+        <location filename="../../assistant/ui/message_view.py" line="284"/>
+        <location filename="../../assistant/ui/message_view.py" line="292"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="286"/>
+        <location filename="../../assistant/ui/message_view.py" line="289"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="287"/>
+        <location filename="../../assistant/ui/message_view.py" line="290"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="287"/>
+        <location filename="../../assistant/ui/message_view.py" line="290"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="290"/>
+        <location filename="../../assistant/ui/message_view.py" line="293"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="291"/>
+        <location filename="../../assistant/ui/message_view.py" line="294"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="322"/>
+        <location filename="../../assistant/ui/message_view.py" line="325"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="328"/>
+        <location filename="../../assistant/ui/message_view.py" line="331"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -256,55 +340,55 @@
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="39"/>
-        <location filename="../../assistant/ui/sidebar.py" line="65"/>
+        <location filename="../../assistant/ui/sidebar.py" line="43"/>
+        <location filename="../../assistant/ui/sidebar.py" line="69"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="42"/>
+        <location filename="../../assistant/ui/sidebar.py" line="46"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/sidebar.py" line="68"/>
+        <location filename="../../assistant/ui/sidebar.py" line="72"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="77"/>
+        <location filename="../../assistant/ui/sidebar.py" line="81"/>
         <source>Nothing found</source>
         <translation>未找到结果</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="99"/>
+        <location filename="../../assistant/ui/sidebar.py" line="103"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="100"/>
+        <location filename="../../assistant/ui/sidebar.py" line="104"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <location filename="../../assistant/ui/sidebar.py" line="108"/>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <location filename="../../assistant/ui/sidebar.py" line="108"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="111"/>
+        <location filename="../../assistant/ui/sidebar.py" line="115"/>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="112"/>
+        <location filename="../../assistant/ui/sidebar.py" line="116"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
     </message>
