@@ -105,3 +105,26 @@ class PictureFrame:
         for image in request.attachments_of(Kind.IMAGE):
             yield ImageOut(Path(image.path), caption=image.name)
             yield TextDelta(f"{image.name}: {image.size} bytes\n\n")
+
+
+class SteadyPlugin:
+    """Streams numbered words at a steady pace and never checks for a stop itself,
+    as plugins that leave stopping to the app do."""
+
+    manifest = Manifest(
+        name="steady",
+        title="Steady",
+        description="Counts slowly.",
+        commands=(Command("count", "Count slowly"),),
+    )
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        for number in range(10_000):
+            yield TextDelta(f"w{number} ")
+            threading.Event().wait(0.002)

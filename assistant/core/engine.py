@@ -141,6 +141,7 @@ class Assistant:
     def _open_reply(
         self, conversation_id: int, user_id: int, plugin: str | None, problems: tuple[str, ...]
     ) -> Turn:
+        prefer_offline_hub()  # before routing, which may load an embedding model
         question = self._message(user_id)
         history = self._history(conversation_id, before=user_id)
         attachments = tuple(_attachment(a) for a in question.attachments)
@@ -261,7 +262,6 @@ class Assistant:
             return
         context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
         try:
-            prefer_offline_hub()
             plugin = self.registry.ensure_loaded(turn.route.plugin, context)
             for chunk in plugin.run(turn.request, context):
                 recorder.add(chunk)
@@ -274,7 +274,12 @@ class Assistant:
             message = describe_error(exc)
             recorder.finish("error", error=message)
             raise PluginFailed(message) from exc
-        recorder.finish("done")
+        else:
+            recorder.finish("done")
+        finally:
+            # Closed early (the consumer stopped iterating): keep what was said, as stopped.
+            if not recorder.finished:
+                recorder.finish("stopped")
 
 
 def follow_link(
@@ -306,6 +311,7 @@ class _ReplyRecorder:
         self._parts: list[str] = []
         self._meta: dict[str, Any] = {}
         self._last_checkpoint = time.monotonic()
+        self.finished = False
 
     @property
     def text(self) -> str:
@@ -339,6 +345,7 @@ class _ReplyRecorder:
             self._meta.setdefault("notices", []).append({"text": chunk.text, "level": chunk.level})
 
     def finish(self, status: str, error: str = "") -> None:
+        self.finished = True
         self._store.finish_message(self._id, self.text, status, error=error, meta=self._meta)
 
 

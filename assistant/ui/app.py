@@ -64,6 +64,9 @@ def _attach_core(window: MainWindow) -> None:
     except StoreError as exc:
         QMessageBox.critical(window, "Assistant", str(exc))
         window.close()
+    except Exception as exc:  # any failure to start must be shown, not leave a dead window
+        QMessageBox.critical(window, "Assistant", f"The assistant could not start: {exc}")
+        window.close()
 
 
 def run_app() -> int:

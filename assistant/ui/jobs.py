@@ -87,8 +87,9 @@ class Job(QRunnable):
     def run(self) -> None:
         signals = self.signals
         signals.started.emit()
+        items = self.body(self)
         try:
-            for item in self.body(self):
+            for item in items:
                 signals.hand_over(item)
                 self.cancel.raise_if_cancelled()
                 # Let a waiting GUI thread take the GIL now rather than at the next forced
@@ -99,6 +100,9 @@ class Job(QRunnable):
         except Exception as exc:
             signals._failed.emit(_readable(exc))
         finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator stopped between items runs its own clean-up now
             signals._finished.emit()
 
 

@@ -21,7 +21,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
-from assistant.ui import message_view
+from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
 from assistant.ui.image_viewer import ImageViewer
 from assistant.ui.jobs import Job, JobRunner
@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
     def __init__(self, assistant: Assistant | None = None) -> None:
         super().__init__()
         self.conversation_id = 0
+        self._unsaved: tuple[str, list[Path]] = ("", [])
         self.jobs = JobRunner(self)
         self.setWindowTitle(tr("Assistant"))
         self.resize(1100, 760)
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.turns = TurnRunner(assistant, self.jobs, self)
         self.memory.store = assistant.store
         self.knowledge.attach(assistant)
+        markdown.SAFE_SCHEMES.update(m.name for m in assistant.registry.manifests())
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
@@ -224,11 +226,13 @@ class MainWindow(QMainWindow):
         if not self.conversation_id:
             self.conversation_id = self.store.create_conversation()
         self.statusBar().showMessage(tr("Sending…"), 2000)
+        self._unsaved = (text, list(files))  # given back to the composer if storing fails
         self.turns.ask(self.conversation_id, text, files, plugin)
 
     def stop(self) -> None:
         if self.composer.editing_id:
             self.composer.cancel_edit()
+            self.composer.editor.clear()
         self.turns.stop()
 
     def _on_composer_send_requested(self, text: str, files: list[Path]) -> None:
@@ -241,10 +245,20 @@ class MainWindow(QMainWindow):
         self.send(text, files)
 
     def _on_composer_image_pasted(self, image: QImage) -> None:
-        folder = Path(tempfile.mkdtemp(prefix="pasted-"))
+        # Kept in the app's cache, not /tmp; the message stores its own copy on sending.
+        folder = Path(tempfile.mkdtemp(prefix="pasted-", dir=self._cache_dir()))
         path = folder / "pasted image.png"
         if image.save(str(path)):
             self.composer.add_files([path])
+
+    def _cache_dir(self) -> Path:
+        folder = (
+            self.assistant.paths.cache
+            if hasattr(self, "assistant")
+            else Path(tempfile.gettempdir())
+        )
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
 
     # ---- drag and drop ------------------------------------------------------------------
 
@@ -275,6 +289,7 @@ class MainWindow(QMainWindow):
     # ---- what the turns report ------------------------------------------------------------
 
     def _on_turn_opened(self, turn: Turn) -> None:
+        self._unsaved = ("", [])
         if turn.conversation_id != self.conversation_id:
             return
         if not self.view.is_shown(turn.user_message_id):
@@ -310,13 +325,18 @@ class MainWindow(QMainWindow):
     def _on_turn_failed(self, reply: int, message: str) -> None:
         if reply and self.view.is_shown(reply):
             self.view.finish_reply(reply, "error", message)
-        else:
-            self.show_error(message)
+            return
+        self.show_error(message)
+        text, files = self._unsaved
+        if not reply and not self.composer.editor.toPlainText() and (text or files):
+            self.composer.editor.setPlainText(text)  # nothing typed is lost
+            self.composer.add_files(files)
 
     def _on_turn_finished(self, reply: int) -> None:
         message = self.store.message(reply)
         if message is not None and message.status != "error":
-            self.view.finish_reply(reply, message.status)
+            status = message.status if message.status in ("done", "stopped") else "stopped"
+            self.view.finish_reply(reply, status)
         if not self.turns.busy:
             self.progress.hide()
             self.statusBar().clearMessage()
@@ -339,6 +359,7 @@ class MainWindow(QMainWindow):
         elif action == "edit":
             self.composer.begin_edit(message_id, message.content)
         elif action == "regenerate":
+            self.turns.stop(message_id)
             self.view.remove_from(message_id)
             self.turns.regenerate(message_id)
         elif action == "reroute":
@@ -352,6 +373,7 @@ class MainWindow(QMainWindow):
 
     def reroute(self, reply_id: int, plugin: str) -> None:
         """Answer the question behind *reply_id* again, by *plugin*."""
+        self.turns.stop(reply_id)
         self.view.remove_from(reply_id)
         self.turns.regenerate(reply_id, plugin=plugin)
 
@@ -394,6 +416,7 @@ class MainWindow(QMainWindow):
         self.refresh_conversations()
 
     def _on_sidebar_delete_requested(self, conversation_id: int) -> None:
+        self.turns.stop_conversation(conversation_id)
         self.store.delete_conversation(conversation_id)
         if conversation_id == self.conversation_id:
             self.new_conversation()

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
 _FENCE = ("```", "~~~")
+# Links an answer may contain: the web, mail, and the links plugins make for their own
+# answers ("vision:highlight/…"), which main_window adds here. Never "action:" (the
+# message actions) or file paths: model output must not delete messages or show files.
+SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
 def _lexer(code: str, language: str) -> object:
@@ -43,7 +47,13 @@ def _renderer(dark: bool) -> MarkdownIt:
         return f'<pre style="background-color:{background};">{body}</pre>\n'
 
     renderer = MarkdownIt("commonmark", {"html": False, "highlight": code_block})
+    renderer.validateLink = _safe_link  # type: ignore[method-assign]
     return renderer.enable("table").enable("strikethrough")
+
+
+def _safe_link(url: str) -> bool:
+    scheme, colon, _ = url.partition(":")
+    return bool(colon) and scheme.lower() in SAFE_SCHEMES
 
 
 def to_html(text: str, dark: bool = False) -> str:

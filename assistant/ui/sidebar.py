@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
@@ -113,7 +114,7 @@ class Sidebar(QWidget):
         answer = QMessageBox.question(
             self,
             tr("Delete conversation"),
-            tr("Delete “%1” and everything said in it?").replace("%1", title),
+            tr("Delete “%1” and everything said in it?").replace("%1", html.escape(title)),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(conversation)

@@ -30,6 +30,7 @@ class TurnRunner(QObject):
         self.assistant = assistant
         self.runner = runner
         self._answering: dict[int, Job] = {}  # reply message id -> its job
+        self._conversations: dict[int, int] = {}  # reply message id -> its conversation
         self._preparing = 0
 
     @property
@@ -54,6 +55,12 @@ class TurnRunner(QObject):
         for job_reply, job in self._answering.items():
             if reply_id is None or job_reply == reply_id:
                 job.cancel.cancel()
+
+    def stop_conversation(self, conversation_id: int) -> None:
+        """Stop every answer being written in one conversation."""
+        for reply, conversation in list(self._conversations.items()):
+            if conversation == conversation_id:
+                self.stop(reply)
 
     def _open(self, prepare: Callable[[], Turn]) -> None:
         def body(job: Job) -> Iterator[Turn]:
@@ -85,6 +92,7 @@ class TurnRunner(QObject):
         job.signals.failed.connect(lambda message: self.turn_failed.emit(reply, message))
         job.signals.finished.connect(lambda: self._on_answer_finished(reply))
         self._answering[reply] = job
+        self._conversations[reply] = turn.conversation_id
         record = self.assistant.registry.record(turn.route.plugin)
         single = (
             record is not None and record.manifest is not None and record.manifest.single_thread
@@ -93,6 +101,7 @@ class TurnRunner(QObject):
 
     def _on_answer_finished(self, reply: int) -> None:
         self._answering.pop(reply, None)
+        self._conversations.pop(reply, None)
         self.turn_finished.emit(reply)
         if not self.busy:
             self.busy_changed.emit(False)

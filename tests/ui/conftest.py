@@ -10,7 +10,7 @@ from assistant.core.bootstrap import open_assistant
 from assistant.core.registry import PluginRegistry
 from assistant.ui.main_window import MainWindow
 from plugins.help import HelpPlugin
-from tests.fakes import BrokenPlugin, EchoPlugin, GatedPlugin, PictureFrame
+from tests.fakes import BrokenPlugin, EchoPlugin, GatedPlugin, PictureFrame, SteadyPlugin
 
 
 @pytest.fixture
@@ -20,7 +20,14 @@ def open_window(qtbot) -> Iterator[Callable[[], MainWindow]]:
 
     def build() -> MainWindow:
         plugins = PluginRegistry(
-            [EchoPlugin(), GatedPlugin(), BrokenPlugin(), PictureFrame(), HelpPlugin()]
+            [
+                EchoPlugin(),
+                GatedPlugin(),
+                BrokenPlugin(),
+                PictureFrame(),
+                SteadyPlugin(),
+                HelpPlugin(),
+            ]
         )
         assistant = open_assistant(registry=plugins)
         assistant.router.default = "echo"

@@ -87,6 +87,22 @@ def test_stop_mid_stream_keeps_the_partial_answer(qtbot, open_window) -> None:
     assert not window.composer.stop_button.isVisible()
 
 
+def test_stop_while_a_plugin_is_between_chunks_keeps_every_word_shown(qtbot, open_window) -> None:
+    window = open_window()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "/count")
+    with qtbot.waitSignal(window.turns.chunk_arrived, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "w20 " in shown_text(window), timeout=10_000)
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        window.stop()
+    reply = window.store.message(finished.args[0])
+    assert reply is not None and reply.status == "stopped"
+    assert reply.content == window.view.streamed_text(reply.id)  # nothing shown was lost
+    assert "answering…" not in shown_text(window)
+    assert "stopped" in shown_text(window)
+
+
 def test_a_plugin_that_raises_is_explained_and_the_app_goes_on(qtbot, open_window) -> None:
     window = open_window()
     failed_reply = send(qtbot, window, "/break please")
