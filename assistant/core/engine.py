@@ -87,22 +87,22 @@ class Assistant:
         models: ModelRegistry | None = None,
         classifier: IntentClassifier | None = None,
     ) -> None:
-        general = settings.general
         self.paths, self.settings, self.registry, self.store = paths, settings, registry, store
-        self.models = models or ModelRegistry(
-            budget_bytes=int(general.memory_budget_gb * 1024**3),
-            idle_timeout_s=general.model_idle_minutes * 60.0,
-        )
-        self.router = Router(
-            registry.manifests,
-            default=general.default_plugin,
-            by_kind={
-                Kind.IMAGE: general.image_plugin,
-                Kind.AUDIO: general.audio_plugin,
-                Kind.DOCUMENT: general.document_plugin,
-            },
-            classifier=classifier,
-        )
+        self.models = models or ModelRegistry()
+        self.router = Router(registry.manifests, classifier=classifier)
+        self.apply_general()
+
+    def apply_general(self) -> None:
+        """Put the general settings into effect (at start, and whenever they are saved)."""
+        general = self.settings.general
+        self.models.budget_bytes = int(general.memory_budget_gb * 1024**3)
+        self.models.idle_timeout_s = general.model_idle_minutes * 60.0
+        self.router.default = general.default_plugin
+        self.router.by_kind = {
+            Kind.IMAGE: general.image_plugin,
+            Kind.AUDIO: general.audio_plugin,
+            Kind.DOCUMENT: general.document_plugin,
+        }
 
     # ---- preparing a turn (quick: stores the question first) --------------------------
 

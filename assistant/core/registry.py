@@ -110,13 +110,21 @@ class PluginRegistry:
             if r.plugin is not None
         ]
 
+    def thread_for(self, name: str) -> str | None:
+        """The name of the one thread *name* must run on, or None for any worker thread."""
+        record = self._records.get(name)
+        manifest = record.manifest if record is not None else None
+        return name if manifest is not None and manifest.single_thread else None
+
     def set_enabled(self, name: str, enabled: bool) -> None:
+        """Turn a plugin on or off; a plugin turned off takes no requests (and is unloaded
+        when the app next reloads it on its own thread)."""
         record = self._records[name]
-        if enabled and record.state is PluginState.DISABLED:
-            record.state = PluginState.AVAILABLE
-        elif not enabled and record.plugin is not None:
-            record.plugin.unload()
-            record.state = PluginState.DISABLED
+        with record.lock:
+            if enabled and record.state is PluginState.DISABLED:
+                record.state = PluginState.AVAILABLE
+            elif not enabled and record.plugin is not None:
+                record.state = PluginState.DISABLED
 
     def ensure_loaded(self, name: str, context: PluginContext) -> Plugin:
         """The plugin, loaded; its ``load`` runs once, in the calling (worker) thread."""
@@ -148,6 +156,10 @@ class PluginRegistry:
         """Free what a plugin loaded; it loads again on its next request."""
         record = self._records[name]
         with record.lock:
-            if record.plugin is not None and record.state is PluginState.LOADED:
+            if record.plugin is not None and record.state in (
+                PluginState.LOADED,
+                PluginState.DISABLED,
+            ):
                 record.plugin.unload()
-                record.state = PluginState.AVAILABLE
+                if record.state is PluginState.LOADED:
+                    record.state = PluginState.AVAILABLE

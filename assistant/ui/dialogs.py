@@ -39,6 +39,7 @@ class SettingsDialog(QDialog):
         super().__init__(window)
         self.setWindowTitle(tr("Settings"))
         self.resize(640, 480)
+        self.window = window
         self.assistant = window.assistant
         self.tabs = QTabWidget(self)
         self.forms = [SettingsForm(GENERAL, self.assistant.settings.general, self)]
@@ -60,6 +61,7 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         settings = self.assistant.settings
+        changed: list[str] = []
         try:
             for form in self.forms:
                 values, secrets = form.result()
@@ -68,12 +70,15 @@ class SettingsDialog(QDialog):
                 if form.section == GENERAL:
                     assert isinstance(values, GeneralSettings)
                     settings.update_general(values)
-                else:
+                    self.assistant.apply_general()
+                elif values != form.values or secrets:
                     settings.update_section(form.section, values)
-                    self.assistant.registry.unload(form.section)  # reload with new settings
+                    changed.append(form.section)
         except (ValidationError, SecretStoreError, OSError) as exc:
             QMessageBox.warning(self, tr("Settings not saved"), str(exc))
             return
+        for name in changed:
+            self.window.reload_plugin(name)  # with the new settings, on its own thread
         super().accept()
 
 
@@ -86,6 +91,7 @@ class PluginManager(QDialog):
         super().__init__(window)
         self.setWindowTitle(tr("Plugins"))
         self.resize(820, 360)
+        self.window = window
         self.assistant = window.assistant
         self.table = QTableWidget(0, len(self.COLUMNS), self)
         self.table.setHorizontalHeaderLabels([tr(c) for c in self.COLUMNS])
@@ -136,6 +142,8 @@ class PluginManager(QDialog):
         assert record is not None
         enabled = record.state is PluginState.DISABLED
         self.assistant.registry.set_enabled(name, enabled)
+        if not enabled:
+            self.window.reload_plugin(name)  # frees its models, on its own thread
         general = self.assistant.settings.general
         disabled = (
             set(general.disabled_plugins) - {name} if enabled else {*general.disabled_plugins, name}
@@ -148,9 +156,7 @@ class PluginManager(QDialog):
     def _on_unload_clicked(self) -> None:
         name = self._selected()
         if name is not None:
-            self.assistant.models.unload_all(owner=name)
-            self.assistant.registry.unload(name)
-            self.refresh()
+            self.window.reload_plugin(name).signals.finished.connect(self.refresh)
 
 
 def open_settings(window: MainWindow) -> None:

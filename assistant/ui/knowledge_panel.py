@@ -118,7 +118,7 @@ class KnowledgePanel(QDockWidget):
         job.signals.finished.connect(self._on_job_finished)
         self.job = job
         self.cancel_button.show()
-        return self.jobs.start(job, thread=PLUGIN)
+        return self.jobs.start(job, thread=assistant.registry.thread_for(PLUGIN))
 
     def _on_job_progressed(self, progress: Any) -> None:
         if not hasattr(progress, "files_total"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -404,6 +405,16 @@ class MainWindow(QMainWindow):
             record is not None and record.manifest is not None and record.manifest.single_thread
         )
         return self.jobs.start(job, thread=plugin if single else None)
+
+    def reload_plugin(self, plugin: str) -> Job:
+        """Unload *plugin* and its models on its own thread; it loads again when next asked."""
+
+        def body(job: Job) -> Iterator[None]:
+            self.assistant.models.unload_all(owner=plugin)
+            self.assistant.registry.unload(plugin)
+            return iter(())
+
+        return self.jobs.start(Job(body), thread=self.assistant.registry.thread_for(plugin))
 
     def _on_link_chunk_arrived(self, chunk: object) -> None:
         if isinstance(chunk, ImageOut):

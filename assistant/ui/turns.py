@@ -93,11 +93,7 @@ class TurnRunner(QObject):
         job.signals.finished.connect(lambda: self._on_answer_finished(reply))
         self._answering[reply] = job
         self._conversations[reply] = turn.conversation_id
-        record = self.assistant.registry.record(turn.route.plugin)
-        single = (
-            record is not None and record.manifest is not None and record.manifest.single_thread
-        )
-        self.runner.start(job, thread=turn.route.plugin if single else None)
+        self.runner.start(job, thread=self.assistant.registry.thread_for(turn.route.plugin))
 
     def _on_answer_finished(self, reply: int) -> None:
         self._answering.pop(reply, None)
