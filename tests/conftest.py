@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -65,3 +68,26 @@ def make_context(tmp_path: Path) -> Callable[..., PluginContext]:
         return context
 
     return build
+
+
+def rerun_unprivileged(request: pytest.FixtureRequest) -> None:
+    """Run the calling test again as an unprivileged user, and pass or fail with it.
+
+    Root ignores file permissions, so tests of unreadable files and read-only folders mean
+    nothing as root (which CI runs as); this runs them as the ``nobody`` user instead.
+    """
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed to test permissions as root"
+    done = subprocess.run(
+        [
+            *(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable),
+            *("-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"),
+        ],
+        cwd=request.config.rootpath,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr

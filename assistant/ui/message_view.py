@@ -57,6 +57,12 @@ class _Shown:
     text: list[str] = field(default_factory=list)
 
 
+def _new_block(cursor: QTextCursor) -> None:
+    """Start a paragraph of its own unless the cursor already stands in an empty one."""
+    if cursor.block().length() > 1:
+        cursor.insertBlock()
+
+
 class MessageView(QTextBrowser):
     """Shows one conversation and streams answers into it."""
 
@@ -138,12 +144,15 @@ class MessageView(QTextBrowser):
     def _insert(self, cursor: QTextCursor, message: Message) -> None:
         shown = self._frames(cursor, message.id, message.role, message.plugin, message.route_reason)
         body = QTextCursor(shown.body)
-        if message.content:
-            body.insertHtml(self._html(message.content))
+        # Notices (e.g. a file that could not be attached) and pictures come first, as they
+        # do while an answer streams; then the text.
         for notice in message.meta.get("notices", []):
             self._insert_notice(body, notice.get("text", ""), notice.get("level", "info"))
         for attachment in message.attachments:
             self._insert_attachment(body, attachment.kind, Path(attachment.path), attachment.name)
+        if message.content:
+            _new_block(body)
+            body.insertHtml(self._html(message.content))
         sources = message.meta.get("sources", [])
         if sources:
             self._insert_sources(body, [Source(**s) for s in sources])
@@ -302,21 +311,25 @@ class MessageView(QTextBrowser):
 
     def _insert_notice(self, cursor: QTextCursor, text: str, level: str) -> None:
         colour = {"error": "#c0392b", "warning": "#b9770e"}.get(level, "#2471a3")
+        _new_block(cursor)
         cursor.insertHtml(f'<p style="color:{colour};">{plain_html(text)}</p>')
 
     def _insert_attachment(self, cursor: QTextCursor, kind: str, path: Path, name: str) -> None:
         url = QUrl.fromLocalFile(str(path)).toString()
+        _new_block(cursor)
         if kind == "image":
             size = QImageReader(str(path)).size()
             width = min(size.width(), MAX_IMAGE_WIDTH) if size.isValid() else MAX_IMAGE_WIDTH
-            cursor.insertHtml(f'<p><a href="{url}"><img src="{url}" width="{width}"></a></p>')
-            if name:
-                cursor.insertHtml(f'<p style="font-size:small;">{html.escape(name)}</p>')
+            caption = f'<br><span style="font-size:small;">{html.escape(name)}</span>' if name else ""
+            cursor.insertHtml(
+                f'<p><a href="{url}"><img src="{url}" width="{width}"></a>{caption}</p>'
+            )
         else:
             icon = "🔊" if kind == "audio" else "📄"
             cursor.insertHtml(f'<p>{icon} <a href="{url}">{html.escape(name or path.name)}</a></p>')
 
     def _insert_sources(self, cursor: QTextCursor, sources: list[Source]) -> None:
+        _new_block(cursor)
         rows = []
         for number, source in enumerate(sources, 1):
             url = QUrl.fromLocalFile(source.path).toString() if source.path else ""

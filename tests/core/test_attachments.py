@@ -17,6 +17,7 @@ import pytest
 from assistant.core import attachments
 from assistant.core.attachments import AttachmentError, expand_folder, human_size, ingest
 from assistant.core.messages import Kind
+from tests.conftest import rerun_unprivileged
 
 is_root = hasattr(os, "geteuid") and os.geteuid() == 0
 
@@ -135,8 +136,13 @@ def test_an_unsupported_type_is_refused(tmp_path: Path, store_dir: Path) -> None
         ingest(make(tmp_path / "setup.exe"), store_dir)
 
 
-@pytest.mark.skipif(is_root or sys.platform == "win32", reason="root reads any file")
-def test_an_unreadable_file_is_refused(tmp_path: Path, store_dir: Path) -> None:
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_an_unreadable_file_is_refused(
+    tmp_path: Path, store_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    if is_root:
+        rerun_unprivileged(request)
+        return
     source = make(tmp_path / "secret.txt")
     source.chmod(0o000)
     with pytest.raises(AttachmentError, match=r"^secret\.txt cannot be read: you do not have"):
@@ -191,8 +197,13 @@ def test_a_read_only_data_folder_is_named(
     assert stored_files(store_dir) == []
 
 
-@pytest.mark.skipif(is_root or sys.platform == "win32", reason="root writes anywhere")
-def test_a_really_read_only_data_folder_is_named(tmp_path: Path, store_dir: Path) -> None:
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_a_really_read_only_data_folder_is_named(
+    tmp_path: Path, store_dir: Path, request: pytest.FixtureRequest
+) -> None:
+    if is_root:
+        rerun_unprivileged(request)
+        return
     store_dir.mkdir(parents=True)
     store_dir.chmod(0o500)
     try:

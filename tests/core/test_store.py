@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from assistant.core import store as store_module
 from assistant.core.store import Store, StoreError
+from tests.conftest import rerun_unprivileged
 
 
 @pytest.fixture
@@ -510,8 +511,12 @@ def test_a_read_only_file_system_can_still_be_read(tmpfs_folder: Path) -> None:
 
 
 @posix_only
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores chmod")
-def test_a_read_only_folder_can_still_be_read(tmp_path: Path) -> None:
+def test_a_read_only_folder_can_still_be_read(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        rerun_unprivileged(request)
+        return
     folder = tmp_path / "data"
     writable = Store(folder / "assistant.sqlite3")
     conversation = writable.create_conversation()
