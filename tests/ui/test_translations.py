@@ -80,7 +80,8 @@ def test_every_string_the_ui_translates_is_in_the_ts() -> None:
     missing = sorted(set(messages) - translated)
     assert not missing, f"run resources/i18n/extract.py and translate: {missing}"
     assert {context for context, _ in messages} == {
-        "MainWindow", "MessageView", "Composer", "Sidebar", "MemoryPanel", "Dialogs", "KnowledgePanel",
+        "MainWindow", "MessageView", "Composer", "Sidebar", "MemoryPanel", "Dialogs",
+        "KnowledgePanel",
     }  # fmt: skip
 
 
