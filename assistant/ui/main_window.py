@@ -30,6 +30,7 @@ from assistant.ui.knowledge_panel import KnowledgePanel
 from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
 from assistant.ui.sidebar import Sidebar
+from assistant.ui.thumbnails import Thumbnailer
 from assistant.ui.turns import TurnRunner
 
 if TYPE_CHECKING:
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.view = MessageView(self)
         self.view.setAcceptDrops(False)  # drops go to the window, which attaches them
+        self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
         self.composer = Composer(self)
         self.composer.editor.setAcceptDrops(False)
         self.memory = MemoryPanel(self)

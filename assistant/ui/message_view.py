@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
-    QImageReader,
+    QImage,
     QPalette,
     QTextCursor,
+    QTextDocument,
     QTextFrame,
     QTextFrameFormat,
     QTextLength,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from assistant.core.messages import Source
 from assistant.ui.markdown import plain_html, settled_length, to_html
+from assistant.ui.thumbnails import Thumbnailer, display_size
 
 if TYPE_CHECKING:
     from assistant.core.store import Message
@@ -83,6 +85,17 @@ class MessageView(QTextBrowser):
         self._flush_timer.setInterval(FLUSH_INTERVAL_MS)
         self._flush_timer.timeout.connect(self._flush)
         self._has_more = False
+        self.thumbnails: Thumbnailer | None = None
+
+    def use_thumbnailer(self, thumbnails: Thumbnailer) -> None:
+        """Scale pictures with *thumbnails* instead of on the GUI thread."""
+        self.thumbnails = thumbnails
+        thumbnails.ready.connect(self._on_thumbnail_ready)
+
+    def _on_thumbnail_ready(self, key: str, image: QImage) -> None:
+        if not image.isNull():
+            self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(key), image)
+            self.viewport().update()
 
     # ---- whole conversations ---------------------------------------------------------
 
@@ -318,11 +331,13 @@ class MessageView(QTextBrowser):
         url = QUrl.fromLocalFile(str(path)).toString()
         _new_block(cursor)
         if kind == "image":
-            size = QImageReader(str(path)).size()
-            width = min(size.width(), MAX_IMAGE_WIDTH) if size.isValid() else MAX_IMAGE_WIDTH
-            caption = f'<br><span style="font-size:small;">{html.escape(name)}</span>' if name else ""
+            size = display_size(path, MAX_IMAGE_WIDTH)
+            # Scaled on a worker; the space is kept meanwhile, so nothing jumps.
+            source = self.thumbnails.request(path, size) if self.thumbnails else url
+            caption = f'<br><span style="font-size:small;">{html.escape(name)}</span>'
             cursor.insertHtml(
-                f'<p><a href="{url}"><img src="{url}" width="{width}"></a>{caption}</p>'
+                f'<p><a href="{url}"><img src="{source}" width="{size.width()}" '
+                f'height="{size.height()}"></a>{caption if name else ""}</p>'
             )
         else:
             icon = "🔊" if kind == "audio" else "📄"

@@ -6,7 +6,7 @@ import warnings
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
 from assistant.ui.main_window import MainWindow
@@ -174,3 +174,33 @@ def test_long_conversations_are_paged(qtbot, open_window) -> None:
     window.view.earlier_requested.emit()
     assert len(window.view.message_ids()) == 200
     assert "message 150" in shown_text(window) and "message 49" not in shown_text(window)
+
+
+def test_large_pictures_are_scaled_off_the_gui_thread(qtbot, open_window, tmp_path: Path) -> None:
+    from PIL import Image
+    from PySide6.QtGui import QTextDocument
+
+    photo = tmp_path / "big.jpg"
+    Image.new("RGB", (4000, 3000), (200, 30, 30)).save(photo, quality=80)
+    window = open_window()
+    conversation = window.store.create_conversation("photos")
+    message = window.store.add_message(conversation, "user", "look")
+    window.store.add_attachment(
+        message,
+        kind="image",
+        mime="image/jpeg",
+        name="big.jpg",
+        sha256="",
+        path=str(photo),
+        size=photo.stat().st_size,
+    )
+    window.open_conversation(conversation)
+    html = window.view.document().toHtml()
+    assert 'src="thumbnail:' in html and 'width="480"' in html and 'height="360"' in html
+    key = html.split('src="')[1].split('"')[0]
+
+    def scaled() -> QImage:
+        return window.view.document().resource(QTextDocument.ResourceType.ImageResource, key)
+
+    qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
+    assert (scaled().width(), scaled().height()) == (480, 360)
