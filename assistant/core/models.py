@@ -157,14 +157,24 @@ class ModelRegistry:
         with self._lock:
             self._lru.pop(id(handle), None)
 
-    def sweep(self, now: float | None = None) -> list[str]:
-        """Unload models idle for longer than the idle timeout; return their names."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            idle = [h for h in self._lru.values() if now - h.last_used > self.idle_timeout_s]
+    def idle_owners(self, now: float | None = None) -> set[str]:
+        """The plugins that own a model idle for longer than the idle timeout."""
+        return {h.owner for h in self._idle(now)}
+
+    def sweep(self, now: float | None = None, owner: str | None = None) -> list[str]:
+        """Unload models idle for longer than the idle timeout (of one *owner*, or all).
+
+        The app calls it on each owner's own thread, so models are freed where they live.
+        """
+        idle = [h for h in self._idle(now) if owner is None or h.owner == owner]
         for handle in idle:
             handle.unload()
         return [h.name for h in idle]
+
+    def _idle(self, now: float | None) -> list[ModelHandle[Any]]:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            return [h for h in self._lru.values() if now - h.last_used > self.idle_timeout_s]
 
     def unload_all(self, owner: str | None = None) -> None:
         """Unload every model, or only those of one plugin."""

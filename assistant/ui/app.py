@@ -87,6 +87,8 @@ def run_app() -> int:
     window.show()
     QTimer.singleShot(0, lambda: _attach_core(window))
     status = app.exec()
-    if hasattr(window, "assistant"):
+    # A worker still running (a model load cannot be interrupted) may still write; its
+    # connection closes with the process instead.
+    if hasattr(window, "assistant") and getattr(window, "finished_cleanly", True):
         window.assistant.store.close()
     return status

@@ -150,11 +150,19 @@ class JobRunner(QObject):
             job.cancel.cancel()
 
     def shutdown(self, timeout_ms: int = 10_000) -> bool:
-        """Cancel everything and wait for every thread to finish; True if all did."""
+        """Cancel everything and wait, *timeout_ms* in all, for every thread to finish;
+        True if all did."""
         self.cancel_all()
-        pools = [self._shared, *self._dedicated.values()]
-        done = all(pool.waitForDone(timeout_ms) for pool in pools)
+        deadline = time.monotonic() + timeout_ms / 1000
+        done = True
+        for pool in [self._shared, *self._dedicated.values()]:
+            left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+            done = pool.waitForDone(left_ms) and done
         for pool in self._dedicated.values():
             pool.setExpiryTimeout(0)
             pool.clear()
         return done
+
+    def pools(self) -> list[QThreadPool]:
+        """Every thread pool of this runner (tests check none is left with work)."""
+        return [self._shared, *self._dedicated.values()]

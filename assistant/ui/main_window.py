@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.conversation_id = 0
         self._unsaved: tuple[str, list[Path]] = ("", [])
+        self._pending: list[int] = []  # questions shown before they are stored
         self.jobs = JobRunner(self)
         self.setWindowTitle(tr("Assistant"))
         self.resize(1100, 760)
@@ -78,7 +79,7 @@ class MainWindow(QMainWindow):
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
-        self._sweeper.timeout.connect(assistant.models.sweep)
+        self._sweeper.timeout.connect(self._on_sweeper_timeout)
         self._sweeper.start()
         self.composer.setEnabled(True)
         self.composer.editor.setFocus()
@@ -212,12 +213,9 @@ class MainWindow(QMainWindow):
         messages = self.store.messages(conversation_id, limit=limit)
         self.view.show_conversation(messages, has_more=total > len(messages))
         for reply in self.turns.answering():
-            if self.view.is_shown(reply):  # still streaming: show it live
-                self.view.remove_from(reply)
-                message = self.store.message(reply)
-                if message is not None:
-                    self.view.start_reply(reply, message.plugin, message.route_reason)
-                    self.view.append_text(reply, message.content)
+            message = self.store.message(reply) if self.view.is_shown(reply) else None
+            if message is not None:  # still being written: show it live
+                self.view.resume_reply(message, self.turns.text_so_far(reply))
         if message_id:
             self.view.scroll_to_message(message_id)
         self.memory.show_conversation(conversation_id)
@@ -230,6 +228,7 @@ class MainWindow(QMainWindow):
             self.conversation_id = self.store.create_conversation()
         self.statusBar().showMessage(tr("Sending…"), 2000)
         self._unsaved = (text, list(files))  # given back to the composer if storing fails
+        self._pending.append(self.view.add_pending(text, [f.name for f in files]))
         self.turns.ask(self.conversation_id, text, files, plugin)
 
     def stop(self) -> None:
@@ -293,6 +292,8 @@ class MainWindow(QMainWindow):
 
     def _on_turn_opened(self, turn: Turn) -> None:
         self._unsaved = ("", [])
+        if self._pending and not self.view.is_shown(turn.user_message_id):
+            self.view.remove_one(self._pending.pop(0))  # the stored question replaces it
         if turn.conversation_id != self.conversation_id:
             return
         if not self.view.is_shown(turn.user_message_id):
@@ -329,6 +330,8 @@ class MainWindow(QMainWindow):
         if reply and self.view.is_shown(reply):
             self.view.finish_reply(reply, "error", message)
             return
+        if self._pending:
+            self.view.remove_one(self._pending.pop(0))
         self.show_error(message)
         text, files = self._unsaved
         if not reply and not self.composer.editor.toPlainText() and (text or files):
@@ -407,6 +410,13 @@ class MainWindow(QMainWindow):
             record is not None and record.manifest is not None and record.manifest.single_thread
         )
         return self.jobs.start(job, thread=plugin if single else None)
+
+    def _on_sweeper_timeout(self) -> None:
+        """Unload idle models, each on the thread of the plugin that owns it."""
+        models, registry = self.assistant.models, self.assistant.registry
+        for owner in models.idle_owners():
+            job = Job(lambda job, owner=owner: iter(models.sweep(owner=owner)))
+            self.jobs.start(job, thread=registry.thread_for(owner))
 
     def reload_plugin(self, plugin: str) -> Job:
         """Unload *plugin* and its models on its own thread; it loads again when next asked."""

@@ -86,6 +86,7 @@ class MessageView(QTextBrowser):
         self._flush_timer.timeout.connect(self._flush)
         self._has_more = False
         self.thumbnails: Thumbnailer | None = None
+        self._pending_keys = 0  # questions shown before they are stored have keys below 0
 
     def use_thumbnailer(self, thumbnails: Thumbnailer) -> None:
         """Scale pictures with *thumbnails* instead of on the GUI thread."""
@@ -244,6 +245,53 @@ class MessageView(QTextBrowser):
         for removed in ids[ids.index(message_id) :]:
             self._shown.pop(removed, None)
             self._dirty.discard(removed)
+
+    def remove_one(self, message_id: int) -> None:
+        """Remove one message from the view, leaving the others."""
+        shown = self._shown.pop(message_id, None)
+        if shown is None:
+            return
+        self._dirty.discard(message_id)
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(shown.frame.firstPosition() - 1)
+        cursor.setPosition(shown.frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+
+    def add_pending(self, text: str, names: list[str]) -> int:
+        """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
+        self._pending_keys -= 1
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        shown = self._frames(cursor, self._pending_keys, "user", "", "")
+        body = QTextCursor(shown.body)
+        body.insertHtml(self._html(text) if text else "")
+        for name in names:
+            _new_block(body)
+            body.insertHtml(f"<p>📎 {html.escape(name)}</p>")
+        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        footer = QTextCursor(shown.footer)
+        footer.insertHtml(f'<p style="color:{grey}; font-size:small;">{tr("sending…")}</p>')
+        self.scroll_to_end()
+        return self._pending_keys
+
+    def resume_reply(self, message: Message, text: str) -> None:
+        """Show an answer still being written with all the text received so far (the
+        stored copy may be a checkpoint behind)."""
+        shown = self._shown.get(message.id)
+        if shown is None:
+            return
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(shown.body.firstPosition())
+        cursor.setPosition(shown.body.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        for notice in message.meta.get("notices", []):
+            self._insert_notice(cursor, notice.get("text", ""), notice.get("level", "info"))
+        for attachment in message.attachments:
+            self._insert_attachment(cursor, attachment.kind, Path(attachment.path), attachment.name)
+        shown.segment, shown.text, shown.tail_offset = "", [], 0
+        shown.settled_offset = self._offset(shown)
+        self._write_footer(shown, "streaming", "")
+        self.append_text(message.id, text)
 
     def streamed_text(self, message_id: int) -> str:
         shown = self._shown.get(message_id)

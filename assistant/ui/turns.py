@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from assistant.core.messages import Chunk, TextDelta
 from assistant.ui.jobs import Job, JobRunner
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant, Turn
-    from assistant.core.messages import Chunk
 
 
 class TurnRunner(QObject):
@@ -31,6 +31,7 @@ class TurnRunner(QObject):
         self.runner = runner
         self._answering: dict[int, Job] = {}  # reply message id -> its job
         self._conversations: dict[int, int] = {}  # reply message id -> its conversation
+        self._texts: dict[int, list[str]] = {}  # reply message id -> text streamed so far
         self._preparing = 0
 
     @property
@@ -87,7 +88,8 @@ class TurnRunner(QObject):
             return self.assistant.execute(turn, job.cancel, job.report)
 
         job = Job(body)
-        job.signals.yielded.connect(lambda chunk: self.chunk_arrived.emit(reply, chunk))
+        self._texts[reply] = []
+        job.signals.yielded.connect(lambda chunk: self._on_chunk(reply, chunk))
         job.signals.progressed.connect(lambda chunk: self.progress_reported.emit(reply, chunk))
         job.signals.failed.connect(lambda message: self.turn_failed.emit(reply, message))
         job.signals.finished.connect(lambda: self._on_answer_finished(reply))
@@ -95,8 +97,18 @@ class TurnRunner(QObject):
         self._conversations[reply] = turn.conversation_id
         self.runner.start(job, thread=self.assistant.registry.thread_for(turn.route.plugin))
 
+    def _on_chunk(self, reply: int, chunk: Chunk) -> None:
+        if isinstance(chunk, TextDelta):
+            self._texts[reply].append(chunk.text)
+        self.chunk_arrived.emit(reply, chunk)
+
+    def text_so_far(self, reply: int) -> str:
+        """All the text an answer still being written has streamed, up to now."""
+        return "".join(self._texts.get(reply, ()))
+
     def _on_answer_finished(self, reply: int) -> None:
         self._answering.pop(reply, None)
+        self._texts.pop(reply, None)
         self._conversations.pop(reply, None)
         self.turn_finished.emit(reply)
         if not self.busy:

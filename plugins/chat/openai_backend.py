@@ -147,6 +147,20 @@ class OpenAIBackend:
             wait = self._backoff_s * 2**attempt
         return min(max(wait, 0.0), MAX_RETRY_WAIT_S)
 
+    def _key_refused(self, status: str) -> str:
+        """What to do about a refused key; keys are kept per server, hence the second part."""
+        url = self.base_url
+        if not self._api_key:
+            return (
+                f"The server at {url} needs an API key ({status}). Enter the key for this "
+                "server in Chat settings: a key is kept for the server it was entered for, so "
+                "after changing the base URL it must be entered again."
+            )
+        return (
+            f"The server at {url} refused the API key ({status}). Enter the key for this "
+            "server again in Chat settings."
+        )
+
     def _cut_off_message(self, why: str) -> str:
         return (
             f"The answer was cut off: the connection to {self.base_url} broke before the "
@@ -164,10 +178,7 @@ class OpenAIBackend:
                 "server is running and that the base URL in Chat settings is right."
             )
         elif isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
-            text = (
-                f"The server at {url} refused the API key ({_status(exc)}). Check the API key "
-                "in Chat settings."
-            )
+            text = self._key_refused(_status(exc))
         elif isinstance(exc, openai.NotFoundError):
             text = (
                 f"The server at {url} has no model named '{model}' (404). Check the model "

@@ -7,7 +7,7 @@ This module imports instantly; the backends (torch, transformers, openai) are im
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import (
@@ -19,13 +19,14 @@ from assistant.core.messages import (
     Request,
     TextDelta,
 )
-from assistant.core.models import ModelHandle
+from assistant.core.models import ModelHandle, ModelRegistry
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
-from plugins.chat.api_key import openai_api_key
+from plugins.chat.api_key import bind_entered_key, openai_api_key
 from plugins.chat.backend import (
     EMBEDDED_MODEL_TITLE,
     ChatBackend,
     ChatBackendError,
+    ProgressFn,
     backend_title,
     make_backend,
 )
@@ -94,10 +95,16 @@ class ChatPlugin:
         self._handle: ModelHandle[ChatBackend] | None = None
         self._handle_key: tuple[object, ...] = ()
         self._settings = ChatSettings()
-        self._context: PluginContext | None = None
+        # Only what outlives one run: the app's one registry. A run's context (its progress,
+        # its cancel token) is never kept, so no later caller reports into a finished job.
+        self._models: ModelRegistry | None = None
 
     def load(self, context: PluginContext) -> None:
-        """Load the chosen model (the first load of the built-in one converts it once)."""
+        """Load the chosen model (the first load of the built-in one converts it once).
+
+        A key just entered in the settings dialog is bound to the server in settings first.
+        """
+        bind_entered_key(_chat_settings(context).openai_base_url)
         self.backend(context)
 
     def unload(self) -> None:
@@ -142,12 +149,17 @@ class ChatPlugin:
         max_new_tokens: int = 512,
         temperature: float | None = None,
     ) -> Iterator[str]:
-        """The ``llm`` service: an answer to *messages* from the model the person chose."""
-        if self._context is None:
+        """The ``llm`` service: an answer to *messages* from the model the person chose.
+
+        *cancel* is the caller's; a model that must load again (it was unloaded when idle)
+        loads without progress reports, as the caller's job has no way to receive them.
+        """
+        if self._models is None:
             raise ChatBackendError("The chat model is not loaded yet; try again in a moment.")
-        backend = self.backend(self._context)
+        settings = self._settings
+        backend = self._backend(settings, self._models, _no_progress)
         if temperature is None:
-            temperature = self._settings.temperature
+            temperature = settings.temperature
         with self._generation_lock:
             yield from backend.stream(messages, cancel, max_new_tokens, temperature)
 
@@ -157,6 +169,13 @@ class ChatPlugin:
         A change of model settings unloads the old model and builds the new one.
         """
         settings = _chat_settings(context)
+        self._settings, self._models = settings, context.models
+        return self._backend(settings, context.models, context.progress)
+
+    def _backend(
+        self, settings: ChatSettings, models: ModelRegistry, progress: ProgressFn
+    ) -> ChatBackend:
+        """The backend for *settings*, loaded with *progress* if it must load now."""
         api_key = openai_api_key(settings) if settings.backend == "openai" else ""
         key = (
             settings.backend,
@@ -168,26 +187,25 @@ class ChatPlugin:
             api_key,
         )
         with self._handle_lock:
-            self._settings, self._context = settings, context
             if self._handle is None or key != self._handle_key:
                 if self._handle is not None:
                     self._handle.unload()
-                self._handle = self._new_handle(context, settings, api_key)
+                self._handle = self._new_handle(models, settings, api_key)
                 self._handle_key = key
             handle = self._handle
-        return handle.get(context.progress)
+        return handle.get(progress)
 
     @staticmethod
     def _new_handle(
-        context: PluginContext, settings: ChatSettings, api_key: str
+        models: ModelRegistry, settings: ChatSettings, api_key: str
     ) -> ModelHandle[ChatBackend]:
-        def load(progress: Callable[[str, float | None], None]) -> ChatBackend:
+        def load(progress: ProgressFn) -> ChatBackend:
             backend = make_backend(settings, api_key)
             backend.load(progress)
             return backend
 
         builtin = settings.backend == "local" and not settings.local_model
-        return context.models.handle(
+        return models.handle(
             backend_title(settings),
             load,
             owner="chat",
@@ -244,6 +262,10 @@ def conversation_memory(backend: ChatBackend, max_new_tokens: int) -> Conversati
     per_message, margin = measure_template(backend.count_tokens, backend.count_tokens)
     budget = Budget(backend.context_window, max_new_tokens, margin, per_message)
     return ConversationMemory(backend.count_tokens, budget)
+
+
+def _no_progress(message: str, fraction: float | None) -> None:
+    """Progress of a load nobody can be shown (see :meth:`ChatPlugin.stream_chat`)."""
 
 
 def _chat_settings(context: PluginContext) -> ChatSettings:

@@ -92,23 +92,28 @@ class VectorIndex(Protocol):
         """The *k* best BM25 passages holding all (or any) of *terms*, best first."""
         ...
 
-    def _common(self, quoted_term: str) -> bool:
-        """Whether a term is in more than 5% of passages (and at least 2,000), counted
-        no further than that bound."""
-        total = self._db.execute("select coalesce(max(id), 0) from chunks").fetchone()[0]
-        bound = max(2000, total // 20)
-        found = self._db.execute(
-            "select count(*) from (select rowid from chunks_fts where chunks_fts match ? limit ?)",
-            (quoted_term, bound),
-        ).fetchone()[0]
-        return bool(found >= bound)
-
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
         """Cosine similarity of *vector* to each of these passages."""
         ...
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
         """The passages with these ids."""
+        ...
+
+    def folders(self) -> set[str]:
+        """The folders the person added, walked again for new files on a re-index."""
+        ...
+
+    def set_folder(self, path: str, added: bool) -> None:
+        """Remember (or forget) a folder the person added."""
+        ...
+
+    def excluded(self) -> set[str]:
+        """Files inside added folders that the person removed, so not to index again."""
+        ...
+
+    def set_excluded(self, path: str, excluded: bool) -> None:
+        """Keep a file of an added folder out of the index (or let it in again)."""
         ...
 
     def close(self) -> None:
@@ -126,6 +131,8 @@ create table if not exists chunks(
     id integer primary key, path text not null, page integer, position integer not null,
     text text not null);
 create index if not exists chunks_by_path on chunks(path);
+create table if not exists folders(path text primary key);
+create table if not exists excluded_files(path text primary key);
 create virtual table if not exists chunks_fts using fts5(
     text, content='', contentless_delete=1, tokenize='porter unicode61');
 """
@@ -294,6 +301,26 @@ class SqliteVecIndex:
             if row is not None:
                 found[chunk_id] = StoredChunk(*row)
         return found
+
+    def folders(self) -> set[str]:
+        return {row[0] for row in self._db.execute("select path from folders")}
+
+    def set_folder(self, path: str, added: bool) -> None:
+        with self._db:
+            if added:
+                self._db.execute("insert or ignore into folders(path) values(?)", (path,))
+            else:
+                self._db.execute("delete from folders where path=?", (path,))
+
+    def excluded(self) -> set[str]:
+        return {row[0] for row in self._db.execute("select path from excluded_files")}
+
+    def set_excluded(self, path: str, excluded: bool) -> None:
+        with self._db:
+            if excluded:
+                self._db.execute("insert or ignore into excluded_files(path) values(?)", (path,))
+            else:
+                self._db.execute("delete from excluded_files where path=?", (path,))
 
     def chunk_count(self) -> int:
         """How many passages are stored."""

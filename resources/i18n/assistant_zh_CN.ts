@@ -48,52 +48,52 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="45"/>
+        <location filename="../../assistant/ui/dialogs.py" line="46"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="75"/>
+        <location filename="../../assistant/ui/dialogs.py" line="78"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="87"/>
+        <location filename="../../assistant/ui/dialogs.py" line="92"/>
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="97"/>
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="97"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="97"/>
         <source>Memory</source>
         <translation>内存占用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="97"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="97"/>
         <source>Last error</source>
         <translation>最近的错误</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="93"/>
+        <location filename="../../assistant/ui/dialogs.py" line="99"/>
         <source>Turn on / off</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="95"/>
+        <location filename="../../assistant/ui/dialogs.py" line="101"/>
         <source>Unload models</source>
         <translation>卸载模型</translation>
     </message>
@@ -180,82 +180,82 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="53"/>
+        <location filename="../../assistant/ui/main_window.py" line="57"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="137"/>
+        <location filename="../../assistant/ui/main_window.py" line="143"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="139"/>
+        <location filename="../../assistant/ui/main_window.py" line="145"/>
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="141"/>
+        <location filename="../../assistant/ui/main_window.py" line="147"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="142"/>
+        <location filename="../../assistant/ui/main_window.py" line="148"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="145"/>
+        <location filename="../../assistant/ui/main_window.py" line="151"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="151"/>
+        <location filename="../../assistant/ui/main_window.py" line="157"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="155"/>
+        <location filename="../../assistant/ui/main_window.py" line="161"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="156"/>
+        <location filename="../../assistant/ui/main_window.py" line="162"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="159"/>
+        <location filename="../../assistant/ui/main_window.py" line="165"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="163"/>
+        <location filename="../../assistant/ui/main_window.py" line="169"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="165"/>
+        <location filename="../../assistant/ui/main_window.py" line="171"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="168"/>
+        <location filename="../../assistant/ui/main_window.py" line="174"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="172"/>
+        <location filename="../../assistant/ui/main_window.py" line="178"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="175"/>
+        <location filename="../../assistant/ui/main_window.py" line="181"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="226"/>
+        <location filename="../../assistant/ui/main_window.py" line="229"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -286,53 +286,58 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="119"/>
+        <location filename="../../assistant/ui/message_view.py" line="139"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="284"/>
+        <location filename="../../assistant/ui/message_view.py" line="273"/>
+        <source>sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="354"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="284"/>
-        <location filename="../../assistant/ui/message_view.py" line="292"/>
+        <location filename="../../assistant/ui/message_view.py" line="354"/>
+        <location filename="../../assistant/ui/message_view.py" line="362"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="289"/>
+        <location filename="../../assistant/ui/message_view.py" line="359"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="290"/>
+        <location filename="../../assistant/ui/message_view.py" line="360"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="290"/>
+        <location filename="../../assistant/ui/message_view.py" line="360"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="293"/>
+        <location filename="../../assistant/ui/message_view.py" line="363"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="294"/>
+        <location filename="../../assistant/ui/message_view.py" line="364"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="325"/>
+        <location filename="../../assistant/ui/message_view.py" line="401"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="331"/>
+        <location filename="../../assistant/ui/message_view.py" line="407"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -340,55 +345,55 @@
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="43"/>
-        <location filename="../../assistant/ui/sidebar.py" line="69"/>
+        <location filename="../../assistant/ui/sidebar.py" line="44"/>
+        <location filename="../../assistant/ui/sidebar.py" line="70"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="46"/>
+        <location filename="../../assistant/ui/sidebar.py" line="47"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/sidebar.py" line="72"/>
+        <location filename="../../assistant/ui/sidebar.py" line="73"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="81"/>
+        <location filename="../../assistant/ui/sidebar.py" line="82"/>
         <source>Nothing found</source>
         <translation>未找到结果</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="103"/>
+        <location filename="../../assistant/ui/sidebar.py" line="104"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <location filename="../../assistant/ui/sidebar.py" line="105"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="108"/>
+        <location filename="../../assistant/ui/sidebar.py" line="109"/>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="108"/>
+        <location filename="../../assistant/ui/sidebar.py" line="109"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="115"/>
+        <location filename="../../assistant/ui/sidebar.py" line="116"/>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="116"/>
+        <location filename="../../assistant/ui/sidebar.py" line="117"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
     </message>

@@ -99,6 +99,11 @@ def test_idle_models_are_unloaded_by_the_sweep() -> None:
     models = ModelRegistry(idle_timeout_s=60)
     handle = models.handle("idle", lambda p: Weights(1))
     handle.get()
+    other = models.handle("busy", lambda p: Weights(1), owner="vision")
+    other.get()
     assert models.sweep(now=handle.last_used + 30) == []
+    assert models.idle_owners(now=other.last_used + 61) == {"", "vision"}
+    assert models.sweep(now=other.last_used + 61, owner="vision") == ["busy"]
+    assert handle.loaded and not other.loaded
     assert models.sweep(now=handle.last_used + 61) == ["idle"]
     assert not handle.loaded and models.used_bytes() == 0

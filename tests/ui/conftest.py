@@ -45,4 +45,5 @@ def open_window(qtbot) -> Iterator[Callable[[], MainWindow]]:
         window.close()
         assert window.jobs.shutdown(5000), "a job was still running after the window closed"
         assert not window.jobs.busy
+        assert all(pool.activeThreadCount() == 0 for pool in window.jobs.pools())
         window.assistant.store.close()

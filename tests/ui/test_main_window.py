@@ -204,3 +204,38 @@ def test_large_pictures_are_scaled_off_the_gui_thread(qtbot, open_window, tmp_pa
 
     qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
     assert (scaled().width(), scaled().height()) == (480, 360)
+
+
+def test_the_question_shows_at_once_and_is_replaced_by_the_stored_one(qtbot, open_window) -> None:
+    window = open_window()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "quick question")
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+        assert "quick question" in shown_text(window) and "sending…" in shown_text(window)
+    assert "sending…" not in shown_text(window)
+    assert shown_text(window).count("quick question") == 2  # the question and its echo
+
+
+def test_switching_away_and_back_mid_answer_loses_no_text(qtbot, open_window) -> None:
+    window = open_window()
+    window.send("elsewhere", [])
+    qtbot.waitUntil(lambda: not window.turns.busy, timeout=10_000)
+    other = window.conversation_id
+    window.new_conversation()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "/count")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "w30 " in shown_text(window), timeout=10_000)
+    counting = window.conversation_id
+    window.open_conversation(other)
+    assert "w30" not in shown_text(window)
+    qtbot.waitUntil(lambda: "w60 " in window.turns.text_so_far(window.turns.answering()[0]))
+    window.open_conversation(counting)
+    reply = window.turns.answering()[0]
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        window.stop()
+    stored = window.store.message(reply)
+    assert stored is not None and stored.status == "stopped"
+    assert window.view.streamed_text(reply) == stored.content
+    assert "w0 w1 w2 " in shown_text(window)

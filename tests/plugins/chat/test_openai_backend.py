@@ -5,9 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import Request, TextDelta
@@ -15,6 +13,7 @@ from assistant.core.plugin import PluginContext
 from plugins.chat import ChatPlugin, ChatSettings
 from plugins.chat.backend import AnswerCutOff, ChatBackendError
 from plugins.chat.openai_backend import OpenAIBackend
+from tests.plugins.chat.conftest import MemoryKeyring
 from tests.plugins.chat.openai_server import OpenAIServer
 
 QUESTION = [{"role": "user", "content": "How many words are in this question?"}]
@@ -139,34 +138,6 @@ def test_the_plugin_reads_the_key_and_streams_through_run(
         "content": "Be brief.",
     }
     assert openai_server.requests[0]["headers"]["authorization"] == "Bearer secret"
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, as the OS keyring would keep them."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.passwords[(service, username)]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def test_the_key_comes_from_the_keyring(
