@@ -293,7 +293,7 @@
     <message>
         <location filename="../../assistant/ui/message_view.py" line="273"/>
         <source>sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>发送中…</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/message_view.py" line="354"/>
