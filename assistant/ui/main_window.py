@@ -453,5 +453,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._sweeper.stop()
-        self.jobs.shutdown()
+        if hasattr(self, "turns"):
+            self.turns.stop()  # answers end as "stopped", with what they said so far
+        self.statusBar().showMessage(tr("Finishing…"))
+        self.finished_cleanly = self.jobs.shutdown()
         super().closeEvent(event)

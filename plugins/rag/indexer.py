@@ -88,7 +88,7 @@ def expand(paths: Iterable[Path]) -> list[Path]:
             files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and _indexable(p, path))
         else:
             files.append(path)
-    return files
+    return list(dict.fromkeys(files))  # a folder given inside another one: each file once
 
 
 def _indexable(path: Path, root: Path) -> bool:

@@ -12,17 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from assistant.core.cancel import CancelToken
-from assistant.core.models import ModelRegistry
+from assistant.core.models import ModelHandle, ModelRegistry
 from plugins.rag.embedder import (
     BUILTIN_MODEL_MB,
+    BUILTIN_MODEL_TITLE,
     Embedder,
     OpenAIEmbedder,
-    ProgressFn,
     SentenceTransformerEmbedder,
     api_key,
     load_sentence_transformer,
 )
-from plugins.rag.indexer import Indexer, IndexProgress, IndexReport, IndexSettings
+from plugins.rag.indexer import Indexer, IndexProgress, IndexReport, IndexSettings, expand
 from plugins.rag.retrieve import Retrieval, Retriever
 from plugins.rag.settings import RagSettings
 from plugins.rag.store import SqliteVecIndex, VectorIndex
@@ -39,22 +39,32 @@ class SourceInfo:
     reason: str = ""
 
 
-def make_embedder(settings: RagSettings, models: ModelRegistry, progress: ProgressFn) -> Embedder:
-    """The embedder the settings ask for; a local model loads through the model registry."""
-    if settings.embedding_base_url:
-        return OpenAIEmbedder(settings.embedding_base_url, settings.embedding_model_name, api_key())
-    name = settings.embedding_model
-    handle = models.handle(
-        name or "all-MiniLM-L6-v2",
+def sentence_transformer_handle(models: ModelRegistry, name: str) -> ModelHandle[Any]:
+    """A lazily loaded handle of sentence-transformers model *name* ("" for the built-in)."""
+    return models.handle(
+        name or BUILTIN_MODEL_TITLE,
         lambda report: load_sentence_transformer(name, report),
         owner="rag",
         approx_mb=BUILTIN_MODEL_MB,
     )
 
-    def get_model() -> Any:
-        return handle.get(progress)
 
-    return SentenceTransformerEmbedder(get_model, name)
+def make_embedder(settings: RagSettings, handle: ModelHandle[Any] | None) -> Embedder:
+    """The embedder the settings ask for: a server's, or the local model of *handle*.
+
+    The local model (re)loads through ``handle.get()`` without progress reports: a caller
+    that can show progress loads it first with its own (as :class:`RagPlugin` does at the
+    start of every run), since the embedder outlives any one caller.
+    """
+    if settings.embedding_base_url:
+        return OpenAIEmbedder(settings.embedding_base_url, settings.embedding_model_name, api_key())
+    if handle is None:
+        raise ValueError("A local embedding model needs a model handle.")
+    return SentenceTransformerEmbedder(handle.get, settings.embedding_model)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return Path(folder) in Path(path).parents
 
 
 class Knowledge:
@@ -95,13 +105,31 @@ class Knowledge:
         titles: Mapping[Path, str] | None = None,
     ) -> IndexReport:
         """Index files and folders (skipping what has not changed)."""
-        return self.indexer().index(paths, progress, cancel, titles=titles)
+        return self.indexer().index(self._remember(paths), progress, cancel, titles=titles)
 
     def add_steps(
         self, paths: Iterable[Path], cancel: CancelToken, titles: Mapping[Path, str]
     ) -> Iterator[IndexProgress]:
         """:meth:`add` as a generator of progress that returns the report."""
-        return self.indexer().steps(paths, cancel, titles=titles)
+        return self.indexer().steps(self._remember(paths), cancel, titles=titles)
+
+    def _remember(self, paths: Iterable[Path]) -> list[Path]:
+        """Note the folders among *paths*, and let in again files the person names anew."""
+        given = [Path(p).absolute() for p in paths]
+        excluded = self.index.excluded()
+        for path in given:
+            if path.is_dir():
+                self.index.set_folder(str(path), True)
+                for file in excluded:
+                    if _inside(file, str(path)):
+                        self.index.set_excluded(file, False)
+            elif str(path) in excluded:
+                self.index.set_excluded(str(path), False)
+        return given
+
+    def folders(self) -> list[str]:
+        """The folders the person added, whose new files a re-index picks up."""
+        return sorted(self.index.folders())
 
     def sources(self) -> list[SourceInfo]:
         """Every file added, by title."""
@@ -109,18 +137,39 @@ class Knowledge:
         return [SourceInfo(r.path, r.title, r.chunks, r.status, r.reason) for r in records]
 
     def remove(self, path: str | Path) -> None:
-        """Forget a file and its passages."""
-        self.index.remove_file(str(path))
+        """Forget a file and its passages, or an added folder and every file in it.
+
+        A file removed from an added folder stays out when the folder is re-indexed.
+        """
+        key = str(path)
+        folders = self.index.folders()
+        if key in folders:
+            self.index.set_folder(key, False)
+            for file in self.index.files():
+                if _inside(file, key):
+                    self.index.remove_file(file)
+            for file in self.index.excluded():
+                if _inside(file, key):
+                    self.index.set_excluded(file, False)
+            return
+        self.index.remove_file(key)
+        if any(_inside(key, folder) for folder in folders):
+            self.index.set_excluded(key, True)
 
     def reindex(
         self,
         progress: Callable[[IndexProgress], None] = lambda p: None,
         cancel: CancelToken | None = None,
     ) -> IndexReport:
-        """Bring every known file up to date: changed ones again, deleted ones removed."""
+        """Bring every known file up to date (changed ones again, deleted ones removed), and
+        index the files that appeared since in the folders the person added."""
         records = self.index.files()
         titles = {Path(path): record.title for path, record in records.items()}
-        return self.add(list(titles), progress, cancel, titles=titles)
+        excluded = self.index.excluded()
+        # A folder that is gone (an unplugged drive) is kept for later, not walked now.
+        folders = [Path(f) for f in sorted(self.index.folders()) if Path(f).is_dir()]
+        new = [f for f in expand(folders) if f not in titles and str(f) not in excluded]
+        return self.indexer().index([*titles, *new], progress, cancel, titles=titles)
 
     def needs_reindex(self) -> bool:
         """Whether some files must be indexed again (after the embedding model changed)."""

@@ -259,6 +259,11 @@
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="458"/>
+        <source>Finishing…</source>
+        <translation>正在收尾…</translation>
+    </message>
 </context>
 <context>
     <name>MemoryPanel</name>
