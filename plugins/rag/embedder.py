@@ -83,7 +83,15 @@ class SentenceTransformerEmbedder:
 class OpenAIEmbedder:
     """An :class:`Embedder` asking an OpenAI-compatible ``/embeddings`` endpoint."""
 
-    def __init__(self, base_url: str, model_name: str, api_key: str) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model_name: str,
+        api_key: str,
+        *,
+        timeout_s: float = 60.0,
+        retries: int = 2,
+    ) -> None:
         from openai import OpenAI
 
         if not model_name:
@@ -91,9 +99,12 @@ class OpenAIEmbedder:
                 "An embeddings server is set but no model name: fill in 'embedding model "
                 "name' in Documents settings."
             )
+        self.base_url = base_url
         self.model_id = f"{base_url}#{model_name}"
         self._model_name = model_name
-        self._client = OpenAI(base_url=base_url, api_key=api_key or "none", timeout=60.0)
+        self._client = OpenAI(
+            base_url=base_url, api_key=api_key or "none", timeout=timeout_s, max_retries=retries
+        )
         self.dimension = int(self.embed(["dimension probe"]).shape[1])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
@@ -103,11 +114,40 @@ class OpenAIEmbedder:
         try:
             reply = self._client.embeddings.create(model=self._model_name, input=list(texts))
         except openai.OpenAIError as exc:
-            raise EmbeddingError(f"The embeddings server did not answer: {exc}") from exc
+            raise EmbeddingError(self._explain(exc)) from exc
         rows = sorted(reply.data, key=lambda item: item.index)
+        if len(rows) != len(texts):
+            raise EmbeddingError(
+                f"The embeddings server at {self.base_url} returned {len(rows)} vectors for "
+                f"{len(texts)} texts. Check that it supports OpenAI's /embeddings API."
+            )
         matrix = np.asarray([row.embedding for row in rows], dtype=np.float32)
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.maximum(norms, 1e-12)
+
+    def _explain(self, exc: Exception) -> str:
+        """What went wrong with the server, and what to check, in a sentence."""
+        import openai
+
+        url = self.base_url
+        if isinstance(exc, openai.APITimeoutError):
+            return f"The embeddings server at {url} did not answer in time. Is it overloaded?"
+        if isinstance(exc, openai.APIConnectionError):
+            return (
+                f"Could not connect to the embeddings server at {url}. Check that it is "
+                "running and that its address in Documents settings is right."
+            )
+        if isinstance(exc, openai.AuthenticationError | openai.PermissionDeniedError):
+            return (
+                f"The embeddings server at {url} refused the API key. Check the embedding "
+                "API key in Documents settings."
+            )
+        if isinstance(exc, openai.NotFoundError):
+            return (
+                f"The embeddings server at {url} has no model '{self._model_name}', or no "
+                "/embeddings endpoint. Check the embedding model name in Documents settings."
+            )
+        return f"The embeddings server at {url} could not embed the text: {exc}"
 
 
 def api_key() -> str:

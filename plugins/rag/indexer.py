@@ -133,8 +133,8 @@ class Indexer:
         titles = {Path(k).absolute(): v for k, v in (titles or {}).items()}
         known = self.store.files()
         report = IndexReport()
-        self._remove_missing(given, known, report)
-        files = [f for f in expand(given) if str(f) not in report.removed]
+        removed = self._remove_missing(given, known, report)
+        files = [f for f in expand(given) if str(f) not in removed]
         run = _Run(cancel, report, len(files), sum(_size(f) for f in files))
         pending: list[_Pending] = []
         for number, path in enumerate(files):
@@ -170,14 +170,17 @@ class Indexer:
 
     def _remove_missing(
         self, given: list[Path], known: Mapping[str, FileRecord], report: IndexReport
-    ) -> None:
-        """Forget indexed files that are gone from the files and folders given."""
+    ) -> set[str]:
+        """Forget indexed files that are gone from the files and folders given; their paths."""
+        removed = set()
         for path, record in known.items():
             candidate = Path(path)
             inside = any(candidate == root or root in candidate.parents for root in given)
             if inside and not candidate.exists():
                 self.store.remove_file(path)
                 report.removed.append(record.title)
+                removed.add(path)
+        return removed
 
     def _prepare(
         self, path: Path, title: str, record: FileRecord | None, run: _Run

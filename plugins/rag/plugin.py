@@ -5,9 +5,10 @@ This module imports nothing heavy; :meth:`RagPlugin.load` imports the backend.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.messages import Attachment, Chunk, Kind, Notice, Progress, Request, TextDelta
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
@@ -15,7 +16,7 @@ from plugins.rag.settings import RagSettings
 
 if TYPE_CHECKING:
     from assistant.core.intents import IntentClassifier
-    from assistant.core.models import ModelRegistry
+    from assistant.core.models import ModelHandle, ModelRegistry
     from plugins.rag.indexer import IndexReport
     from plugins.rag.knowledge import Knowledge
 
@@ -76,20 +77,29 @@ class RagPlugin:
     def __init__(self) -> None:
         self.knowledge: Knowledge | None = None
         self._opened_with: tuple[str, ...] = ()
+        self._handle_lock = threading.Lock()
+        # The built-in MiniLM both routes requests and embeds documents: one handle, so
+        # that it is in memory once. Made on first need, for the registry it was made in.
+        self._builtin: tuple[ModelRegistry, ModelHandle[Any]] | None = None
+        self._embedding: ModelHandle[Any] | None = None  # the local model indexing uses
 
     def intent_classifier(self, models: ModelRegistry) -> IntentClassifier:
         """Routing by meaning for the whole app: the built-in MiniLM compares each request
         with every plugin's intent examples. The model loads on the first request."""
-        from plugins.rag.embedder import load_sentence_transformer
         from plugins.rag.intents import EmbeddingIntentClassifier
 
-        handle = models.handle(
-            "all-MiniLM-L6-v2 (routing)",
-            lambda progress: load_sentence_transformer("", progress),
-            owner="rag",
-            approx_mb=90,
-        )
-        return EmbeddingIntentClassifier(handle)
+        return EmbeddingIntentClassifier(self._model_handle(models, ""))
+
+    def _model_handle(self, models: ModelRegistry, name: str) -> ModelHandle[Any]:
+        """The handle of embedding model *name*; the built-in one ("") is shared."""
+        from plugins.rag.knowledge import sentence_transformer_handle
+
+        if name:
+            return sentence_transformer_handle(models, name)
+        with self._handle_lock:
+            if self._builtin is None or self._builtin[0] is not models:
+                self._builtin = (models, sentence_transformer_handle(models, ""))
+            return self._builtin[1]
 
     def load(self, context: PluginContext) -> None:
         """Open the index in the plugin's data folder, with the embedding model settings ask for."""
@@ -101,21 +111,33 @@ class RagPlugin:
         from plugins.rag.knowledge import Knowledge, make_embedder
 
         self.unload()
-        embedder = make_embedder(settings, context.models, context.progress)
+        handle = None
+        if not settings.embedding_base_url:
+            handle = self._model_handle(context.models, settings.embedding_model)
+            handle.get(context.progress)  # loads now, reporting to this caller
+        embedder = make_embedder(settings, handle)
         self.knowledge = Knowledge.open(context.data_dir, embedder, settings)
-        self._opened_with = key
+        self._opened_with, self._embedding = key, handle
 
     def unload(self) -> None:
-        """Close the index; the model registry unloads the embedding model."""
+        """Close the index, and free a model of its own; the shared MiniLM stays for routing
+        (the registry unloads it when idle)."""
         if self.knowledge is not None:
             self.knowledge.close()
             self.knowledge = None
+        shared = self._builtin[1] if self._builtin is not None else None
+        if self._embedding is not None and self._embedding is not shared:
+            self._embedding.unload()
+        self._embedding = None
 
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
         """Index attached documents, then answer the question from the documents."""
         self.load(context)
         knowledge = self.knowledge
         assert knowledge is not None
+        if self._embedding is not None:
+            # Unloaded while idle? Then it loads again here, with this run's progress.
+            self._embedding.get(context.progress)
         documents = request.attachments_of(Kind.DOCUMENT)
         question = request.text.strip()
         if request.command == "index":
@@ -132,9 +154,10 @@ class RagPlugin:
             return
         if report is not None and (report.indexed or report.failed):
             yield Notice(describe_report(report), level="warning" if report.failed else "info")
-        from plugins.rag.answer import respond
+        from plugins.rag.answer import history_messages, respond
 
-        yield from respond(question, knowledge, context, _settings(context))
+        history = history_messages(request.history, request.message_id)
+        yield from respond(question, knowledge, context, _settings(context), history)
 
 
 def _settings(context: PluginContext) -> RagSettings:

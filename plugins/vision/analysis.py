@@ -8,6 +8,7 @@ answer) runs when its model is available, and says which model is missing when i
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections import OrderedDict
@@ -189,9 +190,8 @@ class ImageAnalyst:
         stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in image.source.stem)[:40]
         stem = f"{stem or 'image'}-{uuid.uuid4().hex[:10]}"
         if not detections and image.as_stored:
-            # Nothing to change or draw: a copy of the file is faster than encoding it anew.
             target = folder / f"{stem}{_SUFFIXES.get(image.file_format, '.png')}"
-            shutil.copyfile(image.source, target)
+            _link_or_copy(image.source, target)
             return target
         if not detections:
             target = folder / f"{stem}.jpg"
@@ -285,3 +285,16 @@ def _known_facts(analysis: Analysis) -> list[str]:
 
 def _mime(path: Path) -> str:
     return guess_mime(path)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Show *source* as it is, under *target*'s name and true suffix.
+
+    Attachments are the app's own content-addressed copies and never change, so a hard
+    link is as good as a copy and costs no reading or writing. Copy where links cannot be
+    made (another file system, FAT, a network drive).
+    """
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

@@ -66,9 +66,7 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
             if image.width * image.height > MAX_PIXELS:
                 raise _too_big(name, image.size)
             stored = (image.format, image.mode, image.size, "transparency" in image.info)
-            display = _display_copy(image)
-            # Read after decoding: a PNG may keep its EXIF after the pixels.
-            orientation = image.getexif().get(_ORIENTATION_TAG, 1)
+            display, orientation = _display_image(image)
     except ImageReadError:
         raise
     except FileNotFoundError as exc:
@@ -96,18 +94,20 @@ def open_image(path: Path, name: str = "") -> PreparedImage:
     return PreparedImage(name, path, original, display, as_stored, file_format or "")
 
 
-def _display_copy(image: Image.Image) -> Image.Image:
-    """A new RGB image of *image*, upright and at most ``DISPLAY_SIDE`` on its longest side.
+def _display_image(image: Image.Image) -> tuple[Image.Image, int]:
+    """*image* decoded as RGB, upright, at most ``DISPLAY_SIDE`` on its longest side.
 
-    Big JPEGs decode at 1/2…1/8 scale for free (``draft``), and shrinking happens before
-    the colour conversion so that it runs on fewer pixels; Pillow does both without the
-    GIL, which keeps the GUI thread responsive while a worker opens a large photo.
+    Returns it with the file's EXIF orientation. Big JPEGs decode at 1/2…1/8 scale for free
+    (``draft``), and shrinking happens before the colour conversion so that it runs on fewer
+    pixels; Pillow does both without the GIL, which keeps the GUI thread responsive while a
+    worker opens a large photo.
     """
     longest = max(image.size)
     if longest > DISPLAY_SIDE:
         factor = _DRAFT_MIN_SIDE / longest
         image.draft("RGB", (math.ceil(image.width * factor), math.ceil(image.height * factor)))
     image.load()
+    # Read after decoding: a PNG may keep its EXIF after the pixels.
     orientation = image.getexif().get(_ORIENTATION_TAG, 1)
     upright = ImageOps.exif_transpose(image) if orientation != 1 else image
     if max(upright.size) > DISPLAY_SIDE:
@@ -115,8 +115,12 @@ def _display_copy(image: Image.Image) -> Image.Image:
         size = (max(1, round(upright.width * ratio)), max(1, round(upright.height * ratio)))
         upright = upright.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     rgb = to_rgb(upright)
-    # The opened image is closed when the file is; the copy must not share its pixels.
-    return rgb.copy() if rgb is image else rgb
+    # Leaving ``with Image.open(...)`` closes the file, not the decoded pixels, so an RGB
+    # file needs no copy; only pixels memory-mapped from the file (never RGB in today's
+    # Pillow) would go with it.
+    if rgb is image and getattr(image, "map", None) is not None:
+        rgb = rgb.copy()
+    return rgb, orientation
 
 
 def to_rgb(image: Image.Image) -> Image.Image:

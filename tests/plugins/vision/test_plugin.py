@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -157,3 +159,29 @@ def test_a_photo_shown_as_is_keeps_its_real_format(vision, photos, tmp_path) -> 
         c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
     ]
     assert image_out.path.suffix == ".png" and image_out.mime == "image/png"
+
+
+def test_a_photo_shown_as_is_is_linked_not_copied(vision, photos) -> None:
+    plugin, context = vision(CLASSIFY_ONLY)
+    (image_out,) = [
+        c
+        for c in run_plugin(plugin, context, "", [attach(photos["coffee"])])
+        if isinstance(c, ImageOut)
+    ]
+    assert image_out.path.parent == context.data_dir / "outputs"
+    assert image_out.path.samefile(photos["coffee"])
+
+
+def test_where_links_cannot_be_made_the_photo_is_copied(vision, photos, monkeypatch) -> None:
+    def cannot_link(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", cannot_link)
+    plugin, context = vision(CLASSIFY_ONLY)
+    (image_out,) = [
+        c
+        for c in run_plugin(plugin, context, "", [attach(photos["coffee"])])
+        if isinstance(c, ImageOut)
+    ]
+    assert not image_out.path.samefile(photos["coffee"])
+    assert image_out.path.read_bytes() == photos["coffee"].read_bytes()
