@@ -80,9 +80,7 @@ def test_a_removed_file_stays_out_until_it_is_added_again(
     assert titles(knowledge) == ["ferry.txt", "tram.txt"]
 
 
-def test_a_removed_folder_is_forgotten_with_its_files(
-    tmp_path: Path, knowledge: Knowledge
-) -> None:
+def test_a_removed_folder_is_forgotten_with_its_files(tmp_path: Path, knowledge: Knowledge) -> None:
     folder = tmp_path / "notes"
     note(folder / "ferry.txt", "The ferry leaves at noon on Sundays.")
     knowledge.add([folder])
