@@ -96,6 +96,7 @@ class Assistant:
         """Put the general settings into effect (at start, and whenever they are saved)."""
         general = self.settings.general
         self.models.budget_bytes = int(general.memory_budget_gb * 1024**3)
+        self.models.vram_budget_bytes = int(general.gpu_budget_gb * 1024**3)
         self.models.idle_timeout_s = general.model_idle_minutes * 60.0
         self.router.default = general.default_plugin
         self.router.by_kind = {

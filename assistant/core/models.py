@@ -117,31 +117,82 @@ def release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-class ModelRegistry:
-    """Knows every loaded model and keeps their total inside the memory budget."""
+def memory_pool(device: str) -> str:
+    """Which budget a model on *device* counts against: "vram" for CUDA, else "ram"
+    (Apple's MPS shares the system's memory)."""
+    return "vram" if device.startswith("cuda") else "ram"
 
-    def __init__(self, budget_bytes: int = 8 * 1024**3, idle_timeout_s: float = 900.0) -> None:
+
+def cuda_in_use() -> bool:
+    """Whether models will go to a CUDA GPU (only asked once torch is already loaded)."""
+    torch = sys.modules.get("torch")
+    return bool(torch is not None and torch.cuda.is_available())
+
+
+class ModelRegistry:
+    """Knows every loaded model and keeps them inside the memory budgets: one for the
+    system's memory and, when a CUDA GPU is used, one for its memory."""
+
+    def __init__(
+        self,
+        budget_bytes: int = 8 * 1024**3,
+        idle_timeout_s: float = 900.0,
+        vram_budget_bytes: int = 0,
+    ) -> None:
         self.budget_bytes = budget_bytes
+        self.vram_budget_bytes = vram_budget_bytes  # 0: nine tenths of the GPU's memory
         self.idle_timeout_s = idle_timeout_s
         self._lock = threading.Lock()
         self._lru: OrderedDict[int, ModelHandle[Any]] = OrderedDict()
 
     def handle(
-        self, name: str, loader: Loader[T], *, owner: str = "", approx_mb: int = 0
+        self,
+        name: str,
+        loader: Loader[T],
+        *,
+        owner: str = "",
+        approx_mb: int = 0,
+        device: str = "",
     ) -> ModelHandle[T]:
-        """A new lazily-loaded handle; nothing is loaded until its ``get()``."""
-        return ModelHandle(self, name, loader, owner=owner, approx_bytes=approx_mb * 1024**2)
+        """A new lazily-loaded handle; nothing is loaded until its ``get()``.
+
+        *device* is where the plugin will put the model ("cuda", "mps", "cpu"), if it knows,
+        so that room is made in the right memory before the load.
+        """
+        handle = ModelHandle(self, name, loader, owner=owner, approx_bytes=approx_mb * 1024**2)
+        handle.device = device or handle.device
+        return handle
+
+    def budget(self, pool: str) -> int:
+        """The bytes models may take together in *pool* ("ram" or "vram")."""
+        if pool == "ram":
+            return self.budget_bytes
+        if self.vram_budget_bytes:
+            return self.vram_budget_bytes
+        import torch
+
+        return int(torch.cuda.get_device_properties(0).total_memory * 0.9)
 
     def make_room(self, incoming: ModelHandle[Any], incoming_bytes: int) -> None:
-        """Unload least recently used models until *incoming_bytes* fits the budget."""
+        """Unload least recently used models until *incoming_bytes* fits its budget.
+
+        Only models in the same memory (system or GPU) as the incoming one make room.
+        """
+        pool = memory_pool(incoming.device if incoming.device != "cpu" else self._expected())
+        limit = self.budget(pool)
         while True:
             with self._lock:
-                used = sum(h.bytes for h in self._lru.values())
-                victims = [h for h in self._lru.values() if h is not incoming]
-                if used + incoming_bytes <= self.budget_bytes or not victims:
+                same = [h for h in self._lru.values() if memory_pool(h.device) == pool]
+                used = sum(h.bytes for h in same)
+                victims = [h for h in same if h is not incoming]
+                if used + incoming_bytes <= limit or not victims:
                     return
                 victim = victims[0]
             victim.unload()
+
+    @staticmethod
+    def _expected() -> str:
+        return "cuda" if cuda_in_use() else "cpu"
 
     def loaded(self, handle: ModelHandle[Any]) -> None:
         with self._lock:

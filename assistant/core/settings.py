@@ -30,6 +30,9 @@ class GeneralSettings(BaseModel):
     language: Literal["system", "en", "zh_CN"] = Field("system", description="Language")
     max_attachment_mb: int = Field(512, ge=1, description="Largest file that can be attached (MB)")
     memory_budget_gb: float = Field(8.0, gt=0, description="Memory models may use together (GB)")
+    gpu_budget_gb: float = Field(
+        0.0, ge=0, description="GPU memory models may use together (GB; 0: nine tenths of it)"
+    )
     model_idle_minutes: int = Field(15, ge=1, description="Unload a model unused this long (min)")
     image_plugin: str = Field("vision", description="Plugin for attached images")
     audio_plugin: str = Field("transcribe", description="Plugin for attached audio")

@@ -107,3 +107,21 @@ def test_idle_models_are_unloaded_by_the_sweep() -> None:
     assert handle.loaded and not other.loaded
     assert models.sweep(now=handle.last_used + 61) == ["idle"]
     assert not handle.loaded and models.used_bytes() == 0
+
+
+class OnGpu(Weights):
+    """Weights that report living on a CUDA device, as a model moved there does."""
+
+    device = "cuda"
+
+
+def test_gpu_and_system_memory_have_budgets_of_their_own() -> None:
+    models = ModelRegistry(budget_bytes=3 * 1024**2, vram_budget_bytes=3 * 1024**2)
+    cpu = models.handle("cpu", lambda p: Weights(2), approx_mb=2)
+    gpu_a = models.handle("gpu-a", lambda p: OnGpu(2), approx_mb=2, device="cuda")
+    cpu.get()
+    gpu_a.get()
+    assert cpu.loaded and gpu_a.loaded  # 2 MB in each memory: both fit
+    gpu_b = models.handle("gpu-b", lambda p: OnGpu(2), approx_mb=2, device="cuda")
+    gpu_b.get()
+    assert cpu.loaded and not gpu_a.loaded and gpu_b.loaded
