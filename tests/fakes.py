@@ -104,7 +104,15 @@ class PictureFrame:
         yield Progress("Looking", 0.5)
         for image in request.attachments_of(Kind.IMAGE):
             yield ImageOut(Path(image.path), caption=image.name)
-            yield TextDelta(f"{image.name}: {image.size} bytes\n\n")
+            yield TextDelta(
+                f"{image.name}: {image.size} bytes [again](frame:show/{image.sha256})\n\n"
+            )
+
+    def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]:
+        """``show/<sha256>``: the attached picture with that content, in a viewer."""
+        digest = target.removeprefix("show/")
+        stored = next(context.data_dir.parent.parent.glob(f"attachments/*/{digest}*"))
+        yield ImageOut(stored, caption="again")
 
 
 class SteadyPlugin:

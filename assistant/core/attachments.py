@@ -7,7 +7,6 @@ original is moved or deleted, and the same file attached twice is stored once.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import re
@@ -17,14 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from assistant.core.disk_errors import is_disk_full, is_read_only
 from assistant.core.messages import Attachment, guess_mime, kind_of
 
 MAX_ATTACHMENT_BYTES_DEFAULT = 512 * 1024 * 1024
 MAX_FOLDER_FILES = 10_000
 _BLOCK = 1024 * 1024
 _SAFE_SUFFIX = re.compile(r"\.[A-Za-z0-9_-]{1,16}")
-_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 
 class AttachmentError(Exception):
@@ -176,9 +174,9 @@ def _blocks(reader: BinaryIO, source: Path, max_bytes: int) -> Iterator[bytes]:
 
 def _data_folder_error(attachments_dir: Path, source: Path, exc: OSError) -> AttachmentError:
     folder = attachments_dir
-    if exc.errno in _FULL_ERRNOS:
+    if is_disk_full(exc):
         why = f"the data folder ({folder}) is full; free some space and try again"
-    elif exc.errno in _READ_ONLY_ERRNOS:
+    elif is_read_only(exc):
         why = f"the data folder ({folder}) is read-only; make it writable and try again"
     else:
         why = f"the data folder ({folder}) cannot be written: {exc.strerror or exc}"

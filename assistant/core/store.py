@@ -1,273 +1,54 @@
 """The conversation store: conversations, messages, attachments and plugin state in SQLite.
 
 Worker threads write streamed replies while the GUI thread reads, so every thread gets its
-own connection (WAL lets readers go on while one writer commits) and every write is one
-short ``BEGIN IMMEDIATE`` transaction. A crash therefore loses at most the text streamed
-since the last checkpoint; ``mark_interrupted`` tidies up what it left half-written.
+own connection (see ``store_connections``) and every write is one short ``BEGIN IMMEDIATE``
+transaction. A crash therefore loses at most the text streamed since the last checkpoint;
+``mark_interrupted`` tidies up what it left half-written.
 
-The schema is versioned with ``PRAGMA user_version``: ``MIGRATIONS[i]`` turns version ``i``
-into ``i + 1``, so a new version is one more function appended to the list.
+The schema and its migrations live in ``store_schema``; the records handed out, in
+``store_records``. Their names are imported here too, so callers need only this module.
 """
 
 from __future__ import annotations
 
-import errno
 import json
-import os
-import shutil
 import sqlite3
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-FINAL_STATUSES = frozenset({"done", "stopped", "error"})
-
-# ---- schema -----------------------------------------------------------------------------
-
-_SCHEMA_V1 = (
-    """CREATE TABLE conversations (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        title TEXT NOT NULL DEFAULT '',
-        created REAL NOT NULL,
-        updated REAL NOT NULL)""",
-    # AUTOINCREMENT: the UI keeps message ids around, so a deleted id must never come back
-    # naming a different message.
-    """CREATE TABLE messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        role TEXT NOT NULL,
-        plugin TEXT NOT NULL DEFAULT '',
-        route_reason TEXT NOT NULL DEFAULT '',
-        content TEXT NOT NULL DEFAULT '',
-        status TEXT NOT NULL DEFAULT 'done',
-        error TEXT NOT NULL DEFAULT '',
-        meta TEXT NOT NULL DEFAULT '{}',
-        created REAL NOT NULL,
-        updated REAL NOT NULL)""",
-    "CREATE INDEX messages_by_conversation ON messages(conversation_id, id)",
-    "CREATE INDEX messages_streaming ON messages(status) WHERE status = 'streaming'",
-    """CREATE TABLE attachments (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
-        kind TEXT NOT NULL,
-        mime TEXT NOT NULL,
-        name TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        path TEXT NOT NULL,
-        size INTEGER NOT NULL)""",
-    "CREATE INDEX attachments_by_message ON attachments(message_id)",
-    """CREATE TABLE state (
-        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
-        plugin TEXT NOT NULL,
-        key TEXT NOT NULL,
-        value TEXT NOT NULL,
-        PRIMARY KEY (conversation_id, plugin, key)) WITHOUT ROWID""",
-    """CREATE VIRTUAL TABLE messages_fts USING fts5(
-        content, content='messages', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
-    END""",
-    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content)
-        VALUES ('delete', old.id, old.content);
-    END""",
-    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
-        INSERT INTO messages_fts(messages_fts, rowid, content)
-        VALUES ('delete', old.id, old.content);
-        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
-    END""",
+from assistant.core.disk_errors import data_folder_error, database_error
+from assistant.core.store_connections import ThreadConnections, transaction
+from assistant.core.store_records import (
+    ATTACHMENT_COLUMNS,
+    CONVERSATIONS_SQL,
+    FINAL_STATUSES,
+    MESSAGE_COLUMNS,
+    SEARCH_SQL,
+    Conversation,
+    Message,
+    SearchHit,
+    StoredAttachment,
+    StoreError,
+    attachments_by_message,
+    fts_query,
+    message_from_row,
 )
+from assistant.core.store_schema import MIGRATIONS, Migration, user_version
 
-
-def _migrate_to_v1(conn: sqlite3.Connection) -> None:
-    # Statement by statement: executescript() would COMMIT the migration's transaction.
-    for statement in _SCHEMA_V1:
-        conn.execute(statement)
-
-
-Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_to_v1]
-
-
-# ---- records ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StoredAttachment:
-    """A file that belongs to a message, stored content-addressed under the data folder."""
-
-    id: int
-    message_id: int
-    kind: str
-    mime: str
-    name: str
-    sha256: str
-    path: str
-    size: int
-
-
-@dataclass(frozen=True, slots=True)
-class Conversation:
-    """One conversation as the side bar lists it."""
-
-    id: int
-    title: str
-    created: float
-    updated: float
-    message_count: int
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    """One message; ``status`` is "streaming" while a reply is still being written."""
-
-    id: int
-    conversation_id: int
-    role: str
-    plugin: str
-    route_reason: str
-    content: str
-    status: str
-    error: str
-    meta: dict[str, Any]
-    created: float
-    updated: float
-    attachments: tuple[StoredAttachment, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """A message that matched a search, with the matching words in ``[`` ``]``."""
-
-    message_id: int
-    conversation_id: int
-    conversation_title: str
-    snippet: str
-    created: float
-
-
-class StoreError(Exception):
-    """The store cannot do what was asked; the message is meant for the person."""
-
-
-_MESSAGE_COLUMNS = (
-    "id, conversation_id, role, plugin, route_reason, content, status, error, meta, "
-    "created, updated"
-)
-_ATTACHMENT_COLUMNS = "id, message_id, kind, mime, name, sha256, path, size"
-
-
-def _message(row: Sequence[Any], attachments: Sequence[StoredAttachment]) -> Message:
-    meta: dict[str, Any] = json.loads(row[8])
-    return Message(
-        id=row[0],
-        conversation_id=row[1],
-        role=row[2],
-        plugin=row[3],
-        route_reason=row[4],
-        content=row[5],
-        status=row[6],
-        error=row[7],
-        meta=meta,
-        created=row[9],
-        updated=row[10],
-        attachments=tuple(attachments),
-    )
-
-
-# ---- errors a person can act on ---------------------------------------------------------
-
-
-def _full_message(folder: Path) -> str:
-    return f"The data folder {folder} is full; free some space — nothing said so far is lost."
-
-
-def _read_only_message(folder: Path) -> str:
-    return (
-        f"The data folder {folder} is read-only, so nothing new can be saved; "
-        "make it writable again — nothing said so far is lost."
-    )
-
-
-_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-_READ_ONLY_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-
-
-def _folder_error(folder: Path, exc: OSError) -> StoreError:
-    """A StoreError for an OSError met while creating *folder*."""
-    if exc.errno in _FULL_ERRNOS:
-        return StoreError(_full_message(folder))
-    if exc.errno in _READ_ONLY_ERRNOS:
-        return StoreError(_read_only_message(folder))
-    return StoreError(f"The data folder {folder} cannot be used: {exc.strerror or exc}.")
-
-
-def _over_file_size_limit(path: Path) -> bool:
-    """Whether a file of the database has reached this process's RLIMIT_FSIZE."""
-    if sys.platform == "win32":
-        return False
-    import resource
-
-    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
-    if soft == resource.RLIM_INFINITY:
-        return False
-    for suffix in ("", "-wal", "-shm"):
-        try:
-            size = path.with_name(path.name + suffix).stat().st_size
-        except OSError:
-            continue
-        # A write that would cross the limit fails, so the file stops a little short of it.
-        if size > soft - 64 * 1024:
-            return True
-    return False
-
-
-def _looks_full(path: Path) -> bool:
-    try:
-        free = shutil.disk_usage(path.parent).free
-    except OSError:
-        return False
-    return free < 1024 * 1024 or _over_file_size_limit(path)
-
-
-def _translate(exc: sqlite3.Error, path: Path) -> StoreError:
-    """Say what went wrong with the database in words a person can act on."""
-    text = str(exc).lower()
-    folder = path.parent
-    io_trouble = "disk i/o error" in text or "unable to open" in text
-    if "readonly" in text or (io_trouble and not os.access(folder, os.W_OK)):
-        return StoreError(_read_only_message(folder))
-    if "disk is full" in text or (io_trouble and _looks_full(path)):
-        return StoreError(_full_message(folder))
-    if "malformed" in text or "not a database" in text:
-        return StoreError(
-            f"The conversation database {path} is damaged ({exc}); move it aside and "
-            "restart the assistant to begin a new one."
-        )
-    if "locked" in text or "busy" in text:
-        return StoreError(
-            f"The conversation database {path} is busy (another program is using it); "
-            "try again in a moment."
-        )
-    if "foreign key" in text:
-        return StoreError("That conversation or message no longer exists.")
-    return StoreError(f"The conversation database {path} could not be used ({exc}).")
-
-
-def _fts_query(text: str) -> str:
-    """*text* as an FTS5 query that cannot be a syntax error: each word quoted, as a prefix."""
-    # Lone surrogates cannot be encoded for SQLite and a NUL ends FTS5's string early.
-    clean = text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", " ")
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in clean.split())
-
-
-# ---- the store --------------------------------------------------------------------------
+__all__ = [
+    "FINAL_STATUSES",
+    "MIGRATIONS",
+    "Conversation",
+    "Message",
+    "Migration",
+    "SearchHit",
+    "Store",
+    "StoreError",
+    "StoredAttachment",
+]
 
 
 class Store:
@@ -284,67 +65,25 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _folder_error(self.path.parent, exc) from exc
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._connections: list[tuple[threading.Thread, sqlite3.Connection]] = []
-        self._generation = 0  # bumped by close(), so threads notice their connection went
+            raise StoreError(data_folder_error(self.path.parent, exc)) from exc
+        self._connections = ThreadConnections(self.path, on_open=self._on_connection_opened)
         self._migrated = False
 
     def close(self) -> None:
         """Close every connection this store opened; it reopens lazily if used again."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-            self._generation += 1
-        for _, conn in connections:
-            conn.close()
+        self._connections.close()
 
     # ---- connections and transactions ---------------------------------------------------
 
-    def _connection(self) -> sqlite3.Connection:
-        local = self._local
-        if getattr(local, "generation", None) == self._generation:
-            conn: sqlite3.Connection = local.conn
-            return conn
-        conn = self._open()
-        with self._lock:
-            self._close_dead_threads_connections()
-            self._connections.append((threading.current_thread(), conn))
-            local.conn, local.generation = conn, self._generation
+    def _on_connection_opened(self, conn: sqlite3.Connection) -> None:
         if not self._migrated:
             self._migrate(conn)
-        return conn
-
-    def _open(self) -> sqlite3.Connection:
-        try:
-            return _connect(str(self.path), uri=False)
-        except sqlite3.OperationalError:
-            if os.access(self.path.parent, os.W_OK) or not self.path.is_file():
-                raise
-        # A read-only data folder: SQLite cannot create its WAL files there, but the
-        # conversations can still be shown. "mode=ro" reads a WAL left behind by a crash;
-        # without one, "immutable" is safe because nothing can change the file.
-        uri = self.path.absolute().as_uri()
-        try:
-            return _connect(uri + "?mode=ro", uri=True)
-        except sqlite3.OperationalError:
-            return _connect(uri + "?immutable=1", uri=True)
-
-    def _close_dead_threads_connections(self) -> None:
-        # Worker threads come and go; without this their connections would pile up.
-        alive = []
-        for thread, conn in self._connections:
-            if thread.is_alive():
-                alive.append((thread, conn))
-            else:
-                conn.close()
-        self._connections = alive
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         # Checked before taking the write lock, so that a read-only database can be read.
-        if _user_version(conn) != len(MIGRATIONS):
-            with _transaction(conn, "BEGIN IMMEDIATE"):
-                version = _user_version(conn)  # another thread may have migrated meanwhile
+        if user_version(conn) != len(MIGRATIONS):
+            with transaction(conn, "BEGIN IMMEDIATE"):
+                version = user_version(conn)  # another thread may have migrated meanwhile
                 if version > len(MIGRATIONS):
                     raise StoreError(
                         f"The conversation database {self.path} was written by a newer "
@@ -361,22 +100,22 @@ class Store:
         try:
             yield
         except sqlite3.Error as exc:
-            raise _translate(exc, self.path) from exc
+            raise StoreError(database_error(exc, self.path)) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taking the write lock up front so it cannot deadlock."""
         with self._guard():
-            conn = self._connection()
-            with _transaction(conn, "BEGIN IMMEDIATE"):
+            conn = self._connections.current()
+            with transaction(conn, "BEGIN IMMEDIATE"):
                 yield conn
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One read transaction, so that several SELECTs see the same snapshot."""
         with self._guard():
-            conn = self._connection()
-            with _transaction(conn, "BEGIN"):
+            conn = self._connections.current()
+            with transaction(conn, "BEGIN"):
                 yield conn
 
     # ---- conversations ------------------------------------------------------------------
@@ -409,13 +148,13 @@ class Store:
     def conversations(self) -> list[Conversation]:
         """Every conversation, the one most recently written to first."""
         with self._read() as conn:
-            rows = conn.execute(_CONVERSATIONS_SQL + " ORDER BY c.updated DESC, c.id DESC")
+            rows = conn.execute(CONVERSATIONS_SQL + " ORDER BY c.updated DESC, c.id DESC")
             return [Conversation(*row) for row in rows]
 
     def conversation(self, conversation_id: int) -> Conversation | None:
         """One conversation, or None when there is no such conversation."""
         with self._read() as conn:
-            row = conn.execute(_CONVERSATIONS_SQL + " WHERE c.id = ?", (conversation_id,))
+            row = conn.execute(CONVERSATIONS_SQL + " WHERE c.id = ?", (conversation_id,))
             found = row.fetchone()
         return Conversation(*found) if found else None
 
@@ -521,12 +260,12 @@ class Store:
         """One message with its attachments, or None when there is no such message."""
         with self._read() as conn:
             row = conn.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
             ).fetchone()
             if row is None:
                 return None
-            files = _attachments(conn, "SELECT ?", (message_id,))
-        return _message(row, files.get(message_id, ()))
+            files = attachments_by_message(conn, "SELECT ?", (message_id,))
+        return message_from_row(row, files.get(message_id, ()))
 
     def messages(
         self, conversation_id: int, *, before_id: int | None = None, limit: int | None = None
@@ -538,7 +277,7 @@ class Store:
         """
         if limit is not None and limit <= 0:
             return []
-        sql = f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"
+        sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"
         params: list[int] = [conversation_id]
         if before_id is not None:
             sql += " AND id < ?"
@@ -552,12 +291,12 @@ class Store:
             rows = conn.execute(sql, params).fetchall()
             if not rows:
                 return []
-            files = _attachments(
+            files = attachments_by_message(
                 conn,
                 "SELECT id FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ?",
                 (conversation_id, rows[0][0], rows[-1][0]),
             )
-        return [_message(row, files.get(row[0], ())) for row in rows]
+        return [message_from_row(row, files.get(row[0], ())) for row in rows]
 
     def count_messages(self, conversation_id: int) -> int:
         """How many messages a conversation has."""
@@ -594,7 +333,7 @@ class Store:
         """Record a file that belongs to a message and return the record's id."""
         with self._write() as conn:
             cursor = conn.execute(
-                f"INSERT INTO attachments ({_ATTACHMENT_COLUMNS[4:]}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO attachments ({ATTACHMENT_COLUMNS[4:]}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (message_id, kind, mime, name, sha256, path, size),
             )
         return _rowid(cursor)
@@ -604,10 +343,10 @@ class Store:
         streaming = "SELECT id FROM messages WHERE status = 'streaming'"
         with self._read() as conn:
             rows = conn.execute(
-                f"SELECT {_MESSAGE_COLUMNS} FROM messages WHERE status = 'streaming' ORDER BY id"
+                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE status = 'streaming' ORDER BY id"
             ).fetchall()
-            files = _attachments(conn, streaming, ())
-        return [_message(row, files.get(row[0], ())) for row in rows]
+            files = attachments_by_message(conn, streaming, ())
+        return [message_from_row(row, files.get(row[0], ())) for row in rows]
 
     def mark_interrupted(self) -> int:
         """At start-up: make every "streaming" message "stopped" and say it was interrupted.
@@ -634,11 +373,11 @@ class Store:
 
         Any text is a valid query: FTS5 operators in it are searched for as words.
         """
-        match = _fts_query(query)
+        match = fts_query(query)
         if not match or limit <= 0:
             return []
         with self._read() as conn:
-            rows = conn.execute(_SEARCH_SQL, (match, limit)).fetchall()
+            rows = conn.execute(SEARCH_SQL, (match, limit)).fetchall()
         return [SearchHit(*row) for row in rows]
 
     # ---- plugin state -------------------------------------------------------------------
@@ -677,63 +416,6 @@ class Store:
         return "ok"
 
 
-@contextmanager
-def _transaction(conn: sqlite3.Connection, begin: str) -> Iterator[None]:
-    """Run the body between *begin* and COMMIT, rolling back if it raises."""
-    conn.execute(begin)
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            # The error that got us here says more than a failed rollback would, and
-            # SQLite rolls back by itself after the errors that make ROLLBACK fail.
-            with suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-        raise
-
-
-def _connect(database: str, *, uri: bool) -> sqlite3.Connection:
-    # check_same_thread=False only so that close() may close other threads' connections;
-    # each connection is otherwise used by the one thread that opened it.
-    conn = sqlite3.connect(
-        database, timeout=5.0, isolation_level=None, check_same_thread=False, uri=uri
-    )
-    try:
-        conn.execute("PRAGMA busy_timeout = 5000")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not uri:  # the read-only fallbacks cannot change the journal
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        _user_version(conn)  # reads the file, so a database that cannot be read fails here
-    except BaseException:
-        conn.close()
-        raise
-    return conn
-
-
-def _user_version(conn: sqlite3.Connection) -> int:
-    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-    return version
-
-
-_CONVERSATIONS_SQL = (
-    "SELECT c.id, c.title, c.created, c.updated,"
-    " (SELECT COUNT(*) FROM messages AS m WHERE m.conversation_id = c.id)"
-    " FROM conversations AS c"
-)
-
-_SEARCH_SQL = """
-    SELECT m.id, m.conversation_id, c.title,
-           snippet(messages_fts, 0, '[', ']', '…', 16), m.created
-    FROM messages_fts
-    JOIN messages AS m ON m.id = messages_fts.rowid
-    JOIN conversations AS c ON c.id = m.conversation_id
-    WHERE messages_fts MATCH ?
-    ORDER BY rank
-    LIMIT ?"""
-
-
 def _text(text: str) -> str:
     """*text* with any lone surrogate replaced, which UTF-8, and so SQLite, cannot store."""
     try:
@@ -767,19 +449,3 @@ def _merged_meta(
     if row is None:
         return None
     return json.dumps({**json.loads(row[0]), **(meta or {})})
-
-
-def _attachments(
-    conn: sqlite3.Connection, message_ids_sql: str, params: Sequence[Any]
-) -> dict[int, list[StoredAttachment]]:
-    """The attachments of the messages *message_ids_sql* selects, by message id."""
-    by_message: dict[int, list[StoredAttachment]] = {}
-    rows = conn.execute(
-        f"SELECT {_ATTACHMENT_COLUMNS} FROM attachments"
-        f" WHERE message_id IN ({message_ids_sql}) ORDER BY id",
-        params,
-    )
-    for row in rows:
-        attachment = StoredAttachment(*row)
-        by_message.setdefault(attachment.message_id, []).append(attachment)
-    return by_message

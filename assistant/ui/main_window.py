@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +28,7 @@ from assistant.ui.jobs import Job, JobRunner
 from assistant.ui.knowledge_panel import KnowledgePanel
 from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
+from assistant.ui.plugin_jobs import PluginJobs
 from assistant.ui.sidebar import Sidebar
 from assistant.ui.thumbnails import Thumbnailer
 from assistant.ui.turns import TurnRunner
@@ -79,7 +79,13 @@ class MainWindow(QMainWindow):
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
-        self._sweeper.timeout.connect(self._on_sweeper_timeout)
+        self.plugin_jobs = PluginJobs(assistant, self.jobs, self)
+        self.plugin_jobs.image_shown.connect(
+            lambda path, title: ImageViewer(path, title, self).show()
+        )
+        self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
+        self.plugin_jobs.failed.connect(self.show_error)
+        self._sweeper.timeout.connect(self.plugin_jobs.unload_idle_models)
         self._sweeper.start()
         self.composer.setEnabled(True)
         self.composer.editor.setFocus()
@@ -394,45 +400,12 @@ class MainWindow(QMainWindow):
         if url.isLocalFile() or url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)
         elif url.scheme() in self.assistant.registry:
-            self.follow_plugin_link(
-                url.scheme(), url.path(QUrl.ComponentFormattingOption.FullyEncoded)
-            )
-
-    def follow_plugin_link(self, plugin: str, target: str) -> Job:
-        """Ask *plugin* what its link shows, off the GUI thread; images open in a viewer."""
-        from assistant.core.engine import follow_link
-
-        job = Job(lambda job: follow_link(self.assistant, plugin, target, job.cancel))
-        job.signals.yielded.connect(self._on_link_chunk_arrived)
-        job.signals.failed.connect(self.show_error)
-        record = self.assistant.registry.record(plugin)
-        single = (
-            record is not None and record.manifest is not None and record.manifest.single_thread
-        )
-        return self.jobs.start(job, thread=plugin if single else None)
-
-    def _on_sweeper_timeout(self) -> None:
-        """Unload idle models, each on the thread of the plugin that owns it."""
-        models, registry = self.assistant.models, self.assistant.registry
-        for owner in models.idle_owners():
-            job = Job(lambda job, owner=owner: iter(models.sweep(owner=owner)))
-            self.jobs.start(job, thread=registry.thread_for(owner))
+            target = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
+            self.plugin_jobs.follow_link(url.scheme(), target)
 
     def reload_plugin(self, plugin: str) -> Job:
-        """Unload *plugin* and its models on its own thread; it loads again when next asked."""
-
-        def body(job: Job) -> Iterator[None]:
-            self.assistant.models.unload_all(owner=plugin)
-            self.assistant.registry.unload(plugin)
-            return iter(())
-
-        return self.jobs.start(Job(body), thread=self.assistant.registry.thread_for(plugin))
-
-    def _on_link_chunk_arrived(self, chunk: object) -> None:
-        if isinstance(chunk, ImageOut):
-            ImageViewer(chunk.path, chunk.caption or chunk.path.name, self).show()
-        elif isinstance(chunk, TextDelta | Notice):
-            self.statusBar().showMessage(chunk.text, 10_000)
+        """Unload *plugin* on its own thread; it loads again, with new settings, when asked."""
+        return self.plugin_jobs.reload(plugin)
 
     def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:
         self.store.rename_conversation(conversation_id, title)

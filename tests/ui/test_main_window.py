@@ -70,6 +70,11 @@ def test_a_dropped_file_is_attached_and_sent(qtbot, open_window, tmp_path: Path)
     assert "coffee.png:" in shown_text(window)
     html = window.view.document().toHtml()
     assert "<img" in html and "coffee" in html
+    target = html.split('href="frame:')[1].split('"')[0]
+    link = QUrl(f"frame:{target}")
+    with qtbot.waitSignal(window.plugin_jobs.image_shown, timeout=10_000) as shown:
+        window.view.anchorClicked.emit(link)  # the plugin's own link in its answer
+    assert shown.args[1] == "again" and shown.args[0].read_bytes() == picture.read_bytes()
 
 
 def test_stop_mid_stream_keeps_the_partial_answer(qtbot, open_window) -> None:

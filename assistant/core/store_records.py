@@ -1,0 +1,137 @@
+"""The records the store hands out, and the SELECTs that read them from SQLite rows.
+
+They are frozen: a record is a snapshot of one read transaction, never a live view.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+FINAL_STATUSES = frozenset({"done", "stopped", "error"})
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message is meant for the person."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAttachment:
+    """A file that belongs to a message, stored content-addressed under the data folder."""
+
+    id: int
+    message_id: int
+    kind: str
+    mime: str
+    name: str
+    sha256: str
+    path: str
+    size: int
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One conversation as the side bar lists it."""
+
+    id: int
+    title: str
+    created: float
+    updated: float
+    message_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message; ``status`` is "streaming" while a reply is still being written."""
+
+    id: int
+    conversation_id: int
+    role: str
+    plugin: str
+    route_reason: str
+    content: str
+    status: str
+    error: str
+    meta: dict[str, Any]
+    created: float
+    updated: float
+    attachments: tuple[StoredAttachment, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """A message that matched a search, with the matching words in ``[`` ``]``."""
+
+    message_id: int
+    conversation_id: int
+    conversation_title: str
+    snippet: str
+    created: float
+
+
+MESSAGE_COLUMNS = (
+    "id, conversation_id, role, plugin, route_reason, content, status, error, meta, "
+    "created, updated"
+)
+ATTACHMENT_COLUMNS = "id, message_id, kind, mime, name, sha256, path, size"
+
+CONVERSATIONS_SQL = (
+    "SELECT c.id, c.title, c.created, c.updated,"
+    " (SELECT COUNT(*) FROM messages AS m WHERE m.conversation_id = c.id)"
+    " FROM conversations AS c"
+)
+
+SEARCH_SQL = """
+    SELECT m.id, m.conversation_id, c.title,
+           snippet(messages_fts, 0, '[', ']', '…', 16), m.created
+    FROM messages_fts
+    JOIN messages AS m ON m.id = messages_fts.rowid
+    JOIN conversations AS c ON c.id = m.conversation_id
+    WHERE messages_fts MATCH ?
+    ORDER BY rank
+    LIMIT ?"""
+
+
+def fts_query(text: str) -> str:
+    """*text* as an FTS5 query that cannot be a syntax error: each word quoted, as a prefix."""
+    # Lone surrogates cannot be encoded for SQLite and a NUL ends FTS5's string early.
+    clean = text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", " ")
+    return " ".join('"' + term.replace('"', '""') + '"*' for term in clean.split())
+
+
+def message_from_row(row: Sequence[Any], attachments: Sequence[StoredAttachment]) -> Message:
+    """The Message for a row of ``MESSAGE_COLUMNS``, with its *attachments*."""
+    meta: dict[str, Any] = json.loads(row[8])
+    return Message(
+        id=row[0],
+        conversation_id=row[1],
+        role=row[2],
+        plugin=row[3],
+        route_reason=row[4],
+        content=row[5],
+        status=row[6],
+        error=row[7],
+        meta=meta,
+        created=row[9],
+        updated=row[10],
+        attachments=tuple(attachments),
+    )
+
+
+def attachments_by_message(
+    conn: sqlite3.Connection, message_ids_sql: str, params: Sequence[Any]
+) -> dict[int, list[StoredAttachment]]:
+    """The attachments of the messages *message_ids_sql* selects, by message id."""
+    by_message: dict[int, list[StoredAttachment]] = {}
+    rows = conn.execute(
+        f"SELECT {ATTACHMENT_COLUMNS} FROM attachments"
+        f" WHERE message_id IN ({message_ids_sql}) ORDER BY id",
+        params,
+    )
+    for row in rows:
+        attachment = StoredAttachment(*row)
+        by_message.setdefault(attachment.message_id, []).append(attachment)
+    return by_message
