@@ -40,7 +40,7 @@ def _read_only_folder(folder: Path) -> str:
     )
 
 
-def data_folder_error(folder: Path, exc: OSError) -> str:
+def describe_data_folder_error(folder: Path, exc: OSError) -> str:
     """What went wrong, for an OSError met while creating the data folder *folder*."""
     if is_disk_full(exc):
         return _full_folder(folder)
@@ -49,7 +49,7 @@ def data_folder_error(folder: Path, exc: OSError) -> str:
     return f"The data folder {folder} cannot be used: {exc.strerror or exc}."
 
 
-def database_error(exc: sqlite3.Error, path: Path) -> str:
+def describe_database_error(exc: sqlite3.Error, path: Path) -> str:
     """What went wrong with the database file *path*, in words a person can act on."""
     text = str(exc).lower()
     folder = path.parent

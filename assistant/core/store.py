@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from assistant.core.disk_errors import data_folder_error, database_error
+from assistant.core.disk_errors import describe_data_folder_error, describe_database_error
+from assistant.core.sqlite_text import fts_query, storable_text
 from assistant.core.store_connections import ThreadConnections, transaction
 from assistant.core.store_records import (
     ATTACHMENT_COLUMNS,
@@ -33,10 +34,10 @@ from assistant.core.store_records import (
     StoredAttachment,
     StoreError,
     attachments_by_message,
-    fts_query,
     message_from_row,
+    messages_page_sql,
 )
-from assistant.core.store_schema import MIGRATIONS, Migration, user_version
+from assistant.core.store_schema import MIGRATIONS, Migration, migrate
 
 __all__ = [
     "FINAL_STATUSES",
@@ -65,7 +66,7 @@ class Store:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StoreError(data_folder_error(self.path.parent, exc)) from exc
+            raise StoreError(describe_data_folder_error(self.path.parent, exc)) from exc
         self._connections = ThreadConnections(self.path, on_open=self._on_connection_opened)
         self._migrated = False
 
@@ -77,30 +78,16 @@ class Store:
 
     def _on_connection_opened(self, conn: sqlite3.Connection) -> None:
         if not self._migrated:
-            self._migrate(conn)
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        # Checked before taking the write lock, so that a read-only database can be read.
-        if user_version(conn) != len(MIGRATIONS):
-            with transaction(conn, "BEGIN IMMEDIATE"):
-                version = user_version(conn)  # another thread may have migrated meanwhile
-                if version > len(MIGRATIONS):
-                    raise StoreError(
-                        f"The conversation database {self.path} was written by a newer "
-                        "version of the assistant; update the assistant to open it."
-                    )
-                for number in range(version, len(MIGRATIONS)):
-                    MIGRATIONS[number](conn)
-                    # PRAGMA takes no parameters; the number is ours, not the user's.
-                    conn.execute(f"PRAGMA user_version = {number + 1}")
-        self._migrated = True
+            # MIGRATIONS is looked up here, at call time, so that a test can extend it.
+            migrate(conn, MIGRATIONS, self.path)
+            self._migrated = True
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
         except sqlite3.Error as exc:
-            raise StoreError(database_error(exc, self.path)) from exc
+            raise StoreError(describe_database_error(exc, self.path)) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -126,7 +113,7 @@ class Store:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
-                (_text(title), now, now),
+                (storable_text(title), now, now),
             )
         return _rowid(cursor)
 
@@ -134,7 +121,8 @@ class Store:
         """Give a conversation a new title (without moving it up the list)."""
         with self._write() as conn:
             conn.execute(
-                "UPDATE conversations SET title = ? WHERE id = ?", (_text(title), conversation_id)
+                "UPDATE conversations SET title = ? WHERE id = ?",
+                (storable_text(title), conversation_id),
             )
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -179,7 +167,7 @@ class Store:
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, role, plugin, route_reason, content,"
                 " status, meta, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, plugin, route_reason, _text(content), status,
+                (conversation_id, role, plugin, route_reason, storable_text(content), status,
                  json.dumps(meta or {}), now, now),
             )  # fmt: skip
         return _rowid(cursor)
@@ -189,7 +177,7 @@ class Store:
         with self._write() as conn:
             conn.execute(
                 "UPDATE messages SET content = ?, updated = ? WHERE id = ?",
-                (_text(content), time.time(), message_id),
+                (storable_text(content), time.time(), message_id),
             )
 
     def finish_message(
@@ -215,7 +203,7 @@ class Store:
             conn.execute(
                 "UPDATE messages SET content = ?, status = ?, error = ?, meta = ?, updated = ?"
                 " WHERE id = ?",
-                (_text(content), status, _text(error), merged, now, message_id),
+                (storable_text(content), status, storable_text(error), merged, now, message_id),
             )
             conn.execute(
                 "UPDATE conversations SET updated = ?"
@@ -235,7 +223,7 @@ class Store:
     ) -> None:
         """Change some fields of a message; *meta* is merged into the existing meta."""
         fields = {
-            "content": None if content is None else _text(content),
+            "content": None if content is None else storable_text(content),
             "plugin": plugin,
             "route_reason": route_reason,
             "status": status,
@@ -277,16 +265,7 @@ class Store:
         """
         if limit is not None and limit <= 0:
             return []
-        sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"
-        params: list[int] = [conversation_id]
-        if before_id is not None:
-            sql += " AND id < ?"
-            params.append(before_id)
-        if limit is None:
-            sql += " ORDER BY id"
-        else:
-            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id"
-            params.append(limit)
+        sql, params = messages_page_sql(conversation_id, before_id, limit)
         with self._read() as conn:
             rows = conn.execute(sql, params).fetchall()
             if not rows:
@@ -398,7 +377,7 @@ class Store:
             conn.execute(
                 "INSERT INTO state (conversation_id, plugin, key, value) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (conversation_id, plugin, key) DO UPDATE SET value = excluded.value",
-                (conversation_id, plugin, key, _text(value)),
+                (conversation_id, plugin, key, storable_text(value)),
             )
 
     def integrity_check(self) -> str:
@@ -414,17 +393,6 @@ class Store:
         except StoreError as exc:
             return f"search index: {exc.__cause__}"
         return "ok"
-
-
-def _text(text: str) -> str:
-    """*text* with any lone surrogate replaced, which UTF-8, and so SQLite, cannot store."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        # Text from a UTF-16 source (a clipboard, a Windows API) can carry a lone
-        # surrogate; losing one character beats losing the message.
-        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
 
 
 def _rowid(cursor: sqlite3.Cursor) -> int:

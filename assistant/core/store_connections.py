@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from assistant.core.store_schema import user_version
-
 
 class ThreadConnections:
     """One connection to the database at *path* for each thread that asks for one.
@@ -114,3 +112,9 @@ def _connect(database: str, *, uri: bool) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version the database file says it has."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version

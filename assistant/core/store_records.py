@@ -95,11 +95,21 @@ SEARCH_SQL = """
     LIMIT ?"""
 
 
-def fts_query(text: str) -> str:
-    """*text* as an FTS5 query that cannot be a syntax error: each word quoted, as a prefix."""
-    # Lone surrogates cannot be encoded for SQLite and a NUL ends FTS5's string early.
-    clean = text.encode("utf-8", "ignore").decode("utf-8").replace("\x00", " ")
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in clean.split())
+def messages_page_sql(
+    conversation_id: int, before_id: int | None, limit: int | None
+) -> tuple[str, list[int]]:
+    """The SELECT, with its parameters, for a conversation's messages, oldest first.
+
+    With *limit*, only the last *limit* of them (before *before_id* when given).
+    """
+    sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"
+    params: list[int] = [conversation_id]
+    if before_id is not None:
+        sql += " AND id < ?"
+        params.append(before_id)
+    if limit is None:
+        return sql + " ORDER BY id", params
+    return f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]
 
 
 def message_from_row(row: Sequence[Any], attachments: Sequence[StoredAttachment]) -> Message:

@@ -2,13 +2,17 @@
 
 The schema is versioned with ``PRAGMA user_version``: ``MIGRATIONS[i]`` turns version ``i``
 into ``i + 1``, so a new version is one more function appended to the list. The store runs
-them (see ``Store._migrate``) inside one write transaction.
+them with ``migrate`` inside one write transaction.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from assistant.core.store_connections import transaction, user_version
+from assistant.core.store_records import StoreError
 
 _SCHEMA_V1 = (
     """CREATE TABLE conversations (
@@ -76,7 +80,23 @@ Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = [_migrate_to_v1]
 
 
-def user_version(conn: sqlite3.Connection) -> int:
-    """The schema version the database file says it has."""
-    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
-    return version
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> None:
+    """Bring the database at *path* up to version ``len(migrations)``.
+
+    The store passes the list in (rather than this reading ``MIGRATIONS``) so that the
+    list it runs is the one named in ``assistant.core.store``, which tests extend.
+    """
+    # Checked before taking the write lock, so that a read-only database can be read.
+    if user_version(conn) == len(migrations):
+        return
+    with transaction(conn, "BEGIN IMMEDIATE"):
+        version = user_version(conn)  # another thread may have migrated meanwhile
+        if version > len(migrations):
+            raise StoreError(
+                f"The conversation database {path} was written by a newer "
+                "version of the assistant; update the assistant to open it."
+            )
+        for number in range(version, len(migrations)):
+            migrations[number](conn)
+            # PRAGMA takes no parameters; the number is ours, not the user's.
+            conn.execute(f"PRAGMA user_version = {number + 1}")
