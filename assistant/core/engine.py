@@ -243,7 +243,7 @@ class Assistant:
             data_dir=data_dir,
             report=report,
             plugins=self.registry.infos(),
-            services={"llm": LazyChatModel(self)} if plugin != "chat" else {},
+            services={"llm": LazyChatModel(self, report)} if plugin != "chat" else {},
         )
         if conversation_id:
             context.state = StoreState(self.store, conversation_id, plugin)

@@ -113,7 +113,7 @@ class ChatModel(Protocol):
 
     *messages* are ``{"role": ..., "content": ...}`` dicts, roles "system", "user" and
     "assistant". The chat plugin provides it, so that e.g. document answers use whatever
-    backend the person chose for chatting.
+    backend the person chose for chatting. *progress* receives model-loading progress.
     """
 
     def stream_chat(
@@ -123,6 +123,7 @@ class ChatModel(Protocol):
         *,
         max_new_tokens: int = 512,
         temperature: float | None = None,
+        progress: Callable[[str, float | None], None] | None = None,
     ) -> Iterator[str]: ...
 
 

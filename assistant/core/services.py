@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.core.cancel import CancelToken
+from assistant.core.messages import Chunk
 from assistant.core.registry import PluginUnavailable
 
 if TYPE_CHECKING:
@@ -20,8 +21,9 @@ class LazyChatModel:
     Document answers thus use whatever backend the person chose for chatting.
     """
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, report: Callable[[Chunk], None]) -> None:
         self._assistant = assistant
+        self._report = report  # the calling job's: loading progress goes to its answer
 
     def stream_chat(
         self,
@@ -30,11 +32,18 @@ class LazyChatModel:
         *,
         max_new_tokens: int = 512,
         temperature: float | None = None,
+        progress: Callable[[str, float | None], None] | None = None,
     ) -> Iterator[str]:
         """Stream the chat model's reply to *messages*."""
-        context = self._assistant.context_for(CHAT_PLUGIN, cancel, lambda chunk: None)
+        context = self._assistant.context_for(CHAT_PLUGIN, cancel, self._report)
         plugin = self._assistant.registry.ensure_loaded(CHAT_PLUGIN, context)
         stream = getattr(plugin, "stream_chat", None)
         if stream is None:
             raise PluginUnavailable("The chat plugin offers no language model to other plugins.")
-        yield from stream(messages, cancel, max_new_tokens=max_new_tokens, temperature=temperature)
+        yield from stream(
+            messages,
+            cancel,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            progress=progress or context.progress,
+        )

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,7 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from assistant.core.secrets import get_secret, is_secret
+from assistant.core.secrets import is_secret
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsForm", text)
+
 
 Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit
 
@@ -48,7 +54,9 @@ def _editor(field: FieldInfo, value: Any, parent: QWidget, secret: str) -> Edito
     line = QLineEdit(parent)
     if secret:
         line.setEchoMode(QLineEdit.EchoMode.Password)
-        line.setText(get_secret(*secret.split(".", 1)))
+        # The key itself is never read back into the window: an empty field keeps the key
+        # in the keyring, typing replaces it.
+        line.setPlaceholderText(tr("kept in the system keyring; type to replace"))
     elif isinstance(value, list):
         line.setText(", ".join(map(str, value)))
     else:
@@ -92,7 +100,8 @@ class SettingsForm(QWidget):
         for name, editor in self.editors.items():
             value = _value(editor, getattr(self.values, name))
             if is_secret(name):
-                secrets[name] = str(value)
+                if value:  # an untouched secret field keeps what the keyring holds
+                    secrets[name] = str(value)
             else:
                 data[name] = value
         return type(self.values).model_validate({**self.values.model_dump(), **data}), secrets

@@ -148,16 +148,17 @@ class ChatPlugin:
         *,
         max_new_tokens: int = 512,
         temperature: float | None = None,
+        progress: ProgressFn | None = None,
     ) -> Iterator[str]:
         """The ``llm`` service: an answer to *messages* from the model the person chose.
 
-        *cancel* is the caller's; a model that must load again (it was unloaded when idle)
-        loads without progress reports, as the caller's job has no way to receive them.
+        *cancel* and *progress* are the caller's: a model that must load again (it was
+        unloaded when idle) reports its loading to the caller's job.
         """
         if self._models is None:
             raise ChatBackendError("The chat model is not loaded yet; try again in a moment.")
         settings = self._settings
-        backend = self._backend(settings, self._models, _no_progress)
+        backend = self._backend(settings, self._models, progress or _no_progress)
         if temperature is None:
             temperature = settings.temperature
         with self._generation_lock:
