@@ -7,10 +7,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QDockWidget,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +35,7 @@ class MemoryPanel(QDockWidget):
     """Shows and edits what the chat remembers of older turns; edits apply next turn."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(tr("Memory"), parent)
+        super().__init__(tr("Memory"), parent)  # what the chat remembers, and how it talks
         self.setObjectName("memory")
         self.store: Store | None = None
         self.conversation_id = 0
@@ -41,6 +46,7 @@ class MemoryPanel(QDockWidget):
         )
         self.hint.setWordWrap(True)
         self.text = QPlainTextEdit(body)
+        self.style_box = self._style_box(body)
         self.save_button = QPushButton(tr("Save"), body)
         self.clear_button = QPushButton(tr("Clear"), body)
         self.save_button.clicked.connect(self._on_save_clicked)
@@ -52,8 +58,47 @@ class MemoryPanel(QDockWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(self.hint)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.style_box)
         layout.addLayout(buttons)
         self.setWidget(body)
+
+    def _style_box(self, parent: QWidget) -> QGroupBox:
+        """This conversation's own system prompt, temperature and reply length."""
+        box = QGroupBox(tr("For this conversation"), parent)
+        self.system_prompt = QLineEdit(box)
+        self.system_prompt.setPlaceholderText(tr("the chat settings' system prompt"))
+        self.temperature = QDoubleSpinBox(box)
+        self.temperature.setRange(-0.05, 2.0)
+        self.temperature.setSingleStep(0.05)
+        self.temperature.setSpecialValueText(tr("as in the chat settings"))
+        self.max_tokens = QSpinBox(box)
+        self.max_tokens.setRange(0, 32_768)
+        self.max_tokens.setSingleStep(64)
+        self.max_tokens.setSpecialValueText(tr("as in the chat settings"))
+        form = QFormLayout(box)
+        form.addRow(tr("System prompt"), self.system_prompt)
+        form.addRow(tr("Temperature"), self.temperature)
+        form.addRow(tr("Longest reply (tokens)"), self.max_tokens)
+        return box
+
+    def _read_style(self, conversation_id: int) -> None:
+        def value(key: str) -> str:
+            if not conversation_id or self.store is None:
+                return ""
+            return self.store.get_state(conversation_id, PLUGIN, key)
+
+        self.system_prompt.setText(value("system_prompt"))
+        self.temperature.setValue(_number(value("temperature"), self.temperature.minimum()))
+        self.max_tokens.setValue(int(_number(value("max_new_tokens"), 0)))
+
+    def _style_values(self) -> dict[str, str]:
+        temperature = self.temperature.value()
+        unset = temperature <= self.temperature.minimum()
+        return {
+            "system_prompt": self.system_prompt.text().strip(),
+            "temperature": "" if unset else f"{temperature:.2f}",
+            "max_new_tokens": str(self.max_tokens.value() or ""),
+        }
 
     def show_conversation(self, conversation_id: int) -> None:
         """Show the summary of *conversation_id* (unless the person is editing it)."""
@@ -65,13 +110,24 @@ class MemoryPanel(QDockWidget):
             summary = self.store.get_state(conversation_id, PLUGIN, KEY)
         self.text.setPlainText(summary)
         self.text.document().setModified(False)
+        self._read_style(conversation_id)
         self.setEnabled(bool(conversation_id))
 
     def _on_save_clicked(self) -> None:
         if self.conversation_id and self.store is not None:
             self.store.set_state(self.conversation_id, PLUGIN, KEY, self.text.toPlainText())
+            for key, value in self._style_values().items():
+                self.store.set_state(self.conversation_id, PLUGIN, key, value)
             self.text.document().setModified(False)
 
     def _on_clear_clicked(self) -> None:
+        """Forget the summary (the conversation's own settings stay)."""
         self.text.clear()
         self._on_save_clicked()
+
+
+def _number(text: str, default: float) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return default

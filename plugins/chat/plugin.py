@@ -20,7 +20,14 @@ from assistant.core.messages import (
     TextDelta,
 )
 from assistant.core.models import ModelHandle, ModelRegistry
-from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
+from assistant.core.plugin import (
+    Command,
+    ConversationState,
+    Intent,
+    Manifest,
+    ModelSpec,
+    PluginContext,
+)
 from plugins.chat.api_key import bind_entered_key, openai_api_key
 from plugins.chat.backend import (
     EMBEDDED_MODEL_TITLE,
@@ -123,7 +130,7 @@ class ChatPlugin:
         if not request.text.strip():
             yield Notice("There is nothing to answer: the message is empty.", level="warning")
             return
-        settings = _chat_settings(context)
+        settings = conversation_settings(_chat_settings(context), context.state)
         backend = self.backend(context)
         memory = conversation_memory(backend, settings.max_new_tokens)
         plan = memory.plan(
@@ -267,6 +274,28 @@ def conversation_memory(backend: ChatBackend, max_new_tokens: int) -> Conversati
 
 def _no_progress(message: str, fraction: float | None) -> None:
     """Progress of a load nobody can be shown (see :meth:`ChatPlugin.stream_chat`)."""
+
+
+# What a conversation may set for itself, kept in its state (the Memory panel edits them).
+CONVERSATION_KEYS = ("system_prompt", "temperature", "max_new_tokens")
+
+
+def conversation_settings(settings: ChatSettings, state: ConversationState) -> ChatSettings:
+    """*settings* with this conversation's own system prompt, temperature and reply length.
+
+    An empty or unreadable value leaves the plugin-wide setting in force.
+    """
+    changes: dict[str, object] = {}
+    for key in CONVERSATION_KEYS:
+        value = state.get(key).strip()
+        if value:
+            changes[key] = value
+    if not changes:
+        return settings
+    try:
+        return ChatSettings.model_validate({**settings.model_dump(), **changes})
+    except ValueError:
+        return settings
 
 
 def _chat_settings(context: PluginContext) -> ChatSettings:

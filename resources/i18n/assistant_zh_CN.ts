@@ -268,24 +268,55 @@
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="33"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="38"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="39"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="44"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="44"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="50"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="45"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="51"/>
         <source>Clear</source>
         <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="67"/>
+        <source>For this conversation</source>
+        <translation>本对话专用</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="69"/>
+        <source>the chat settings' system prompt</source>
+        <translation>沿用聊天设置中的系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="73"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="77"/>
+        <source>as in the chat settings</source>
+        <translation>沿用聊天设置</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="80"/>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="81"/>
+        <source>Longest reply (tokens)</source>
+        <translation>最长回复（词元数）</translation>
     </message>
 </context>
 <context>

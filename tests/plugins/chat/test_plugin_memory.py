@@ -128,3 +128,24 @@ def test_the_memory_command_shows_and_forgets_the_summary(
     assert "The user likes tea." in shown[0].text
     assert "forgotten" in forgotten[0].text
     assert state.get(SUMMARY_KEY) == "" and state.get("folded_through") == "8"
+
+
+def test_a_conversation_can_have_its_own_prompt_temperature_and_length() -> None:
+    from assistant.core.plugin import MemoryState
+    from plugins.chat.plugin import conversation_settings
+    from plugins.chat.settings import ChatSettings
+
+    base = ChatSettings(system_prompt="Be brief.", temperature=0.7, max_new_tokens=512)
+    state = MemoryState()
+    assert conversation_settings(base, state) == base
+    state.set("system_prompt", "Answer as a pirate.")
+    state.set("temperature", "0.1")
+    state.set("max_new_tokens", "64")
+    own = conversation_settings(base, state)
+    assert (own.system_prompt, own.temperature, own.max_new_tokens) == (
+        "Answer as a pirate.",
+        0.1,
+        64,
+    )
+    state.set("temperature", "very hot")  # unreadable: the plugin-wide settings stay
+    assert conversation_settings(base, state) == base
