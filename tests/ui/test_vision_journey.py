@@ -7,16 +7,20 @@ detection, caption and question models built from configs (no such weights ship 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, Qt, QTimer, QUrl
 
 from assistant.core.bootstrap import open_assistant
+from assistant.core.messages import Chunk, Request
+from assistant.core.plugin import PluginContext
 from assistant.core.registry import PluginRegistry
 from assistant.ui.main_window import MainWindow
 from plugins.help import HelpPlugin
 from plugins.vision import VisionPlugin
+from plugins.vision.plugin import last_image
 from plugins.vision.settings import VisionSettings
 from tests.fakes import EchoPlugin
 from tests.plugins.vision.conftest import build_captioner, build_detector, build_question_answerer
@@ -31,6 +35,18 @@ def tiny_folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "caption": build_captioner(root / "blip"),
         "vqa": build_question_answerer(root / "vilt"),
     }
+
+
+class RecordingVision(VisionPlugin):
+    """The real vision plugin, keeping the requests it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requests: list[Request] = []
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        self.requests.append(request)
+        yield from super().run(request, context)
 
 
 class TickGaps:
@@ -57,7 +73,8 @@ def test_drop_a_photo_then_ask_about_it(qtbot, tmp_path: Path, tiny_folders) -> 
 
     photo = tmp_path / "coffee.png"
     Image.fromarray(data.coffee()).save(photo)
-    assistant = open_assistant(registry=PluginRegistry([VisionPlugin(), EchoPlugin(), HelpPlugin()]))
+    vision = RecordingVision()
+    assistant = open_assistant(registry=PluginRegistry([vision, EchoPlugin(), HelpPlugin()]))
     assistant.router.default = "echo"
     settings = VisionSettings(
         detector_model=str(tiny_folders["detector"]),
@@ -91,8 +108,14 @@ def test_drop_a_photo_then_ask_about_it(qtbot, tmp_path: Path, tiny_folders) -> 
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     answer = window.store.message(finished.args[0])
     assert answer is not None and answer.status == "done", answer
-    assert (answer.plugin, answer.route_reason) == ("vision", "intent: question about the last image")
-    assert "coffee.png" in answer.content  # about the photo given before
+    assert (answer.plugin, answer.route_reason) == (
+        "vision",
+        "intent: question about the last image",
+    )
+    assert answer.content.strip()
+    asked = last_image(vision.requests[-1].history)  # the photo the question is about
+    assert asked is not None and asked.name == "coffee.png"
+    assert asked.path.read_bytes() == photo.read_bytes()
     window.close()
     assert window.jobs.shutdown(10_000)
     assistant.store.close()
