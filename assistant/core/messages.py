@@ -95,7 +95,8 @@ class TextDelta:
 
 @dataclass(frozen=True, slots=True)
 class ImageOut:
-    """An image the plugin made or annotated; *path* is a file the plugin wrote."""
+    """An image the plugin made, annotated or shows; *path* is a file the app keeps (one the
+    plugin wrote, or the stored attachment itself)."""
 
     path: Path
     caption: str = ""

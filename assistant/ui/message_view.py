@@ -28,6 +28,13 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from assistant.core.messages import Source
 from assistant.ui.markdown import plain_html, settled_length, to_html
+from assistant.ui.message_html import (
+    file_html,
+    footer_html,
+    image_html,
+    notice_html,
+    sources_html,
+)
 from assistant.ui.thumbnails import Thumbnailer, display_size
 
 if TYPE_CHECKING:
@@ -346,66 +353,34 @@ class MessageView(QTextBrowser):
 
     def _footer_html(self, shown: _Shown, status: str) -> str:
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-
-        def link(action: str, label: str) -> str:
-            return f'<a href="action:{action}/{shown.message_id}">{label}</a>'
-
-        if shown.role == "user":
-            parts = [link("edit", tr("Edit")), link("copy", tr("Copy"))]
-            return f'<p style="color:{grey}; font-size:small;">{" · ".join(parts)}</p>'
         title = PLUGIN_TITLES.get(shown.plugin, shown.plugin)
-        badge = f"<b>{html.escape(title)}</b> · {html.escape(shown.reason)}"
-        if status == "streaming":
-            return f'<p style="color:{grey}; font-size:small;">{badge} · {tr("answering…")}</p>'
-        label = {"stopped": tr("stopped"), "error": tr("failed")}.get(status, "")
-        actions = [
-            link("copy", tr("Copy")),
-            link("regenerate", tr("Regenerate")),
-            link("reroute", tr("Send to…")),
-        ]
-        marker = f' · <span style="color:#c0392b;">{label}</span>' if label else ""
-        line = f"{badge}{marker} — {' · '.join(actions)}"
-        return f'<p style="color:{grey}; font-size:small;">{line}</p>'
+        return footer_html(
+            shown.message_id, shown.role, title, shown.reason, status=status, grey=grey
+        )
 
     def _html(self, markdown: str) -> str:
         return to_html(markdown, dark=self._dark())
 
     def _insert_notice(self, cursor: QTextCursor, text: str, level: str) -> None:
-        colour = {"error": "#c0392b", "warning": "#b9770e"}.get(level, "#2471a3")
         _new_block(cursor)
-        cursor.insertHtml(f'<p style="color:{colour};">{plain_html(text)}</p>')
+        cursor.insertHtml(notice_html(text, level))
 
     def _insert_attachment(self, cursor: QTextCursor, kind: str, path: Path, name: str) -> None:
-        url = QUrl.fromLocalFile(str(path)).toString()
         _new_block(cursor)
-        if kind == "image":
-            size = display_size(path, MAX_IMAGE_WIDTH)
-            # Scaled on a worker; the space is kept meanwhile, so nothing jumps.
-            source = self.thumbnails.request(path, size) if self.thumbnails else url
-            caption = f'<br><span style="font-size:small;">{html.escape(name)}</span>'
-            cursor.insertHtml(
-                f'<p><a href="{url}"><img src="{source}" width="{size.width()}" '
-                f'height="{size.height()}"></a>{caption if name else ""}</p>'
-            )
+        if kind != "image":
+            cursor.insertHtml(file_html(kind, path, name))
+            return
+        size = display_size(path, MAX_IMAGE_WIDTH)
+        # Scaled on a worker; the space is kept meanwhile, so nothing jumps.
+        if self.thumbnails is not None:
+            source = self.thumbnails.request(path, size)
         else:
-            icon = "🔊" if kind == "audio" else "📄"
-            cursor.insertHtml(f'<p>{icon} <a href="{url}">{html.escape(name or path.name)}</a></p>')
+            source = QUrl.fromLocalFile(str(path)).toString()
+        cursor.insertHtml(image_html(path, source, size, name))
 
     def _insert_sources(self, cursor: QTextCursor, sources: list[Source]) -> None:
         _new_block(cursor)
-        rows = []
-        for number, source in enumerate(sources, 1):
-            url = QUrl.fromLocalFile(source.path).toString() if source.path else ""
-            if url and source.page:
-                url += f"#page={source.page}"
-            page = f", {tr('page')} {source.page}" if source.page else ""
-            title = html.escape(source.title) + page
-            anchor = f'<a href="{url}">{title}</a>' if url else title
-            snippet = html.escape(source.snippet[:160])
-            rows.append(f"[{number}] {anchor} — <i>{snippet}</i>")
-        cursor.insertHtml(
-            f'<p style="font-size:small;"><b>{tr("Sources")}</b><br>{"<br>".join(rows)}</p>'
-        )
+        cursor.insertHtml(sources_html(sources))
 
     # ---- behaviour ---------------------------------------------------------------------
 

@@ -45,7 +45,8 @@ _LOADERS: dict[str, Callable[[str], Any]] = {
 }
 _APPROX_MB = {"classifier": 350, "detector": 170, "caption": 990, "vqa": 470}
 _RECENT_IMAGES = 4
-_SUFFIXES = {"PNG": ".png", "JPEG": ".jpg"}
+# The suffixes that name a format the chat shows as is; the first is the one to give it.
+_SUFFIXES = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg", ".jpe")}
 
 
 @dataclass
@@ -184,13 +185,21 @@ class ImageAnalyst:
         )
 
     def _write_output(self, image: PreparedImage, detections: list[Detection] | None) -> Path:
-        """Save the image to show: boxed when there are boxes, else the normalised copy."""
+        """The image to show: boxed when there are boxes, else the file or a normalised copy.
+
+        A photo with nothing to draw that is already shown as stored is the attachment
+        itself, the app's own content-addressed copy that never changes: no reading or
+        writing. Under a suffix that misnames its format it is linked under the right one.
+        """
+        suffixes = _SUFFIXES.get(image.file_format, (".png",))
+        if not detections and image.as_stored and image.source.suffix.lower() in suffixes:
+            return image.source
         folder = self.context.data_dir / "outputs"
         folder.mkdir(parents=True, exist_ok=True)
         stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in image.source.stem)[:40]
         stem = f"{stem or 'image'}-{uuid.uuid4().hex[:10]}"
         if not detections and image.as_stored:
-            target = folder / f"{stem}{_SUFFIXES.get(image.file_format, '.png')}"
+            target = folder / f"{stem}{suffixes[0]}"
             _link_or_copy(image.source, target)
             return target
         if not detections:
@@ -288,11 +297,10 @@ def _mime(path: Path) -> str:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    """Show *source* as it is, under *target*'s name and true suffix.
+    """*source* under the name *target*: a hard link, or a copy where links cannot be made.
 
-    Attachments are the app's own content-addressed copies and never change, so a hard
-    link is as good as a copy and costs no reading or writing. Copy where links cannot be
-    made (another file system, FAT, a network drive).
+    Attachments never change, so a link is as good as a copy; copy on another file system,
+    FAT or a network drive.
     """
     try:
         os.link(source, target)

@@ -322,60 +322,60 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="139"/>
-        <source>Show earlier messages</source>
-        <translation>显示更早的消息</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/message_view.py" line="273"/>
-        <source>sending…</source>
-        <translation>发送中…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/message_view.py" line="354"/>
+        <location filename="../../assistant/ui/message_html.py" line="31"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="354"/>
-        <location filename="../../assistant/ui/message_view.py" line="362"/>
+        <location filename="../../assistant/ui/message_html.py" line="31"/>
+        <location filename="../../assistant/ui/message_html.py" line="41"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="359"/>
+        <location filename="../../assistant/ui/message_html.py" line="35"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="360"/>
+        <location filename="../../assistant/ui/message_html.py" line="37"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="360"/>
+        <location filename="../../assistant/ui/message_html.py" line="37"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="363"/>
+        <location filename="../../assistant/ui/message_html.py" line="42"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="364"/>
+        <location filename="../../assistant/ui/message_html.py" line="43"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="401"/>
+        <location filename="../../assistant/ui/message_html.py" line="79"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="407"/>
+        <location filename="../../assistant/ui/message_html.py" line="83"/>
         <source>Sources</source>
         <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="146"/>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_view.py" line="280"/>
+        <source>sending…</source>
+        <translation>发送中…</translation>
     </message>
 </context>
 <context>

@@ -48,7 +48,7 @@ def test_offline_the_default_plugin_still_classifies_and_names_missing_models(
     assert any("“facebook/detr-resnet-50”" in w and "Detector model" in w for w in warnings)
     assert any("“Salesforce/blip-image-captioning-base”" in w for w in warnings)
     (image_out,) = [c for c in chunks if isinstance(c, ImageOut)]
-    # Nothing to draw on an RGB PNG: the output is a copy of the file itself.
+    # Nothing to draw on an RGB PNG: the output is the file itself.
     assert image_out.mime == "image/png"
     assert image_out.path.read_bytes() == photos["coffee"].read_bytes()
     summary = "".join(c.text for c in chunks if isinstance(c, TextDelta))

@@ -159,29 +159,33 @@ def test_a_photo_shown_as_is_keeps_its_real_format(vision, photos, tmp_path) -> 
         c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
     ]
     assert image_out.path.suffix == ".png" and image_out.mime == "image/png"
+    # Linked, not copied: attachments never change.
+    assert image_out.path.parent == context.data_dir / "outputs"
+    assert image_out.path.samefile(misnamed)
 
 
-def test_a_photo_shown_as_is_is_linked_not_copied(vision, photos) -> None:
+def test_a_photo_shown_as_is_is_the_attachment_itself(vision, photos) -> None:
     plugin, context = vision(CLASSIFY_ONLY)
     (image_out,) = [
         c
         for c in run_plugin(plugin, context, "", [attach(photos["coffee"])])
         if isinstance(c, ImageOut)
     ]
-    assert image_out.path.parent == context.data_dir / "outputs"
-    assert image_out.path.samefile(photos["coffee"])
+    assert image_out.path == photos["coffee"] and image_out.mime == "image/png"
 
 
-def test_where_links_cannot_be_made_the_photo_is_copied(vision, photos, monkeypatch) -> None:
+def test_where_links_cannot_be_made_the_photo_is_copied(
+    vision, photos, tmp_path, monkeypatch
+) -> None:
     def cannot_link(source: object, target: object) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
+    misnamed = tmp_path / "really-a-png.jpg"
+    misnamed.write_bytes(photos["coffee"].read_bytes())
     monkeypatch.setattr(os, "link", cannot_link)
     plugin, context = vision(CLASSIFY_ONLY)
     (image_out,) = [
-        c
-        for c in run_plugin(plugin, context, "", [attach(photos["coffee"])])
-        if isinstance(c, ImageOut)
+        c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
     ]
-    assert not image_out.path.samefile(photos["coffee"])
-    assert image_out.path.read_bytes() == photos["coffee"].read_bytes()
+    assert image_out.path.suffix == ".png" and not image_out.path.samefile(misnamed)
+    assert image_out.path.read_bytes() == misnamed.read_bytes()
