@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from assistant.core.engine import Assistant
 from assistant.core.intents import (
-    FallbackIntentClassifier,
     IntentClassifier,
-    KeywordIntentClassifier,
+    LayeredIntentClassifier,
 )
 from assistant.core.paths import Paths, default_paths
 from assistant.core.registry import PluginRegistry
@@ -31,7 +30,7 @@ def open_assistant(paths: Paths | None = None, registry: PluginRegistry | None =
     assistant = Assistant(paths, settings, registry, store)
     offered = _offered_classifier(assistant)
     if offered is not None:
-        assistant.router.classifier = FallbackIntentClassifier(offered, KeywordIntentClassifier())
+        assistant.router.classifier = LayeredIntentClassifier(offered)
     return assistant
 
 

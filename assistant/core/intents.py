@@ -60,23 +60,28 @@ class KeywordIntentClassifier:
         return best
 
 
-class FallbackIntentClassifier:
-    """Asks *primary* (e.g. an embedding model) and, if it fails, *fallback*.
+class LayeredIntentClassifier:
+    """Explicit phrases first, then meaning.
 
-    Routing must never fail because a model could not load: the keyword rules still work.
+    A request that says "according to my notes" or "in this photo" names its plugin; the
+    keyword rules catch that exactly. Anything else goes to *model* (e.g. an embedding
+    classifier). Routing never fails because the model could not load: from then on the
+    rules decide alone, and *error* says why.
     """
 
-    def __init__(self, primary: IntentClassifier, fallback: IntentClassifier) -> None:
-        self.primary = primary
-        self.fallback = fallback
+    def __init__(self, model: IntentClassifier, rules: IntentClassifier | None = None) -> None:
+        self.model = model
+        self.rules: IntentClassifier = rules or KeywordIntentClassifier()
         self.error = ""
 
     def classify(
         self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
     ) -> IntentMatch | None:
-        if not self.error:
-            try:
-                return self.primary.classify(text, manifests, recent)
-            except Exception as exc:  # any failure of the model means: use the rules
-                self.error = str(exc) or type(exc).__name__
-        return self.fallback.classify(text, manifests, recent)
+        match = self.rules.classify(text, manifests, recent)
+        if match is not None or self.error:
+            return match
+        try:
+            return self.model.classify(text, manifests, recent)
+        except Exception as exc:  # any failure of the model means: the rules alone
+            self.error = str(exc) or type(exc).__name__
+            return None

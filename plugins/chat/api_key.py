@@ -57,8 +57,12 @@ def bind_entered_key(base_url: str) -> bool:
 
     try:
         entered = keyring.get_password(KEYRING_SERVICE, KEYRING_NAME)
-        if not entered:
-            return False
+    except keyring.errors.KeyringError as exc:  # no keyring here: then no key was entered
+        log.info("No keyring to look for an entered API key in: %s", exc)
+        return False
+    if not entered:
+        return False
+    try:
         keyring.set_password(KEYRING_SERVICE, server_account(base_url), entered)
         keyring.delete_password(KEYRING_SERVICE, KEYRING_NAME)
     except keyring.errors.KeyringError as exc:

@@ -125,3 +125,45 @@ def test_keyword_classifier_prefers_more_matches() -> None:
     match = KeywordIntentClassifier().classify("apple pie", manifests)
     assert match is not None
     assert (match.plugin, match.label) == ("b", "two")
+
+
+class BrokenModel:
+    """An intent model whose weights cannot load."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def classify(self, text: str, manifests, recent=()):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        raise OSError("the embedding model is missing")
+
+
+class FixedModel:
+    """An intent model that always finds the documents intent."""
+
+    def classify(self, text: str, manifests, recent=()):  # type: ignore[no-untyped-def]
+        from assistant.core.intents import IntentMatch
+
+        return IntentMatch("rag", "question about documents", 0.9)
+
+
+def test_explicit_phrases_win_over_the_model_and_the_model_decides_the_rest() -> None:
+    from assistant.core.intents import LayeredIntentClassifier
+
+    layered = LayeredIntentClassifier(FixedModel())
+    by_rule = layered.classify("how many cups?", MANIFESTS, recent={Kind.IMAGE})
+    assert by_rule is not None and by_rule.plugin == "vision"
+    by_model = layered.classify("when was the contract signed?", MANIFESTS)
+    assert by_model is not None and by_model.plugin == "rag"
+
+
+def test_a_model_that_cannot_load_leaves_routing_to_the_rules() -> None:
+    from assistant.core.intents import LayeredIntentClassifier
+
+    model = BrokenModel()
+    layered = LayeredIntentClassifier(model)
+    assert layered.classify("hello", MANIFESTS) is None
+    assert layered.classify("hello again", MANIFESTS) is None
+    assert model.calls == 1 and "missing" in layered.error
+    match = layered.classify("what do my notes say?", MANIFESTS)
+    assert match is not None and match.plugin == "rag"
