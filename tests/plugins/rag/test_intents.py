@@ -137,3 +137,17 @@ def test_a_model_handle_loads_only_when_first_needed(minilm: Any) -> None:
     assert match is not None and match.plugin == "imagegen"
     classifier.classify("paint a lighthouse in a storm", MANIFESTS)
     assert loads == ["loaded"]
+
+
+def test_a_question_right_after_documents_were_added_goes_to_the_documents() -> None:
+    from assistant.core.intents import KeywordIntentClassifier
+    from assistant.core.messages import Kind
+    from plugins.rag import RagPlugin
+
+    manifests = [RagPlugin.manifest]
+    rules = KeywordIntentClassifier()
+    question = "How many kilograms of apples did the harvest yield?"
+    assert rules.classify(question, manifests) is None  # no documents in this conversation
+    match = rules.classify(question, manifests, recent={Kind.DOCUMENT})
+    assert match is not None and match.label == "question about the documents just added"
+    assert rules.classify("thanks, that's all", manifests, recent={Kind.DOCUMENT}) is None
