@@ -22,6 +22,7 @@ from assistant.core.cancel import CancelToken
 from assistant.core.messages import Chunk
 from assistant.core.models import ModelRegistry
 from assistant.core.plugin import NoSettings, PluginContext
+from tests.keyrings import MemoryKeyring, memory_keyring_in_use
 
 
 @pytest.fixture(autouse=True)
@@ -47,6 +48,13 @@ def no_leaked_threads() -> Iterator[None]:
         thread.join(timeout=5)
     still = [t.name for t in leaked if t.is_alive()]
     assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An empty keyring of the test's own, in place of the OS one."""
+    with memory_keyring_in_use() as ring:
+        yield ring
 
 
 @pytest.fixture

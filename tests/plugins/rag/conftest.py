@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from plugins.rag.embedder import SentenceTransformerEmbedder, load_sentence_transformer
 from plugins.rag.indexer import Indexer, IndexSettings
@@ -47,35 +45,6 @@ def embeddings_server() -> Iterator[EmbeddingsServer]:
     server = EmbeddingsServer().start()
     yield server
     server.stop()
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, as the OS keyring would keep them."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.passwords[(service, username)]
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    """An empty keyring of the test's own, in place of the OS one."""
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
 
 
 def make_pdf(path: Path, pages: list[str], *, password: str = "") -> Path:

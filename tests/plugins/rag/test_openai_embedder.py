@@ -14,7 +14,7 @@ from assistant.core.plugin import PluginContext
 from plugins.rag import RagPlugin
 from plugins.rag.embedder import EmbeddingError, OpenAIEmbedder
 from plugins.rag.settings import RagSettings
-from tests.plugins.rag.conftest import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from tests.plugins.rag.embeddings_server import DIMENSION, MODEL, EmbeddingsServer, bag_of_words
 
 

@@ -110,9 +110,10 @@ def test_manifest_and_contract() -> None:
     assert manifest.name == "rag" and manifest.title == "Documents"
     assert {Kind.DOCUMENT, Kind.TEXT} <= manifest.accepts
     assert [c.name for c in manifest.commands] == ["docs", "index"]
-    (intent,) = manifest.intents
+    intent, follow_up = manifest.intents
     assert intent.label == "question about documents"
     assert 8 <= len(intent.examples) <= 12
+    assert follow_up.follows is Kind.DOCUMENT
     assert manifest.settings is RagSettings
 
 
