@@ -1,9 +1,16 @@
-"""How much speed the chat plugin costs: streamed through ``ChatPlugin.run`` vs raw generate.
+"""How much speed the chat plugin costs: streamed through ``ChatPlugin.run`` vs the raw library.
 
-Same model (the built-in SmolLM2, its converted copy), same prompt, greedy decoding and the
-same number of new tokens on both sides, in one run. Prints one JSON object last:
-``plugin_tok_s``, ``raw_tok_s``, ``ratio`` (goal ≥ 0.95), ``ttft_overhead_ms`` (goal ≤ 50)
-and ``llamacpp_tok_s`` (null when llama-cpp-python is not installed).
+Same model (the built-in SmolLM2), same prompt, greedy decoding and the same number of new
+tokens on both sides, in one run, for each engine:
+
+* transformers (its converted copy): ``plugin_tok_s``, ``raw_tok_s`` (``model.generate``),
+  ``ratio`` (goal ≥ 0.95), ``ttft_overhead_ms`` (goal ≤ 50), and the same against generate
+  on a worker thread;
+* llama.cpp (the GGUF itself): ``plugin_llamacpp_tok_s``, ``llamacpp_tok_s`` (llama-cpp-python's
+  ``create_completion`` on the prompt the GGUF's chat template makes), ``llamacpp_ratio``
+  (goal ≥ 0.9); null when llama-cpp-python is not installed.
+
+Prints one JSON object last.
 
 Run from the repository root: ``.venv/bin/python -m bench.chat_speed``.
 """
@@ -27,6 +34,7 @@ from plugins.chat.backend import embedded_gguf, llama_cpp_available
 
 NEW_TOKENS = 64
 ROUNDS = 3
+LLAMACPP_ROUNDS = 5  # a llama.cpp round takes about a second: more of them steady the median
 PROMPT = "Write a long story about a dragon who learns to bake bread in a small village."
 
 
@@ -80,21 +88,80 @@ def raw_generate_on_thread(
     return results[0]
 
 
-def llamacpp_tok_s(messages: list[dict[str, str]]) -> float | None:
-    """llama.cpp's speed on the same GGUF file and prompt, when it is installed."""
-    if not llama_cpp_available():
-        return None
+def llamacpp_prompt(llm: Any, messages: list[dict[str, str]]) -> list[int]:
+    """*messages* through the GGUF's own chat template, as llama-cpp-python's chat API does."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def text(token: int) -> str:
+        return llm.detokenize([token], special=True).decode() if token >= 0 else ""
+
+    template = Jinja2ChatFormatter(
+        template=llm.metadata["tokenizer.chat_template"],
+        eos_token=text(llm.token_eos()),
+        bos_token=text(llm.token_bos()),
+    )
+    prompt = template(messages=messages).prompt
+    return llm.tokenize(prompt.encode(), add_bos=False, special=True)
+
+
+def raw_llamacpp(llm: Any, prompt: list[int]) -> tuple[str, int, float]:
+    """``Llama.create_completion`` on the prompt, greedy: the text, its tokens, the seconds."""
+    started = time.perf_counter()
+    result = llm.create_completion(
+        prompt, max_tokens=NEW_TOKENS, temperature=0.0, top_k=1, repeat_penalty=1.0
+    )
+    seconds = time.perf_counter() - started
+    return result["choices"][0]["text"], result["usage"]["completion_tokens"], seconds
+
+
+def llamacpp_comparison(messages: list[dict[str, str]], data_dir: Path) -> dict[str, Any]:
+    """The plugin on llama.cpp against llama-cpp-python used directly, on the same GGUF."""
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(embedded_gguf()), n_ctx=2048, verbose=False)
-    started = time.perf_counter()
-    result = llm.create_chat_completion(messages=messages, max_tokens=NEW_TOKENS, top_k=1)
-    seconds = time.perf_counter() - started
-    return result["usage"]["completion_tokens"] / seconds
+    from plugins.chat.llamacpp_backend import physical_cores
+
+    settings = ChatSettings(engine="llama.cpp", temperature=0.0, max_new_tokens=NEW_TOKENS)
+    context = PluginContext(CancelToken(), settings, ModelRegistry(), data_dir)
+    plugin = ChatPlugin()
+    plugin.load(context)
+    threads = physical_cores()  # what the plugin gives llama.cpp, so both sides match
+    llm = Llama(
+        model_path=str(embedded_gguf()),
+        n_ctx=plugin.backend(context).context_window,
+        n_threads=threads,
+        n_threads_batch=threads,
+        verbose=False,
+    )
+    prompt = llamacpp_prompt(llm, messages)
+    # llama.cpp reuses the prompt's cached keys and values from the second run on, and
+    # evaluating only its last token shifts the logits a hair: greedy answers can differ
+    # from the first run's. Warm both sides up, so every timed run is a cached one.
+    raw_llamacpp(llm, prompt)
+    plugin_run(plugin, context)
+    reference, count, _ = raw_llamacpp(llm, prompt)
+    raw_s, plugin_s, plugin_first = [], [], []
+    for _ in range(LLAMACPP_ROUNDS):
+        text, count, seconds = raw_llamacpp(llm, prompt)
+        assert text == reference, "llama.cpp answered differently on the same prompt"
+        raw_s.append(seconds)
+        text, first, seconds = plugin_run(plugin, context)
+        assert text == reference, "the plugin and raw llama.cpp answered differently"
+        plugin_s.append(seconds)
+        plugin_first.append(first)
+    plugin.unload()
+    raw_tok_s = count / statistics.median(raw_s)
+    plugin_tok_s = count / statistics.median(plugin_s)
+    return {
+        "llamacpp_new_tokens": count,
+        "llamacpp_tok_s": round(raw_tok_s, 2),
+        "plugin_llamacpp_tok_s": round(plugin_tok_s, 2),
+        "llamacpp_ratio": round(plugin_tok_s / raw_tok_s, 3),
+        "plugin_llamacpp_ttft_ms": round(1000 * statistics.median(plugin_first), 1),
+    }
 
 
 def main() -> None:
-    settings = ChatSettings(temperature=0.0, max_new_tokens=NEW_TOKENS)
+    settings = ChatSettings(engine="transformers", temperature=0.0, max_new_tokens=NEW_TOKENS)
     with tempfile.TemporaryDirectory() as data_dir:
         context = PluginContext(CancelToken(), settings, ModelRegistry(), Path(data_dir))
         plugin = ChatPlugin()
@@ -142,8 +209,12 @@ def main() -> None:
         "raw_thread_tok_s": round(thread_tok_s, 2),
         "ratio_vs_raw_thread": round(plugin_tok_s / thread_tok_s, 3),
         "ttft_overhead_vs_raw_thread_ms": round(thread_overhead_ms, 1),
-        "llamacpp_tok_s": llamacpp_tok_s(messages),
     }
+    with tempfile.TemporaryDirectory() as data_dir:
+        if llama_cpp_available():
+            result.update(llamacpp_comparison(messages, Path(data_dir)))
+        else:
+            result.update(llamacpp_tok_s=None, plugin_llamacpp_tok_s=None, llamacpp_ratio=None)
     print(json.dumps(result))
 
 

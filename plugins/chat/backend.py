@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from assistant.core.cancel import CancelToken
 from plugins.chat.settings import ChatSettings
@@ -18,6 +18,10 @@ ProgressFn = Callable[[str, float | None], None]
 
 EMBEDDED_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_MODEL_TITLE = "SmolLM2-135M-Instruct"
+EMBEDDED_MODEL_MB = 540  # SmolLM2-135M dequantized to float32, for transformers
+EMBEDDED_LLAMACPP_MB = 300  # its 98 MB GGUF file and an 8192-token key/value cache
+
+Engine = Literal["transformers", "llama.cpp"]
 
 
 class ChatBackendError(RuntimeError):
@@ -68,13 +72,38 @@ def llama_cpp_available() -> bool:
 
 
 def local_gguf(settings: ChatSettings) -> Path | None:
-    """The GGUF file the local backend runs, or None when it runs a transformers model."""
+    """The GGUF file the local backend runs, or None when it runs a transformers model.
+
+    A folder that holds GGUF files but no ``config.json`` counts as its first GGUF file.
+    """
     if not settings.local_model:
         return embedded_gguf()
     path = Path(settings.local_model).expanduser()
     if path.suffix.lower() == ".gguf":
         return path
+    if path.is_dir() and not (path / "config.json").exists():
+        ggufs = sorted(path.glob("*.gguf"))
+        if ggufs:
+            return ggufs[0]
     return None
+
+
+def local_engine(settings: ChatSettings) -> Engine:
+    """The engine that runs the local model *settings* choose.
+
+    Only a GGUF file can run on llama.cpp; every other model runs on transformers.
+    """
+    if settings.engine == "transformers" or local_gguf(settings) is None:
+        return "transformers"
+    if llama_cpp_available():
+        return "llama.cpp"
+    if settings.engine == "llama.cpp":
+        raise ChatBackendError(
+            "The llama.cpp engine is not installed. Install the 'llamacpp' extra "
+            "(pip install 'assistant[llamacpp]', which installs llama-cpp-python), or set "
+            "the engine to auto or transformers in Chat settings."
+        )
+    return "transformers"
 
 
 def make_backend(settings: ChatSettings, api_key: str = "") -> ChatBackend:
@@ -88,16 +117,29 @@ def make_backend(settings: ChatSettings, api_key: str = "") -> ChatBackend:
             api_key,
             context_window=settings.context_window,
         )
-    gguf = local_gguf(settings)
-    if gguf is not None and llama_cpp_available():
+    if local_engine(settings) == "llama.cpp":
         from plugins.chat.llamacpp_backend import LlamaCppBackend
 
+        gguf = local_gguf(settings)
+        assert gguf is not None  # local_engine only picks llama.cpp for a GGUF file
         return LlamaCppBackend(gguf, settings.context_window, settings.device)
     from plugins.chat.local_backend import TransformersBackend
 
     return TransformersBackend(
-        settings.local_model or str(gguf), settings.device, settings.context_window
+        settings.local_model or str(embedded_gguf()), settings.device, settings.context_window
     )
+
+
+def approx_mb(settings: ChatSettings) -> int:
+    """Memory the model of *settings* is expected to take, 0 when nobody can tell.
+
+    Only the built-in model is known: dequantized to float32 for transformers, or
+    quantized plus its key/value cache for llama.cpp.
+    """
+    if settings.backend != "local" or settings.local_model:
+        return 0
+    on_llama_cpp = settings.engine != "transformers" and llama_cpp_available()
+    return EMBEDDED_LLAMACPP_MB if on_llama_cpp else EMBEDDED_MODEL_MB
 
 
 def backend_title(settings: ChatSettings) -> str:

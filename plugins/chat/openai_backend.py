@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -68,6 +69,9 @@ class OpenAIBackend:
             max_retries=0,
             timeout=self._timeout_s,
         )
+        # The model registry unloads a backend by dropping it: the client's pooled
+        # connections must then be closed, not left for the garbage collector to find open.
+        weakref.finalize(self, self._client.close)
 
     def count_tokens(self, text: str | Messages) -> int:
         """An estimate on the safe side: the server's tokenizer is unknown.

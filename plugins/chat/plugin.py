@@ -30,10 +30,12 @@ from assistant.core.plugin import (
 )
 from plugins.chat.api_key import bind_entered_key, openai_api_key
 from plugins.chat.backend import (
+    EMBEDDED_MODEL_MB,
     EMBEDDED_MODEL_TITLE,
     ChatBackend,
     ChatBackendError,
     ProgressFn,
+    approx_mb,
     backend_title,
     make_backend,
 )
@@ -48,8 +50,6 @@ from plugins.chat.memory import (
     summary_messages,
 )
 from plugins.chat.settings import ChatSettings
-
-EMBEDDED_MODEL_MB = 540  # SmolLM2-135M dequantized to float32
 
 
 class ChatPlugin:
@@ -188,6 +188,7 @@ class ChatPlugin:
         key = (
             settings.backend,
             settings.local_model,
+            settings.engine,
             settings.device,
             settings.context_window,
             settings.openai_base_url,
@@ -212,12 +213,8 @@ class ChatPlugin:
             backend.load(progress)
             return backend
 
-        builtin = settings.backend == "local" and not settings.local_model
         return models.handle(
-            backend_title(settings),
-            load,
-            owner="chat",
-            approx_mb=EMBEDDED_MODEL_MB if builtin else 0,
+            backend_title(settings), load, owner="chat", approx_mb=approx_mb(settings)
         )
 
     def _update_memory(

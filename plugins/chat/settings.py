@@ -26,6 +26,13 @@ class ChatSettings(BaseModel):
             "a model folder or a .gguf file."
         ),
     )
+    engine: Literal["auto", "transformers", "llama.cpp"] = Field(
+        "auto",
+        description=(
+            "Which engine runs a local GGUF model; auto uses llama.cpp when it is installed "
+            "(about 5× faster on a CPU). Other models always run on transformers."
+        ),
+    )
     device: Literal["auto", "cpu", "cuda", "mps"] = Field(
         "auto", description="Where the local model runs; auto picks a GPU when there is one."
     )

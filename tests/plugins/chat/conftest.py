@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
 
 from plugins.chat.memory import SUMMARY_INSTRUCTIONS
 from plugins.chat.settings import DEFAULT_SYSTEM_PROMPT
+from tests.keyrings import MemoryKeyring, memory_keyring_in_use
 from tests.plugins.chat.openai_server import OpenAIServer
 
 CHAT_TEMPLATE = (
@@ -88,30 +87,8 @@ def openai_server() -> Iterator[OpenAIServer]:
     server.stop()
 
 
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps passwords in a dict, as the OS keyring would keep them."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        del self.passwords[(service, username)]
-
-
 @pytest.fixture(autouse=True)
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """Every chat test gets an empty keyring of its own: the person's real keys stay untouched."""
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
+    with memory_keyring_in_use() as ring:
+        yield ring

@@ -13,7 +13,7 @@ from assistant.core.plugin import PluginContext
 from plugins.chat import ChatPlugin, ChatSettings
 from plugins.chat.backend import AnswerCutOff, ChatBackendError
 from plugins.chat.openai_backend import OpenAIBackend
-from tests.plugins.chat.conftest import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from tests.plugins.chat.openai_server import OpenAIServer
 
 QUESTION = [{"role": "user", "content": "How many words are in this question?"}]

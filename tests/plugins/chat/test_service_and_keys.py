@@ -13,7 +13,7 @@ from assistant.core.plugin import PluginContext
 from plugins.chat import ChatPlugin, ChatSettings
 from plugins.chat.api_key import KEYRING_NAME, server_account
 from plugins.chat.backend import ChatBackendError
-from tests.plugins.chat.conftest import MemoryKeyring
+from tests.keyrings import MemoryKeyring
 from tests.plugins.chat.openai_server import OpenAIServer
 
 MakeContext = Callable[..., PluginContext]
