@@ -23,10 +23,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBox
 from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
 from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
-from assistant.ui.image_viewer import ImageViewer
 from assistant.ui.jobs import Job, JobRunner
-from assistant.ui.knowledge_panel import KnowledgePanel
-from assistant.ui.memory_panel import MemoryPanel
 from assistant.ui.message_view import MessageView
 from assistant.ui.plugin_jobs import PluginJobs
 from assistant.ui.sidebar import Sidebar
@@ -73,16 +70,13 @@ class MainWindow(QMainWindow):
         self.assistant: Assistant = assistant
         self.store: Store = assistant.store
         self.turns = TurnRunner(assistant, self.jobs, self)
-        self.memory.store = assistant.store
-        self.knowledge.attach(assistant)
+        self._docks(assistant)
         markdown.SAFE_SCHEMES.update(m.name for m in assistant.registry.manifests())
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
         self.plugin_jobs = PluginJobs(assistant, self.jobs, self)
-        self.plugin_jobs.image_shown.connect(
-            lambda path, title: ImageViewer(path, title, self).show()
-        )
+        self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
         self.plugin_jobs.failed.connect(self.show_error)
         self._sweeper.timeout.connect(self.plugin_jobs.unload_idle_models)
@@ -94,6 +88,24 @@ class MainWindow(QMainWindow):
         if conversations:
             self.open_conversation(conversations[0].id)
 
+    def _docks(self, assistant: Assistant) -> None:
+        """The Memory and Documents panels: hidden at start, so built after the first paint."""
+        from assistant.ui.knowledge_panel import KnowledgePanel
+        from assistant.ui.memory_panel import MemoryPanel
+
+        self.memory = MemoryPanel(self)
+        self.memory.store = assistant.store
+        self.knowledge = KnowledgePanel(self.jobs, self)
+        self.knowledge.attach(assistant)
+        for dock in (self.memory, self.knowledge):
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            dock.hide()
+
+    def _show_image(self, path: Path, title: str) -> None:
+        from assistant.ui.image_viewer import ImageViewer
+
+        ImageViewer(path, title, self).show()
+
     def _build(self) -> None:
         self.sidebar = Sidebar(self)
         self.view = MessageView(self)
@@ -101,8 +113,6 @@ class MainWindow(QMainWindow):
         self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
         self.composer = Composer(self)
         self.composer.editor.setAcceptDrops(False)
-        self.memory = MemoryPanel(self)
-        self.knowledge = KnowledgePanel(self.jobs, self)
         right = QWidget(self)
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
@@ -114,10 +124,6 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.memory)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.knowledge)
-        self.memory.hide()
-        self.knowledge.hide()
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
@@ -291,6 +297,8 @@ class MainWindow(QMainWindow):
             self.send(text, files)
 
     def _over_knowledge(self, event: QDropEvent) -> bool:
+        if not hasattr(self, "knowledge"):
+            return False
         point = self.knowledge.mapFrom(self, event.position().toPoint())
         return self.knowledge.isVisible() and self.knowledge.rect().contains(point)
 
