@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -63,10 +63,11 @@ class KeywordIntentClassifier:
 class LayeredIntentClassifier:
     """Explicit phrases first, then meaning.
 
-    A request that says "according to my notes" or "in this photo" names its plugin; the
-    keyword rules catch that exactly. Anything else goes to *model* (e.g. an embedding
-    classifier). Routing never fails because the model could not load: from then on the
-    rules decide alone, and *error* says why.
+    A request that says "according to my notes" names its plugin; the keyword rules catch
+    that exactly. Rules of an intent that only *follows* an attachment ("how many…?" after
+    a photo) are broad, so there the model decides first and the rule is the fallback; so
+    is everything else. Routing never fails because the model could not load: from then
+    on the rules decide alone, and *error* says why.
     """
 
     def __init__(self, model: IntentClassifier, rules: IntentClassifier | None = None) -> None:
@@ -77,11 +78,17 @@ class LayeredIntentClassifier:
     def classify(
         self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
     ) -> IntentMatch | None:
-        match = self.rules.classify(text, manifests, recent)
+        explicit = [_without_follow_ups(m) for m in manifests]
+        match = self.rules.classify(text, explicit, recent)
         if match is not None or self.error:
-            return match
+            return match or self.rules.classify(text, manifests, recent)
         try:
-            return self.model.classify(text, manifests, recent)
+            meant = self.model.classify(text, manifests, recent)
         except Exception as exc:  # any failure of the model means: the rules alone
             self.error = str(exc) or type(exc).__name__
-            return None
+            meant = None
+        return meant or self.rules.classify(text, manifests, recent)
+
+
+def _without_follow_ups(manifest: Manifest) -> Manifest:
+    return replace(manifest, intents=tuple(i for i in manifest.intents if i.follows is None))

@@ -75,7 +75,7 @@ class ModelHandle(Generic[T]):
         self._lock = threading.RLock()
         self._model: T | None = None
         self.bytes = 0
-        self.device = "cpu"
+        self.device = ""  # where it lives once loaded; before that, where it will go if known
         self.last_used = 0.0
 
     @property
@@ -160,7 +160,7 @@ class ModelRegistry:
         so that room is made in the right memory before the load.
         """
         handle = ModelHandle(self, name, loader, owner=owner, approx_bytes=approx_mb * 1024**2)
-        handle.device = device or handle.device
+        handle.device = device
         return handle
 
     def budget(self, pool: str) -> int:
@@ -178,7 +178,7 @@ class ModelRegistry:
 
         Only models in the same memory (system or GPU) as the incoming one make room.
         """
-        pool = memory_pool(incoming.device if incoming.device != "cpu" else self._expected())
+        pool = memory_pool(incoming.device or self._expected())
         limit = self.budget(pool)
         while True:
             with self._lock:

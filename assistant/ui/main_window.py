@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
 
     def new_conversation(self) -> None:
         self.conversation_id = 0
+        self._pending.clear()
         self.view.show_conversation([], has_more=False)
         self.memory.show_conversation(0)
         self.composer.editor.setFocus()
@@ -217,6 +218,7 @@ class MainWindow(QMainWindow):
 
     def open_conversation(self, conversation_id: int, message_id: int = 0) -> None:
         self.conversation_id = conversation_id
+        self._pending.clear()  # the view is rebuilt from what is stored
         total = self.store.count_messages(conversation_id)
         limit = PAGE_SIZE
         if message_id:
@@ -306,7 +308,7 @@ class MainWindow(QMainWindow):
 
     def _on_turn_opened(self, turn: Turn) -> None:
         self._unsaved = ("", [])
-        if self._pending and not self.view.is_shown(turn.user_message_id):
+        if self._pending and turn.conversation_id == self.conversation_id:
             self.view.remove_one(self._pending.pop(0))  # the stored question replaces it
         if turn.conversation_id != self.conversation_id:
             return
@@ -341,10 +343,11 @@ class MainWindow(QMainWindow):
             self.progress.setValue(int(progress.fraction * 1000))
 
     def _on_turn_failed(self, reply: int, message: str) -> None:
-        if reply and self.view.is_shown(reply):
-            self.view.finish_reply(reply, "error", message)
+        if reply:  # the answer failed; its message says why (in its conversation)
+            if self.view.is_shown(reply):
+                self.view.finish_reply(reply, "error", message)
             return
-        if self._pending:
+        if self._pending:  # storing the question failed: take back its placeholder
             self.view.remove_one(self._pending.pop(0))
         self.show_error(message)
         text, files = self._unsaved
@@ -437,5 +440,6 @@ class MainWindow(QMainWindow):
         if hasattr(self, "turns"):
             self.turns.stop()  # answers end as "stopped", with what they said so far
         self.statusBar().showMessage(tr("Finishing…"))
+        QCoreApplication.processEvents()  # show it before waiting for the workers
         self.finished_cleanly = self.jobs.shutdown()
         super().closeEvent(event)

@@ -75,11 +75,18 @@ class MemoryPanel(QDockWidget):
         self.max_tokens.setRange(0, 32_768)
         self.max_tokens.setSingleStep(64)
         self.max_tokens.setSpecialValueText(tr("as in the chat settings"))
+        self._style_edited = False  # the person is changing them: do not overwrite
+        self.system_prompt.textEdited.connect(self._on_style_edited)
+        self.temperature.valueChanged.connect(self._on_style_edited)
+        self.max_tokens.valueChanged.connect(self._on_style_edited)
         form = QFormLayout(box)
         form.addRow(tr("System prompt"), self.system_prompt)
         form.addRow(tr("Temperature"), self.temperature)
         form.addRow(tr("Longest reply (tokens)"), self.max_tokens)
         return box
+
+    def _on_style_edited(self) -> None:
+        self._style_edited = True
 
     def _read_style(self, conversation_id: int) -> None:
         def value(key: str) -> str:
@@ -90,6 +97,7 @@ class MemoryPanel(QDockWidget):
         self.system_prompt.setText(value("system_prompt"))
         self.temperature.setValue(_number(value("temperature"), self.temperature.minimum()))
         self.max_tokens.setValue(int(_number(value("max_new_tokens"), 0)))
+        self._style_edited = False
 
     def _style_values(self) -> dict[str, str]:
         temperature = self.temperature.value()
@@ -102,7 +110,8 @@ class MemoryPanel(QDockWidget):
 
     def show_conversation(self, conversation_id: int) -> None:
         """Show the summary of *conversation_id* (unless the person is editing it)."""
-        if self.text.document().isModified() and conversation_id == self.conversation_id:
+        same = conversation_id == self.conversation_id
+        if same and self.text.document().isModified():
             return
         self.conversation_id = conversation_id
         summary = ""
@@ -110,7 +119,8 @@ class MemoryPanel(QDockWidget):
             summary = self.store.get_state(conversation_id, PLUGIN, KEY)
         self.text.setPlainText(summary)
         self.text.document().setModified(False)
-        self._read_style(conversation_id)
+        if not (same and self._style_edited):
+            self._read_style(conversation_id)
         self.setEnabled(bool(conversation_id))
 
     def _on_save_clicked(self) -> None:
@@ -119,6 +129,7 @@ class MemoryPanel(QDockWidget):
             for key, value in self._style_values().items():
                 self.store.set_state(self.conversation_id, PLUGIN, key, value)
             self.text.document().setModified(False)
+            self._style_edited = False
 
     def _on_clear_clicked(self) -> None:
         """Forget the summary (the conversation's own settings stay)."""

@@ -110,6 +110,8 @@ class MessageView(QTextBrowser):
     def show_conversation(self, messages: list[Message], has_more: bool) -> None:
         """Replace what is shown with *messages* (oldest first)."""
         self._flush_timer.stop()
+        if self.thumbnails is not None:
+            self.thumbnails.cancel()
         self._dirty.clear()
         self._shown.clear()
         self.document().clear()

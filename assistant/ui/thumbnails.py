@@ -56,7 +56,7 @@ class Thumbnailer(QObject):
         self._job = Job(self._scale_all)
         self._job.signals.yielded.connect(lambda item: self.ready.emit(*item))
         self._job.signals.finished.connect(self._on_job_finished)
-        self._jobs.start(self._job)
+        self._jobs.start(self._job, thread="thumbnails")  # never holds a shared worker
 
     def _scale_all(self, job: Job) -> Iterator[tuple[str, QImage]]:
         while not job.cancel.cancelled:
@@ -66,9 +66,20 @@ class Thumbnailer(QObject):
                 key, path, size = self._waiting.pop(0)
             reader = QImageReader(str(path))
             reader.setAutoTransform(True)
+            if reader.transformation() & QImageIOHandler.Transformation.TransformationRotate90:
+                size = size.transposed()  # Qt scales before it turns the picture upright
             reader.setScaledSize(size)
             yield key, reader.read()
 
+    def cancel(self) -> None:
+        """Forget the pictures still waiting (their conversation is no longer shown)."""
+        with self._lock:
+            self._waiting.clear()
+        if self._job is not None:
+            self._job.cancel.cancel()
+
     def _on_job_finished(self) -> None:
+        cancelled = self._job is not None and self._job.cancel.cancelled
         self._job = None
-        self._start_if_idle()  # pictures asked for while the last job was ending
+        if not cancelled:
+            self._start_if_idle()  # pictures asked for while the last job was ending

@@ -148,13 +148,33 @@ class FixedModel:
 
 
 def test_explicit_phrases_win_over_the_model_and_the_model_decides_the_rest() -> None:
-    from assistant.core.intents import LayeredIntentClassifier
+    from assistant.core.intents import IntentMatch, LayeredIntentClassifier
 
+    class SaysVision:
+        def classify(self, text: str, manifests, recent=()):  # type: ignore[no-untyped-def]
+            return IntentMatch("vision", "question about the last image", 0.8)
+
+    by_rule = LayeredIntentClassifier(SaysVision()).classify("what do my notes say?", MANIFESTS)
+    assert by_rule is not None and by_rule.plugin == "rag"  # explicit: the rule decides
     layered = LayeredIntentClassifier(FixedModel())
-    by_rule = layered.classify("how many cups?", MANIFESTS, recent={Kind.IMAGE})
-    assert by_rule is not None and by_rule.plugin == "vision"
     by_model = layered.classify("when was the contract signed?", MANIFESTS)
     assert by_model is not None and by_model.plugin == "rag"
+    # A broad follow-up rule ("how many") lets the model decide first.
+    follow_up = layered.classify("how many cups?", MANIFESTS, recent={Kind.IMAGE})
+    assert follow_up is not None and follow_up.plugin == "rag"
+
+
+def test_a_follow_up_rule_decides_when_the_model_finds_nothing() -> None:
+    from assistant.core.intents import LayeredIntentClassifier
+
+    class FindsNothing:
+        def classify(self, text: str, manifests, recent=()):  # type: ignore[no-untyped-def]
+            return None
+
+    match = LayeredIntentClassifier(FindsNothing()).classify(
+        "how many cups?", MANIFESTS, recent={Kind.IMAGE}
+    )
+    assert match is not None and match.plugin == "vision"
 
 
 def test_a_model_that_cannot_load_leaves_routing_to_the_rules() -> None:

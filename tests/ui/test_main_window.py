@@ -207,8 +207,38 @@ def test_large_pictures_are_scaled_off_the_gui_thread(qtbot, open_window, tmp_pa
     def scaled() -> QImage:
         return window.view.document().resource(QTextDocument.ResourceType.ImageResource, key)
 
+    assert scaled() is None or scaled().isNull()  # not scaled on the GUI thread, meanwhile
     qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
     assert (scaled().width(), scaled().height()) == (480, 360)
+
+
+def test_a_phone_photo_is_turned_upright_and_not_squashed(
+    qtbot, open_window, tmp_path: Path
+) -> None:
+    from PIL import Image
+    from PySide6.QtGui import QTextDocument
+
+    photo = tmp_path / "phone.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to show upright", as phones write it
+    Image.new("RGB", (800, 400), (20, 120, 200)).save(photo, exif=exif)
+    window = open_window()
+    conversation = window.store.create_conversation("phone")
+    message = window.store.add_message(conversation, "user", "look")
+    window.store.add_attachment(
+        message, kind="image", mime="image/jpeg", name="phone.jpg", sha256="",
+        path=str(photo), size=photo.stat().st_size,
+    )  # fmt: skip
+    window.open_conversation(conversation)
+    html = window.view.document().toHtml()
+    assert 'width="400"' in html and 'height="800"' in html  # upright: taller than wide
+    key = html.split('src="')[1].split('"')[0]
+
+    def scaled() -> QImage:
+        return window.view.document().resource(QTextDocument.ResourceType.ImageResource, key)
+
+    qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
+    assert (scaled().width(), scaled().height()) == (400, 800)
 
 
 def test_the_question_shows_at_once_and_is_replaced_by_the_stored_one(qtbot, open_window) -> None:
