@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from assistant.core.messages import Chunk, ImageOut, Kind, Progress, Request, TextDelta
+from assistant.core.messages import Chunk, ImageOut, Kind, Notice, Progress, Request, TextDelta
 from assistant.core.plugin import Command, Intent, Manifest, PluginContext
 
 
@@ -133,6 +133,7 @@ class SteadyPlugin:
         """Nothing to free."""
 
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield Notice("Counting slowly, as asked.")
         for number in range(10_000):
             yield TextDelta(f"w{number} ")
             threading.Event().wait(0.002)

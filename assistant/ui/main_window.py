@@ -227,9 +227,10 @@ class MainWindow(QMainWindow):
         messages = self.store.messages(conversation_id, limit=limit)
         self.view.show_conversation(messages, has_more=total > len(messages))
         for reply in self.turns.answering():
-            message = self.store.message(reply) if self.view.is_shown(reply) else None
-            if message is not None:  # still being written: show it live
-                self.view.resume_reply(message, self.turns.text_so_far(reply))
+            if self.view.is_shown(reply):  # still being written: show all of it, live
+                self.view.restart_reply(reply)
+                for chunk in self.turns.streamed(reply):
+                    self._on_turn_chunk_arrived(reply, chunk)
         if message_id:
             self.view.scroll_to_message(message_id)
         self.memory.show_conversation(conversation_id)

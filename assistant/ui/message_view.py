@@ -283,24 +283,19 @@ class MessageView(QTextBrowser):
         self.scroll_to_end()
         return self._pending_keys
 
-    def resume_reply(self, message: Message, text: str) -> None:
-        """Show an answer still being written with all the text received so far (the
-        stored copy may be a checkpoint behind)."""
-        shown = self._shown.get(message.id)
+    def restart_reply(self, message_id: int) -> None:
+        """Empty an answer still being written, to stream everything it said into it again
+        (its stored copy may be a checkpoint behind)."""
+        shown = self._shown.get(message_id)
         if shown is None:
             return
         cursor = QTextCursor(self.document())
         cursor.setPosition(shown.body.firstPosition())
         cursor.setPosition(shown.body.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
-        for notice in message.meta.get("notices", []):
-            self._insert_notice(cursor, notice.get("text", ""), notice.get("level", "info"))
-        for attachment in message.attachments:
-            self._insert_attachment(cursor, attachment.kind, Path(attachment.path), attachment.name)
         shown.segment, shown.text, shown.tail_offset = "", [], 0
         shown.settled_offset = self._offset(shown)
         self._write_footer(shown, "streaming", "")
-        self.append_text(message.id, text)
 
     def streamed_text(self, message_id: int) -> str:
         shown = self._shown.get(message_id)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.core.messages import Chunk, TextDelta
+from assistant.core.messages import Chunk, Progress, TextDelta
 from assistant.ui.jobs import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class TurnRunner(QObject):
         self.runner = runner
         self._answering: dict[int, Job] = {}  # reply message id -> its job
         self._conversations: dict[int, int] = {}  # reply message id -> its conversation
-        self._texts: dict[int, list[str]] = {}  # reply message id -> text streamed so far
+        self._streamed: dict[int, list[Chunk]] = {}  # reply message id -> its chunks so far
         self._preparing = 0
 
     @property
@@ -88,7 +88,7 @@ class TurnRunner(QObject):
             return self.assistant.execute(turn, job.cancel, job.report)
 
         job = Job(body)
-        self._texts[reply] = []
+        self._streamed[reply] = []
         job.signals.yielded.connect(lambda chunk: self._on_chunk(reply, chunk))
         job.signals.progressed.connect(lambda chunk: self.progress_reported.emit(reply, chunk))
         job.signals.failed.connect(lambda message: self.turn_failed.emit(reply, message))
@@ -98,17 +98,21 @@ class TurnRunner(QObject):
         self.runner.start(job, thread=self.assistant.registry.thread_for(turn.route.plugin))
 
     def _on_chunk(self, reply: int, chunk: Chunk) -> None:
-        if isinstance(chunk, TextDelta):
-            self._texts[reply].append(chunk.text)
+        if not isinstance(chunk, Progress):
+            self._streamed[reply].append(chunk)
         self.chunk_arrived.emit(reply, chunk)
+
+    def streamed(self, reply: int) -> list[Chunk]:
+        """Everything an answer still being written has streamed so far, in order."""
+        return list(self._streamed.get(reply, ()))
 
     def text_so_far(self, reply: int) -> str:
         """All the text an answer still being written has streamed, up to now."""
-        return "".join(self._texts.get(reply, ()))
+        return "".join(c.text for c in self.streamed(reply) if isinstance(c, TextDelta))
 
     def _on_answer_finished(self, reply: int) -> None:
         self._answering.pop(reply, None)
-        self._texts.pop(reply, None)
+        self._streamed.pop(reply, None)
         self._conversations.pop(reply, None)
         self.turn_finished.emit(reply)
         if not self.busy:

@@ -274,3 +274,4 @@ def test_switching_away_and_back_mid_answer_loses_no_text(qtbot, open_window) ->
     assert stored is not None and stored.status == "stopped"
     assert window.view.streamed_text(reply) == stored.content
     assert "w0 w1 w2 " in shown_text(window)
+    assert shown_text(window).count("Counting slowly, as asked.") == 1  # notices come back too
