@@ -6,18 +6,24 @@ output, progress and notices to standard error; the conversation is stored like 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from assistant.core.cancel import CancelToken
+if TYPE_CHECKING:
+    import argparse
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if not arguments:  # the window: opened before anything it does not need is imported
+        from assistant.ui.app import run_app
+
+        return run_app()
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.command == "ask":
         return _ask(args.text, [Path(p) for p in args.attach], args.plugin, args.conversation)
     if args.command == "plugins":
@@ -28,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     ask = commands.add_parser("ask", help="ask something and stream the answer")
@@ -41,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _ask(text: str, files: list[Path], plugin: str | None, conversation: int | None) -> int:
     from assistant.core.bootstrap import open_assistant
+    from assistant.core.cancel import CancelToken
     from assistant.core.engine import PluginFailed
     from assistant.core.messages import ImageOut, Notice, Progress, Sources, TextDelta
 

@@ -20,7 +20,7 @@ import time
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
-from assistant.ui.app import run_app
+from assistant.ui.app import create_application, run_app
 from assistant.ui.main_window import MainWindow
 
 IDLE_S = float(os.environ.get("BENCH_IDLE_S", "10"))
@@ -69,9 +69,9 @@ class _Probe(QObject):
 
 def main() -> int:
     """Run the app with the probe installed; returns the app's exit status."""
-    # run_app() reuses an existing QApplication, so creating it here changes nothing but
-    # lets the probe be installed before the window exists.
-    app = QApplication(sys.argv)
+    # run_app() reuses an existing QApplication, so creating it here as run_app() would
+    # changes nothing but lets the probe be installed before the window exists.
+    app = create_application(sys.argv)
     probe = _Probe(app)
     app.installEventFilter(probe)
     return run_app()

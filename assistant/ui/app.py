@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from assistant.core.paths import default_paths
 from assistant.ui.errors import ErrorBridge
@@ -66,6 +66,8 @@ def _appearance(settings_file: Path) -> tuple[str, str]:
 
 def _attach_core(window: MainWindow) -> None:
     """Open the store and find the plugins, once the window is on screen."""
+    from PySide6.QtWidgets import QMessageBox
+
     from assistant.core.bootstrap import open_assistant
     from assistant.core.store import StoreError
 
@@ -83,10 +85,17 @@ def _attach_core(window: MainWindow) -> None:
         logging.getLogger("assistant").info("Ready; plugins: %s", states)
 
 
+def create_application(argv: list[str]) -> QApplication:
+    """The application, in the Fusion style on every platform (the dark palette needs a
+    style that draws with the palette). Chosen on the command line, which Qt reads, so
+    that start-up never builds PySide's ``QStyle`` type; a ``-style`` in *argv* wins."""
+    return QApplication([*argv[:1], "-style", "Fusion", *argv[1:]])
+
+
 def run_app() -> int:
     """Open the window and run until it closes; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv)
+    app = QApplication.instance() or create_application(sys.argv)
     app.setApplicationName("Assistant")
     app.setOrganizationName("assistant")
     language, theme = _appearance(default_paths().settings_file)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QMimeData, Qt, Signal
-from PySide6.QtGui import QImage, QKeyEvent
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -15,6 +17,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData
+    from PySide6.QtGui import QKeyEvent
 
 
 def tr(text: str) -> str:
@@ -28,6 +34,7 @@ class _Editor(QPlainTextEdit):
     image_pasted = Signal(QImage)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        Qt = QtCore.Qt  # looked up late: see assistant.ui
         enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if enter and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self.submitted.emit()
@@ -63,7 +70,7 @@ class Composer(QWidget):
         self.editor.submitted.connect(self._on_editor_submitted)
         self.editor.image_pasted.connect(self.image_pasted)
         self.chips = QLabel(self)
-        self.chips.setTextFormat(Qt.TextFormat.RichText)
+        self.chips.setProperty("textFormat", "RichText")  # by name: see assistant.ui
         self.chips.linkActivated.connect(self._on_chips_link_activated)
         self.chips.hide()
         self.attach_button = QPushButton(tr("Attach…"), self)
@@ -111,7 +118,9 @@ class Composer(QWidget):
         self.send_button.setText(tr("Send"))
 
     def _show_chips(self) -> None:
-        links = [f'📎 {p.name} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)]
+        links = [
+            f'📎 {html.escape(p.name)} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)
+        ]
         self.chips.setText("&nbsp;&nbsp;".join(links))
         self.chips.setVisible(bool(self.files))
 
@@ -122,7 +131,7 @@ class Composer(QWidget):
         self._show_chips()
 
     def _on_attach_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, tr("Attach files"))
+        names, _ = QtWidgets.QFileDialog.getOpenFileNames(self, tr("Attach files"))
         self.add_files([Path(n) for n in names])
 
     def _on_editor_submitted(self) -> None:

@@ -6,33 +6,28 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, QUrl
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QCursor,
-    QDesktopServices,
-    QDragEnterEvent,
-    QDropEvent,
-    QGuiApplication,
-    QImage,
-    QKeySequence,
-)
+from PySide6 import QtCore, QtGui
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
-from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
 from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
 from assistant.ui.jobs import Job, JobRunner
 from assistant.ui.message_view import MessageView
-from assistant.ui.plugin_jobs import PluginJobs
 from assistant.ui.sidebar import Sidebar
-from assistant.ui.thumbnails import Thumbnailer
-from assistant.ui.turns import TurnRunner
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QAction
+
     from assistant.core.engine import Assistant, Turn
+    from assistant.core.messages import Progress
     from assistant.core.store import Store
+    from assistant.ui.plugin_jobs import PluginJobs
+    from assistant.ui.turns import TurnRunner
+
+# What only a window with a core behind it needs (turns, plugin jobs, menus, the
+# conversation's chunks) is imported in attach(), after the first paint (see assistant.ui).
 
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
@@ -67,15 +62,20 @@ class MainWindow(QMainWindow):
         The app paints the window first and attaches the core right after, so the person
         sees the window at once.
         """
+        from assistant.ui.plugin_jobs import PluginJobs
+        from assistant.ui.thumbnails import Thumbnailer
+        from assistant.ui.turns import TurnRunner
+
         self.assistant: Assistant = assistant
         self.store: Store = assistant.store
-        self.turns = TurnRunner(assistant, self.jobs, self)
+        self.turns: TurnRunner = TurnRunner(assistant, self.jobs, self)
+        self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
         self._docks(assistant)
         markdown.SAFE_SCHEMES.update(m.name for m in assistant.registry.manifests())
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         self._menus()
-        self.plugin_jobs = PluginJobs(assistant, self.jobs, self)
+        self.plugin_jobs: PluginJobs = PluginJobs(assistant, self.jobs, self)
         self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
         self.plugin_jobs.failed.connect(self.show_error)
@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self.knowledge = KnowledgePanel(self.jobs, self)
         self.knowledge.attach(assistant)
         for dock in (self.memory, self.knowledge):
-            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
 
     def _show_image(self, path: Path, title: str) -> None:
@@ -110,7 +110,6 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar(self)
         self.view = MessageView(self)
         self.view.setAcceptDrops(False)  # drops go to the window, which attaches them
-        self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
         self.composer = Composer(self)
         self.composer.editor.setAcceptDrops(False)
         right = QWidget(self)
@@ -118,7 +117,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.view, 1)
         column.addWidget(self.composer)
-        splitter = QSplitter(self)
+        splitter = QSplitter()  # no argument: one would make PySide build Qt.Orientation
         splitter.addWidget(self.sidebar)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
@@ -149,6 +148,8 @@ class MainWindow(QMainWindow):
         self.turns.busy_changed.connect(self.composer.set_busy)
 
     def _menus(self) -> None:
+        from PySide6.QtGui import QKeySequence
+
         from assistant.ui.dialogs import open_plugin_manager, open_settings
 
         bar = self.menuBar()
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
             QKeySequence("Ctrl+L"),
             self.composer.editor.setFocus,
         )
-        self._action(edit_menu, tr("S&top answering"), QKeySequence(Qt.Key.Key_Escape), self.stop)
+        self._action(edit_menu, tr("S&top answering"), QKeySequence("Esc"), self.stop)
         tools = bar.addMenu(tr("&Tools"))
         self._action(
             tools,
@@ -321,6 +322,8 @@ class MainWindow(QMainWindow):
         self.refresh_conversations()
 
     def _on_turn_chunk_arrived(self, reply: int, chunk: object) -> None:
+        from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
+
         if isinstance(chunk, TextDelta):
             self.view.append_text(reply, chunk.text)
         elif isinstance(chunk, ImageOut):
@@ -379,7 +382,7 @@ class MainWindow(QMainWindow):
         if message is None:
             return
         if action == "copy":
-            QGuiApplication.clipboard().setText(message.content)
+            QtGui.QGuiApplication.clipboard().setText(message.content)
         elif action == "edit":
             self.composer.begin_edit(message_id, message.content)
         elif action == "regenerate":
@@ -393,7 +396,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         for manifest in self.assistant.registry.manifests():
             menu.addAction(manifest.title, lambda name=manifest.name: self.reroute(reply_id, name))
-        menu.exec(QCursor.pos())
+        menu.exec(QtGui.QCursor.pos())
 
     def reroute(self, reply_id: int, plugin: str) -> None:
         """Answer the question behind *reply_id* again, by *plugin*."""
@@ -410,7 +413,7 @@ class MainWindow(QMainWindow):
 
     def _on_view_link_requested(self, url: QUrl) -> None:
         if url.isLocalFile() or url.scheme() in ("http", "https"):
-            QDesktopServices.openUrl(url)
+            QtGui.QDesktopServices.openUrl(url)
         elif url.scheme() in self.assistant.registry:
             target = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
             self.plugin_jobs.follow_link(url.scheme(), target)

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QSize, QUrl
 
-from assistant.core.messages import Source
 from assistant.ui.markdown import plain_html
+
+if TYPE_CHECKING:
+    from assistant.core.messages import Source
 
 ERROR_COLOUR = "#c0392b"
 NOTICE_COLOURS = {"error": ERROR_COLOUR, "warning": "#b9770e", "info": "#2471a3"}

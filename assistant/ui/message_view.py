@@ -13,20 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
-from PySide6.QtGui import (
-    QColor,
-    QImage,
-    QPalette,
-    QTextCursor,
-    QTextDocument,
-    QTextFrame,
-    QTextFrameFormat,
-    QTextLength,
-)
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from assistant.core.messages import Source
 from assistant.ui.markdown import plain_html, settled_length, to_html
 from assistant.ui.message_html import (
     file_html,
@@ -35,10 +25,16 @@ from assistant.ui.message_html import (
     notice_html,
     sources_html,
 )
-from assistant.ui.thumbnails import Thumbnailer, display_size
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QColor, QImage, QTextCursor, QTextFrame
+
+    from assistant.core.messages import Source
     from assistant.core.store import Message
+    from assistant.ui.thumbnails import Thumbnailer
+
+# The text classes are named through QtGui, so that their types are built when the first
+# message is shown, after the window's first paint (see assistant.ui).
 
 FLUSH_INTERVAL_MS = 16
 MAX_IMAGE_WIDTH = 480
@@ -102,7 +98,9 @@ class MessageView(QTextBrowser):
 
     def _on_thumbnail_ready(self, key: str, image: QImage) -> None:
         if not image.isNull():
-            self.document().addResource(QTextDocument.ResourceType.ImageResource, QUrl(key), image)
+            self.document().addResource(
+                QtGui.QTextDocument.ResourceType.ImageResource, QUrl(key), image
+            )
             self.viewport().update()
 
     # ---- whole conversations ---------------------------------------------------------
@@ -126,15 +124,15 @@ class MessageView(QTextBrowser):
         """Show earlier *messages* above what is shown, keeping the view where it was."""
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.Start)
         if self._has_more:  # drop the old "load earlier" line
             cursor.movePosition(
-                QTextCursor.MoveOperation.NextBlock, QTextCursor.MoveMode.KeepAnchor
+                QtGui.QTextCursor.MoveOperation.NextBlock, QtGui.QTextCursor.MoveMode.KeepAnchor
             )
             cursor.removeSelectedText()
         for message in reversed(messages):
-            cursor.movePosition(QTextCursor.MoveOperation.Start)
+            cursor.movePosition(QtGui.QTextCursor.MoveOperation.Start)
             self._insert(cursor, message)
         self._has_more = has_more
         if has_more:
@@ -142,8 +140,8 @@ class MessageView(QTextBrowser):
         bar.setValue(bar.maximum() - from_bottom)
 
     def _insert_more_link(self) -> None:
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.Start)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.Start)
         cursor.insertHtml(
             f'<p align="center"><a href="action:earlier/0">{tr("Show earlier messages")}</a></p>'
         )
@@ -160,13 +158,13 @@ class MessageView(QTextBrowser):
 
     def add_message(self, message: Message) -> None:
         """Append a stored message at the end."""
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
         self._insert(cursor, message)
 
     def _insert(self, cursor: QTextCursor, message: Message) -> None:
         shown = self._frames(cursor, message.id, message.role, message.plugin, message.route_reason)
-        body = QTextCursor(shown.body)
+        body = QtGui.QTextCursor(shown.body)
         # Notices (e.g. a file that could not be attached) and pictures come first, as they
         # do while an answer streams; then the text.
         for notice in message.meta.get("notices", []):
@@ -178,31 +176,33 @@ class MessageView(QTextBrowser):
             body.insertHtml(self._html(message.content))
         sources = message.meta.get("sources", [])
         if sources:
+            from assistant.core.messages import Source
+
             self._insert_sources(body, [Source(**s) for s in sources])
         self._write_footer(shown, message.status, message.error)
 
     def _frames(
         self, cursor: QTextCursor, message_id: int, role: str, plugin: str, reason: str
     ) -> _Shown:
-        outer_format = QTextFrameFormat()
+        outer_format = QtGui.QTextFrameFormat()
         outer_format.setPadding(8)
         outer_format.setBottomMargin(10)
-        outer_format.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        outer_format.setWidth(QtGui.QTextLength(QtGui.QTextLength.Type.PercentageLength, 100))
         if role == "user":
             outer_format.setBackground(self._user_background())
         frame = cursor.insertFrame(outer_format)
-        inner = QTextCursor(frame)
-        body = inner.insertFrame(QTextFrameFormat())
+        inner = QtGui.QTextCursor(frame)
+        body = inner.insertFrame(QtGui.QTextFrameFormat())
         inner.setPosition(frame.lastPosition())
-        footer = inner.insertFrame(QTextFrameFormat())
+        footer = inner.insertFrame(QtGui.QTextFrameFormat())
         shown = _Shown(message_id, role, frame, body, footer, plugin, reason)
         self._shown[message_id] = shown
         return shown
 
     def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
         """Open an empty answer at the end, ready to stream into."""
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
         shown = self._frames(cursor, message_id, "assistant", plugin, reason)
         self._write_footer(shown, "streaming", "")
         self.scroll_to_end()
@@ -247,9 +247,11 @@ class MessageView(QTextBrowser):
         if message_id not in ids:
             return
         first = self._shown[message_id].frame.firstPosition() - 1
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(max(first, 0))
-        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.movePosition(
+            QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor
+        )
         cursor.removeSelectedText()
         for removed in ids[ids.index(message_id) :]:
             self._shown.pop(removed, None)
@@ -261,24 +263,24 @@ class MessageView(QTextBrowser):
         if shown is None:
             return
         self._dirty.discard(message_id)
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(shown.frame.firstPosition() - 1)
-        cursor.setPosition(shown.frame.lastPosition() + 1, QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(shown.frame.lastPosition() + 1, QtGui.QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
 
     def add_pending(self, text: str, names: list[str]) -> int:
         """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
         self._pending_keys -= 1
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
         shown = self._frames(cursor, self._pending_keys, "user", "", "")
-        body = QTextCursor(shown.body)
+        body = QtGui.QTextCursor(shown.body)
         body.insertHtml(self._html(text) if text else "")
         for name in names:
             _new_block(body)
             body.insertHtml(f"<p>📎 {html.escape(name)}</p>")
-        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        footer = QTextCursor(shown.footer)
+        grey = self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText).name()
+        footer = QtGui.QTextCursor(shown.footer)
         footer.insertHtml(f'<p style="color:{grey}; font-size:small;">{tr("sending…")}</p>')
         self.scroll_to_end()
         return self._pending_keys
@@ -289,9 +291,9 @@ class MessageView(QTextBrowser):
         shown = self._shown.get(message_id)
         if shown is None:
             return
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(shown.body.firstPosition())
-        cursor.setPosition(shown.body.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(shown.body.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         shown.segment, shown.text, shown.tail_offset = "", [], 0
         shown.settled_offset = self._offset(shown)
@@ -308,7 +310,7 @@ class MessageView(QTextBrowser):
         if shown is None:
             return
         self._flush_one(shown, final=True)  # finish the text before what follows it
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(shown.body.lastPosition())
         insert(cursor)  # type: ignore[operator]
         shown.segment = ""
@@ -326,9 +328,9 @@ class MessageView(QTextBrowser):
 
     def _flush_one(self, shown: _Shown, final: bool) -> None:
         settled = len(shown.segment) if final else settled_length(shown.segment)
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(shown.body.firstPosition() + shown.settled_offset)
-        cursor.setPosition(shown.body.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(shown.body.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
         cursor.removeSelectedText()
         new_settled = shown.segment[shown.tail_offset : settled]
         if new_settled.strip():
@@ -343,13 +345,13 @@ class MessageView(QTextBrowser):
         return shown.body.lastPosition() - shown.body.firstPosition()
 
     def _write_footer(self, shown: _Shown, status: str, error: str) -> None:
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(shown.footer.firstPosition())
-        cursor.setPosition(shown.footer.lastPosition(), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(shown.footer.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
         cursor.insertHtml(self._footer_html(shown, status))
 
     def _footer_html(self, shown: _Shown, status: str) -> str:
-        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        grey = self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText).name()
         title = PLUGIN_TITLES.get(shown.plugin, shown.plugin)
         return footer_html(
             shown.message_id, shown.role, title, shown.reason, status=status, grey=grey
@@ -367,6 +369,8 @@ class MessageView(QTextBrowser):
         if kind != "image":
             cursor.insertHtml(file_html(kind, path, name))
             return
+        from assistant.ui.thumbnails import display_size
+
         size = display_size(path, MAX_IMAGE_WIDTH)
         # Scaled on a worker; the space is kept meanwhile, so nothing jumps.
         if self.thumbnails is not None:
@@ -382,11 +386,11 @@ class MessageView(QTextBrowser):
     # ---- behaviour ---------------------------------------------------------------------
 
     def _user_background(self) -> QColor:
-        base = self.palette().color(QPalette.ColorRole.Base)
+        base = self.palette().color(QtGui.QPalette.ColorRole.Base)
         return base.darker(112) if base.lightness() > 128 else base.lighter(140)
 
     def _dark(self) -> bool:
-        return self.palette().color(QPalette.ColorRole.Base).lightness() < 128
+        return self.palette().color(QtGui.QPalette.ColorRole.Base).lightness() < 128
 
     def _follow(self) -> None:
         bar = self.verticalScrollBar()
@@ -396,15 +400,15 @@ class MessageView(QTextBrowser):
     def scroll_to_message(self, message_id: int) -> None:
         shown = self._shown.get(message_id)
         if shown is not None:
-            cursor = QTextCursor(self.document())
+            cursor = QtGui.QTextCursor(self.document())
             cursor.setPosition(shown.frame.firstPosition())
             self.setTextCursor(cursor)
             self.ensureCursorVisible()
 
     def add_notice_line(self, text: str) -> None:
         """A notice that belongs to no message, e.g. a failure before a reply existed."""
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor = QtGui.QTextCursor(self.document())
+        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
         self._insert_notice(cursor, text, "error")
         self.scroll_to_end()
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QPoint, Qt, QTimer, Signal
+from PySide6 import QtWidgets
+from PySide6.QtCore import QCoreApplication, QPoint, QTimer, Signal
 from PySide6.QtWidgets import (
     QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -20,10 +20,6 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from assistant.core.store import Conversation, SearchHit
-
-
-CONVERSATION = Qt.ItemDataRole.UserRole
-MESSAGE = Qt.ItemDataRole.UserRole + 1
 
 
 def tr(text: str, count: int = -1) -> str:
@@ -52,9 +48,11 @@ class Sidebar(QWidget):
         self._debounce.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _text: self._debounce.start())
         self.list = QListWidget(self)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Long titles are elided (the default), not scrolled. Enum properties are set by
+        # name, which builds no Python enum type before the first paint (see assistant.ui).
+        self.list.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
+        self._targets: list[tuple[int, int]] = []  # per row: conversation id, message id
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.itemActivated.connect(self._on_item_chosen)
         self.list.itemClicked.connect(self._on_item_chosen)
@@ -65,41 +63,50 @@ class Sidebar(QWidget):
         layout.addWidget(self.list, 1)
 
     def show_conversations(self, conversations: list[Conversation], current: int) -> None:
-        self.list.clear()
+        self._clear()
         for conversation in conversations:
             item = QListWidgetItem(conversation.title or tr("New conversation"))
-            item.setData(CONVERSATION, conversation.id)
-            item.setData(MESSAGE, 0)
             item.setToolTip(tr("%n message(s)", conversation.message_count))
-            self.list.addItem(item)
+            self._add(item, conversation.id)
             if conversation.id == current:
                 item.setSelected(True)
                 self.list.setCurrentItem(item)
 
     def show_hits(self, hits: list[SearchHit]) -> None:
-        self.list.clear()
+        self._clear()
         if not hits:
-            self.list.addItem(QListWidgetItem(tr("Nothing found")))
+            self._add(QListWidgetItem(tr("Nothing found")), 0)
         for hit in hits:
             item = QListWidgetItem(f"{hit.conversation_title}\n  {hit.snippet}")
-            item.setData(CONVERSATION, hit.conversation_id)
-            item.setData(MESSAGE, hit.message_id)
-            self.list.addItem(item)
+            self._add(item, hit.conversation_id, hit.message_id)
+
+    def _clear(self) -> None:
+        self.list.clear()
+        self._targets.clear()
+
+    def _add(self, item: QListWidgetItem, conversation: int, message: int = 0) -> None:
+        self.list.addItem(item)
+        self._targets.append((conversation, message))
+
+    def _target(self, item: QListWidgetItem | None) -> tuple[int, int]:
+        """The conversation and message an *item* stands for ((0, 0) for none)."""
+        row = self.list.row(item) if item is not None else -1
+        return self._targets[row] if 0 <= row < len(self._targets) else (0, 0)
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     def _on_item_chosen(self, item: QListWidgetItem) -> None:
-        conversation = item.data(CONVERSATION)
+        conversation, message = self._target(item)
         if conversation:
-            self.conversation_selected.emit(int(conversation), int(item.data(MESSAGE) or 0))
+            self.conversation_selected.emit(conversation, message)
 
     def _on_list_context_menu(self, point: QPoint) -> None:
         item = self.list.itemAt(point)
-        if item is None or not item.data(CONVERSATION):
+        conversation, _message = self._target(item)
+        if item is None or not conversation:
             return
-        conversation = int(item.data(CONVERSATION))
         menu = QMenu(self)
         menu.addAction(tr("Rename…"), lambda: self._rename(conversation, item.text()))
         menu.addAction(tr("Delete"), lambda: self._delete(conversation, item.text()))
@@ -111,10 +118,10 @@ class Sidebar(QWidget):
             self.rename_requested.emit(conversation, new.strip())
 
     def _delete(self, conversation: int, title: str) -> None:
-        answer = QMessageBox.question(
+        answer = QtWidgets.QMessageBox.question(
             self,
             tr("Delete conversation"),
             tr("Delete “%1” and everything said in it?").replace("%1", html.escape(title)),
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        if answer == QtWidgets.QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(conversation)

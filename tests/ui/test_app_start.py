@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,3 +40,51 @@ def test_first_launch_paints_the_window_then_attaches_the_core(tmp_path: Path) -
         app.wait(timeout=30)
         if app.stdout is not None:
             app.stdout.close()
+
+
+FIRST_PAINT_PROBE = """
+import json, sys
+from PySide6 import QtCore, QtGui, QtWidgets
+import assistant.ui.app as app
+
+def report(window):
+    types = {"QtCore": QtCore, "QtGui": QtGui, "QtWidgets": QtWidgets}
+    built = [f"{m}.{n}" for m, n in (name.split(".") for name in sys.argv[1:])
+             if n in vars(types[m])]
+    modules = [m for m in ("assistant.core.messages", "assistant.core.store", "pydantic")
+               if m in sys.modules]
+    print(json.dumps({"built": built, "modules": modules}), flush=True)
+    QtWidgets.QApplication.quit()
+
+app._attach_core = report  # called right after the first paint
+sys.exit(app.run_app())
+"""
+
+
+def test_first_paint_builds_only_what_it_shows(tmp_path: Path) -> None:
+    # PySide builds a class's Python type on first use; these take 1 to 13 ms each and
+    # the empty window needs none of them (see assistant.ui).
+    expensive = [
+        "QtCore.Qt",
+        "QtWidgets.QStyle",
+        "QtWidgets.QMessageBox",
+        "QtGui.QTextCursor",
+        "QtGui.QTextFrameFormat",
+        "QtGui.QKeySequence",
+    ]
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "ASSISTANT_CONFIG_DIR": str(tmp_path / "config"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_PAINT_PROBE, *expensive],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"built": [], "modules": []}, done.stderr
