@@ -1,12 +1,16 @@
 """API keys and other secrets, kept in the OS keyring and nowhere else.
 
 A settings field whose name ends in ``_key`` is a secret: the settings file never holds
-its value, and nothing logs it.
+its value, and nothing logs it. A secret may belong to what another field of its section
+names, e.g. an API key to one server's URL: the field says so with
+``Field(json_schema_extra={SCOPE: "openai_base_url"})``, and the secret is kept per value
+of that field (``chat.openai_api_key@https://host/v1``), so it is never sent elsewhere.
 """
 
 from __future__ import annotations
 
 SERVICE = "assistant"
+SCOPE = "secret_scope"  # json_schema_extra key: the field whose value a secret belongs to
 
 
 class SecretStoreError(Exception):
@@ -18,32 +22,35 @@ def is_secret(field_name: str) -> bool:
     return field_name.endswith("_key")
 
 
-def _account(section: str, field_name: str) -> str:
-    return f"{section}.{field_name}"
+def account(section: str, field_name: str, scope: str = "") -> str:
+    """The keyring account of a secret, for the *scope* (e.g. a server's URL) it belongs to."""
+    name = f"{section}.{field_name}"
+    scope = scope.strip().rstrip("/")
+    return f"{name}@{scope}" if scope else name
 
 
-def get_secret(section: str, field_name: str) -> str:
+def get_secret(section: str, field_name: str, scope: str = "") -> str:
     """The stored secret, or "" when none is stored or no keyring is available."""
     import keyring  # imported here: it costs start-up time and is needed rarely
     from keyring.errors import KeyringError
 
     try:
-        return keyring.get_password(SERVICE, _account(section, field_name)) or ""
+        return keyring.get_password(SERVICE, account(section, field_name, scope)) or ""
     except KeyringError:
         return ""
 
 
-def set_secret(section: str, field_name: str, value: str) -> None:
+def set_secret(section: str, field_name: str, value: str, scope: str = "") -> None:
     """Store a secret in the OS keyring (an empty value deletes it)."""
     import keyring
     from keyring.errors import KeyringError
 
-    account = _account(section, field_name)
+    account_name = account(section, field_name, scope)
     try:
         if value:
-            keyring.set_password(SERVICE, account, value)
-        elif keyring.get_password(SERVICE, account) is not None:
-            keyring.delete_password(SERVICE, account)
+            keyring.set_password(SERVICE, account_name, value)
+        elif keyring.get_password(SERVICE, account_name) is not None:
+            keyring.delete_password(SERVICE, account_name)
     except KeyringError as exc:
         raise SecretStoreError(
             "No system keyring is available to keep the API key safely. Install and unlock "

@@ -66,7 +66,7 @@ class SettingsDialog(QDialog):
             for form in self.forms:
                 values, secrets = form.result()
                 for name, secret in secrets.items():
-                    set_secret(form.section, name, secret)
+                    set_secret(form.section, name, secret, form.secret_scope(name, values))
                 if form.section == GENERAL:
                     assert isinstance(values, GeneralSettings)
                     settings.update_general(values)

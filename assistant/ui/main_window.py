@@ -18,16 +18,15 @@ from assistant.ui.message_view import MessageView
 from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QAction
-
     from assistant.core.engine import Assistant, Turn
     from assistant.core.messages import Progress
     from assistant.core.store import Store
     from assistant.ui.plugin_jobs import PluginJobs
     from assistant.ui.turns import TurnRunner
 
-# What only a window with a core behind it needs (turns, plugin jobs, menus, the
-# conversation's chunks) is imported in attach(), after the first paint (see assistant.ui).
+# What only a window with a core behind it needs (turns, plugin jobs, menus, docks, the
+# conversation's chunks) is imported when it is first needed, after the first paint (see
+# assistant.ui).
 
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
@@ -62,6 +61,7 @@ class MainWindow(QMainWindow):
         The app paints the window first and attaches the core right after, so the person
         sees the window at once.
         """
+        from assistant.ui.menus import build_menus
         from assistant.ui.plugin_jobs import PluginJobs
         from assistant.ui.thumbnails import Thumbnailer
         from assistant.ui.turns import TurnRunner
@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
         markdown.SAFE_SCHEMES.update(m.name for m in assistant.registry.manifests())
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
-        self._menus()
+        build_menus(self)
         self.plugin_jobs: PluginJobs = PluginJobs(assistant, self.jobs, self)
         self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
@@ -146,62 +146,6 @@ class MainWindow(QMainWindow):
         self.turns.turn_failed.connect(self._on_turn_failed)
         self.turns.turn_finished.connect(self._on_turn_finished)
         self.turns.busy_changed.connect(self.composer.set_busy)
-
-    def _menus(self) -> None:
-        from PySide6.QtGui import QKeySequence
-
-        from assistant.ui.dialogs import open_plugin_manager, open_settings
-
-        bar = self.menuBar()
-        file_menu = bar.addMenu(tr("&File"))
-        self._action(
-            file_menu, tr("&New conversation"), QKeySequence.StandardKey.New, self.new_conversation
-        )
-        self._action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = bar.addMenu(tr("&Edit"))
-        self._action(
-            edit_menu,
-            tr("&Search conversations"),
-            QKeySequence.StandardKey.Find,
-            self.sidebar.focus_search,
-        )
-        self._action(
-            edit_menu,
-            tr("Focus the message box"),
-            QKeySequence("Ctrl+L"),
-            self.composer.editor.setFocus,
-        )
-        self._action(edit_menu, tr("S&top answering"), QKeySequence("Esc"), self.stop)
-        tools = bar.addMenu(tr("&Tools"))
-        self._action(
-            tools,
-            tr("&Settings…"),
-            QKeySequence.StandardKey.Preferences,
-            lambda: open_settings(self),
-        )
-        self._action(tools, tr("&Plugins…"), None, lambda: open_plugin_manager(self))
-        memory = self.memory.toggleViewAction()
-        memory.setText(tr("&Memory"))
-        tools.addAction(memory)
-        knowledge = self.knowledge.toggleViewAction()
-        knowledge.setText(tr("&Documents"))
-        knowledge.setShortcut(QKeySequence("Ctrl+D"))
-        knowledge.toggled.connect(lambda shown: shown and self.knowledge.refresh())
-        tools.addAction(knowledge)
-        help_menu = bar.addMenu(tr("&Help"))
-        self._action(
-            help_menu,
-            tr("What can you do?"),
-            QKeySequence.StandardKey.HelpContents,
-            lambda: self.send("/help", []),
-        )
-
-    def _action(self, menu: QMenu, text: str, keys: object, slot: object) -> QAction:
-        action = menu.addAction(text)
-        if keys is not None:
-            action.setShortcut(keys)  # type: ignore[arg-type]
-        action.triggered.connect(slot)
-        return action
 
     # ---- conversations ------------------------------------------------------------------
 

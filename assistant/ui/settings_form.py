@@ -13,12 +13,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLineEdit,
     QSpinBox,
     QWidget,
 )
 
-from assistant.core.secrets import is_secret
+from assistant.core.secrets import SCOPE, is_secret
 
 
 def tr(text: str) -> str:
@@ -84,23 +85,42 @@ class SettingsForm(QWidget):
         self.section = section
         self.values = values
         self.editors: dict[str, Editor] = {}
+        self.forget: dict[str, QCheckBox] = {}  # per secret: forget the stored one
         layout = QFormLayout(self)
         for name, field in type(values).model_fields.items():
             secret = f"{section}.{name}" if is_secret(name) else ""
             editor = _editor(field, getattr(values, name), self, secret)
             editor.setToolTip(field.description or "")
             label = field.description or name.replace("_", " ").capitalize()
-            layout.addRow(label, editor)
             self.editors[name] = editor
+            if not secret:
+                layout.addRow(label, editor)
+                continue
+            forget = QCheckBox(tr("Forget the stored key"), self)
+            forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
+            self.forget[name] = forget
+            row = QHBoxLayout()
+            row.addWidget(editor, 1)
+            row.addWidget(forget)
+            layout.addRow(label, row)
+
+    def secret_scope(self, name: str, values: BaseModel) -> str:
+        """What the secret *name* belongs to in *values* (e.g. its server's URL), or ""."""
+        extra = type(values).model_fields[name].json_schema_extra
+        scope_field = extra.get(SCOPE) if isinstance(extra, dict) else None
+        return str(getattr(values, str(scope_field), "")) if scope_field else ""
 
     def result(self) -> tuple[BaseModel, dict[str, str]]:
-        """The edited values (validated) and the secrets to put in the keyring."""
+        """The edited values (validated) and the secrets to put in the keyring ("" for
+        one to forget; an untouched secret field keeps what the keyring holds)."""
         data: dict[str, Any] = {}
         secrets: dict[str, str] = {}
         for name, editor in self.editors.items():
             value = _value(editor, getattr(self.values, name))
             if is_secret(name):
-                if value:  # an untouched secret field keeps what the keyring holds
+                if self.forget[name].isChecked():
+                    secrets[name] = ""
+                elif value:
                     secrets[name] = str(value)
             else:
                 data[name] = value

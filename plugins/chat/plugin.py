@@ -28,7 +28,7 @@ from assistant.core.plugin import (
     ModelSpec,
     PluginContext,
 )
-from plugins.chat.api_key import bind_entered_key, openai_api_key
+from plugins.chat.api_key import openai_api_key
 from plugins.chat.backend import (
     EMBEDDED_MODEL_MB,
     EMBEDDED_MODEL_TITLE,
@@ -107,11 +107,7 @@ class ChatPlugin:
         self._models: ModelRegistry | None = None
 
     def load(self, context: PluginContext) -> None:
-        """Load the chosen model (the first load of the built-in one converts it once).
-
-        A key just entered in the settings dialog is bound to the server in settings first.
-        """
-        bind_entered_key(_chat_settings(context).openai_base_url)
+        """Load the chosen model (the first load of the built-in one converts it once)."""
         self.backend(context)
 
     def unload(self) -> None:

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.core.secrets import SCOPE
+
 DEFAULT_SYSTEM_PROMPT = (
     "You are a helpful assistant running on the user's own computer. "
     "Answer clearly and concisely, in the language the user writes in."
@@ -41,7 +43,9 @@ class ChatSettings(BaseModel):
     )
     openai_model: str = Field("", description="Model name the server knows the model by.")
     openai_api_key: str = Field(
-        "", description="API key for the server (kept in the system keyring, never on disk)."
+        "",
+        description="API key for the server (kept in the system keyring, never on disk).",
+        json_schema_extra={SCOPE: "openai_base_url"},  # a key belongs to its server
     )
     system_prompt: str = Field(
         DEFAULT_SYSTEM_PROMPT, description="Instructions the model sees before every chat."

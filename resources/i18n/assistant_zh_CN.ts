@@ -4,38 +4,38 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="60"/>
+        <location filename="../../assistant/ui/composer.py" line="67"/>
         <source>Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)</source>
         <translation>有问题尽管问，也可以把文件和图片拖到这里（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="69"/>
+        <location filename="../../assistant/ui/composer.py" line="76"/>
         <source>Attach…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="71"/>
-        <location filename="../../assistant/ui/composer.py" line="111"/>
+        <location filename="../../assistant/ui/composer.py" line="78"/>
+        <location filename="../../assistant/ui/composer.py" line="118"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="74"/>
+        <location filename="../../assistant/ui/composer.py" line="81"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="75"/>
+        <location filename="../../assistant/ui/composer.py" line="82"/>
         <source>Stop the answer (Esc)</source>
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="107"/>
+        <location filename="../../assistant/ui/composer.py" line="114"/>
         <source>Resend</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="125"/>
+        <location filename="../../assistant/ui/composer.py" line="134"/>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
@@ -180,89 +180,89 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="57"/>
+        <location filename="../../assistant/ui/main_window.py" line="48"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="149"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="151"/>
-        <source>&amp;New conversation</source>
-        <translation>新建对话(&amp;N)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="153"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="154"/>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="157"/>
-        <source>&amp;Search conversations</source>
-        <translation>搜索对话(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="163"/>
-        <source>Focus the message box</source>
-        <translation>转到输入框</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="167"/>
-        <source>S&amp;top answering</source>
-        <translation>停止回答(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="168"/>
-        <source>&amp;Tools</source>
-        <translation>工具(&amp;T)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="171"/>
-        <source>&amp;Settings…</source>
-        <translation>设置(&amp;S)…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="175"/>
-        <source>&amp;Plugins…</source>
-        <translation>插件(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="177"/>
-        <source>&amp;Memory</source>
-        <translation>记忆(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="180"/>
-        <source>&amp;Documents</source>
-        <translation>文档(&amp;D)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="184"/>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="187"/>
-        <source>What can you do?</source>
-        <translation>你能做什么？</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/main_window.py" line="235"/>
+        <location filename="../../assistant/ui/main_window.py" line="189"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="431"/>
+        <location filename="../../assistant/ui/main_window.py" line="390"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="35"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="37"/>
+        <source>&amp;New conversation</source>
+        <translation>新建对话(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <source>&amp;Search conversations</source>
+        <translation>搜索对话(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <source>Focus the message box</source>
+        <translation>转到输入框</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <source>S&amp;top answering</source>
+        <translation>停止回答(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <source>&amp;Plugins…</source>
+        <translation>插件(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <source>&amp;Memory</source>
+        <translation>记忆(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <source>&amp;Documents</source>
+        <translation>文档(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <source>What can you do?</source>
+        <translation>你能做什么？</translation>
     </message>
 </context>
 <context>
@@ -304,17 +304,17 @@
         <translation>沿用聊天设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="83"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="80"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="84"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="81"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="85"/>
         <source>Longest reply (tokens)</source>
         <translation>最长回复（词元数）</translation>
     </message>
@@ -322,48 +322,48 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="31"/>
+        <location filename="../../assistant/ui/message_html.py" line="34"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="31"/>
-        <location filename="../../assistant/ui/message_html.py" line="41"/>
+        <location filename="../../assistant/ui/message_html.py" line="34"/>
+        <location filename="../../assistant/ui/message_html.py" line="44"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="35"/>
+        <location filename="../../assistant/ui/message_html.py" line="38"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="37"/>
+        <location filename="../../assistant/ui/message_html.py" line="40"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="37"/>
+        <location filename="../../assistant/ui/message_html.py" line="40"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="42"/>
+        <location filename="../../assistant/ui/message_html.py" line="45"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="43"/>
+        <location filename="../../assistant/ui/message_html.py" line="46"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="79"/>
+        <location filename="../../assistant/ui/message_html.py" line="82"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="83"/>
+        <location filename="../../assistant/ui/message_html.py" line="86"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -373,7 +373,7 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="280"/>
+        <location filename="../../assistant/ui/message_view.py" line="284"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
@@ -381,63 +381,68 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="59"/>
+        <location filename="../../assistant/ui/settings_form.py" line="60"/>
         <source>kept in the system keyring; type to replace</source>
         <translation>已保存在系统密钥环中；输入新值即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_form.py" line="99"/>
+        <source>Forget the stored key</source>
+        <translation>删除已保存的密钥</translation>
     </message>
 </context>
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="44"/>
-        <location filename="../../assistant/ui/sidebar.py" line="70"/>
+        <location filename="../../assistant/ui/sidebar.py" line="40"/>
+        <location filename="../../assistant/ui/sidebar.py" line="68"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="47"/>
+        <location filename="../../assistant/ui/sidebar.py" line="43"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/sidebar.py" line="73"/>
+        <location filename="../../assistant/ui/sidebar.py" line="69"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="82"/>
+        <location filename="../../assistant/ui/sidebar.py" line="78"/>
         <source>Nothing found</source>
         <translation>未找到结果</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="104"/>
+        <location filename="../../assistant/ui/sidebar.py" line="111"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="105"/>
+        <location filename="../../assistant/ui/sidebar.py" line="112"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="109"/>
+        <location filename="../../assistant/ui/sidebar.py" line="116"/>
         <source>Rename conversation</source>
         <translation>重命名对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="109"/>
+        <location filename="../../assistant/ui/sidebar.py" line="116"/>
         <source>Title:</source>
         <translation>标题：</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="116"/>
+        <location filename="../../assistant/ui/sidebar.py" line="123"/>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="117"/>
+        <location filename="../../assistant/ui/sidebar.py" line="124"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
     </message>

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from assistant.core.bootstrap import open_assistant
+from assistant.core.plugin import Plugin
 from assistant.core.registry import PluginRegistry
 from assistant.ui.main_window import MainWindow
 from plugins.help import HelpPlugin
@@ -14,11 +15,12 @@ from tests.fakes import BrokenPlugin, EchoPlugin, GatedPlugin, PictureFrame, Ste
 
 
 @pytest.fixture
-def open_window(qtbot) -> Iterator[Callable[[], MainWindow]]:
-    """Opens windows on the test's data folder; each is closed, its threads joined."""
+def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
+    """Opens windows on the test's data folder, with the fake plugins and any *more*
+    given; each is closed, its threads joined."""
     windows: list[MainWindow] = []
 
-    def build() -> MainWindow:
+    def build(*more: Plugin) -> MainWindow:
         plugins = PluginRegistry(
             [
                 EchoPlugin(),
@@ -27,6 +29,7 @@ def open_window(qtbot) -> Iterator[Callable[[], MainWindow]]:
                 PictureFrame(),
                 SteadyPlugin(),
                 HelpPlugin(),
+                *more,
             ]
         )
         assistant = open_assistant(registry=plugins)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit, QSpinBox
 
 from assistant.ui.dialogs import PluginManager, SettingsDialog
+from assistant.ui.settings_form import SettingsForm
+from plugins.chat import ChatPlugin
 
 
 def test_settings_are_saved_and_take_effect_at_once(qtbot, open_window) -> None:
@@ -61,3 +63,39 @@ def test_plugin_manager_turns_a_plugin_off_and_on(qtbot, open_window) -> None:
     manager._on_toggle_clicked()
     assert "echo" in [m.name for m in window.assistant.registry.manifests()]
     assert window.assistant.settings.general.disabled_plugins == []
+
+
+def _chat_form(dialog: SettingsDialog) -> SettingsForm:
+    return next(form for form in dialog.forms if form.section == "chat")
+
+
+def test_an_api_key_is_kept_for_its_server_and_can_be_forgotten(
+    qtbot, open_window, memory_keyring
+) -> None:
+    window = open_window(ChatPlugin())
+    dialog = SettingsDialog(window)
+    qtbot.addWidget(dialog)
+    chat = _chat_form(dialog)
+    url, key = chat.editors["openai_base_url"], chat.editors["openai_api_key"]
+    assert isinstance(url, QLineEdit) and isinstance(key, QLineEdit)
+    url.setText("https://llm.example/v1/")
+    key.setText("sk-typed")
+    dialog.accept()
+    server = ("assistant", "chat.openai_api_key@https://llm.example/v1")
+    assert memory_keyring.passwords == {server: "sk-typed"}
+    assert "sk-typed" not in window.assistant.paths.settings_file.read_text()
+
+    again = SettingsDialog(window)
+    qtbot.addWidget(again)
+    chat = _chat_form(again)
+    assert chat.editors["openai_api_key"].text() == ""  # never read back into the window
+    again.accept()  # an untouched field keeps the key
+    assert memory_keyring.passwords == {server: "sk-typed"}
+
+    forget = SettingsDialog(window)
+    qtbot.addWidget(forget)
+    chat = _chat_form(forget)
+    chat.forget["openai_api_key"].setChecked(True)
+    assert not chat.editors["openai_api_key"].isEnabled()
+    forget.accept()
+    assert memory_keyring.passwords == {}

@@ -10,6 +10,7 @@ import pytest
 from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import Request, TextDelta
 from assistant.core.plugin import PluginContext
+from assistant.core.secrets import account
 from plugins.chat import ChatPlugin, ChatSettings
 from plugins.chat.backend import AnswerCutOff, ChatBackendError
 from plugins.chat.openai_backend import OpenAIBackend
@@ -146,7 +147,8 @@ def test_the_key_comes_from_the_keyring(
     memory_keyring: MemoryKeyring,
 ) -> None:
     openai_server.script.api_key = "from-keyring"
-    memory_keyring.set_password("assistant", "chat.openai_api_key", "from-keyring")
+    server_key = account("chat", "openai_api_key", openai_server.base_url)
+    memory_keyring.set_password("assistant", server_key, "from-keyring")
     settings = ChatSettings(backend="openai", openai_base_url=openai_server.base_url)
     plugin, context = ChatPlugin(), make_context(settings)
     plugin.load(context)

@@ -10,8 +10,8 @@ from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import Chunk, Progress, Request, TextDelta
 from assistant.core.models import ModelRegistry
 from assistant.core.plugin import PluginContext
+from assistant.core.secrets import account, set_secret
 from plugins.chat import ChatPlugin, ChatSettings
-from plugins.chat.api_key import KEYRING_NAME, server_account
 from plugins.chat.backend import ChatBackendError
 from tests.keyrings import MemoryKeyring
 from tests.plugins.chat.openai_server import OpenAIServer
@@ -70,21 +70,21 @@ def test_the_service_stops_on_its_callers_token(
     assert not finished_run.cancel.cancelled
 
 
-def test_an_entered_key_is_bound_to_the_server_it_was_entered_for(
+def test_a_key_is_sent_only_to_the_server_it_was_entered_for(
     openai_server: OpenAIServer, make_context: MakeContext, memory_keyring: MemoryKeyring
 ) -> None:
     openai_server.script.api_key = "key-of-a"
-    # What the settings dialog does: the key, under the plain account, with server A's URL.
-    memory_keyring.set_password("assistant", KEYRING_NAME, "key-of-a")
+    # What the settings dialog does with a key typed beside server A's URL.
+    set_secret("chat", "openai_api_key", "key-of-a", scope=openai_server.base_url + "/")
+    assert memory_keyring.passwords == {
+        ("assistant", f"chat.openai_api_key@{openai_server.base_url}"): "key-of-a"
+    }
     context = make_context(settings_for(openai_server))
     plugin = ChatPlugin()
     plugin.load(context)
 
     assert ask(plugin, context) == "You said 1 words. The last one was Hi."
     assert authorization(openai_server) == "Bearer key-of-a"
-    assert memory_keyring.passwords == {
-        ("assistant", server_account(openai_server.base_url)): "key-of-a"
-    }
 
     other = OpenAIServer().start()
     try:
@@ -101,26 +101,13 @@ def test_an_entered_key_is_bound_to_the_server_it_was_entered_for(
         other.stop()
 
 
-def test_a_newly_entered_key_replaces_the_old_one_of_the_same_server(
-    openai_server: OpenAIServer, make_context: MakeContext, memory_keyring: MemoryKeyring
-) -> None:
-    account = ("assistant", server_account(openai_server.base_url + "/"))
-    memory_keyring.passwords[account] = "old-key"
-    memory_keyring.set_password("assistant", KEYRING_NAME, "new-key")
-    openai_server.script.api_key = "new-key"
-    context = make_context(settings_for(openai_server))
-    plugin = ChatPlugin()
-    plugin.load(context)
-
-    assert ask(plugin, context) == "You said 1 words. The last one was Hi."
-    assert memory_keyring.passwords == {account: "new-key"}
-
-
 def test_a_wrong_key_asks_for_this_servers_key(
     openai_server: OpenAIServer, make_context: MakeContext, memory_keyring: MemoryKeyring
 ) -> None:
     openai_server.script.api_key = "right"
-    memory_keyring.set_password("assistant", server_account(openai_server.base_url), "wrong")
+    memory_keyring.set_password(
+        "assistant", account("chat", "openai_api_key", openai_server.base_url), "wrong"
+    )
     context = make_context(settings_for(openai_server))
     plugin = ChatPlugin()
     plugin.load(context)
