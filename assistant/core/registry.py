@@ -96,11 +96,15 @@ class PluginRegistry:
         return list(self._records.values())
 
     def manifests(self) -> list[Manifest]:
-        """Manifests of the plugins that can take requests (not failed, not disabled)."""
+        """Manifests of the plugins that can take requests: imported and not turned off.
+
+        A plugin whose load failed still takes them, and each one tries the load again:
+        the missing model may have been installed, the settings fixed, the server started.
+        """
         return [
             r.plugin.manifest
             for r in self._records.values()
-            if r.plugin is not None and r.state not in (PluginState.FAILED, PluginState.DISABLED)
+            if r.plugin is not None and r.state is not PluginState.DISABLED
         ]
 
     def infos(self) -> list[PluginInfo]:

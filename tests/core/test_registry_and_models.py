@@ -44,17 +44,25 @@ def test_builtin_plugins_are_found_through_their_entry_points() -> None:
     assert {"help", "chat"} <= {r.name for r in found.records()}
 
 
-def test_load_failure_is_recorded_and_reported(make_context) -> None:
-    class FailsToLoad(EchoPlugin):
+def test_load_failure_is_recorded_and_the_next_request_tries_again(make_context) -> None:
+    class FailsToLoadOnce(EchoPlugin):
         def load(self, context) -> None:
-            raise OSError("weights file is missing")
+            super().load(context)
+            if self.loads == 1:
+                raise OSError("weights file is missing")
 
-    plugins = PluginRegistry([FailsToLoad()])
+    plugin = FailsToLoadOnce()
+    plugins = PluginRegistry([plugin])
     with pytest.raises(OSError, match="weights file is missing"):
         plugins.ensure_loaded("echo", make_context())
     record = plugins.record("echo")
     assert record is not None
     assert record.state is PluginState.FAILED and "missing" in record.error
+    assert [m.name for m in plugins.manifests()] == ["echo"]  # still takes requests
+
+    assert plugins.ensure_loaded("echo", make_context()) is plugin  # the file is back
+    assert record.state is PluginState.LOADED and record.error == ""
+    assert plugin.loads == 2
 
 
 def test_load_happens_once_and_disabled_plugins_refuse(make_context) -> None:
