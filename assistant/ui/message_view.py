@@ -9,7 +9,6 @@ conversations stay smooth. Long conversations are shown a page at a time, newest
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from assistant.ui.markdown import plain_html, settled_length, to_html
+from assistant.ui.message_frames import ShownMessage, at_end, insert_frames, new_block, selecting
 from assistant.ui.message_html import (
     file_html,
     footer_html,
@@ -27,7 +27,7 @@ from assistant.ui.message_html import (
 )
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QColor, QImage, QTextCursor, QTextFrame
+    from PySide6.QtGui import QColor, QImage, QTextCursor
 
     from assistant.core.messages import Source
     from assistant.core.store import Message
@@ -45,29 +45,6 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("MessageView", text)
 
 
-@dataclass
-class _Shown:
-    """A message on screen: its frames and, while it streams, its text."""
-
-    message_id: int
-    role: str
-    frame: QTextFrame
-    body: QTextFrame
-    footer: QTextFrame
-    plugin: str = ""
-    reason: str = ""
-    segment: str = ""  # text of the current streamed segment
-    settled_offset: int = 0  # body offset where the unsettled tail starts
-    tail_offset: int = 0  # body offset where the current segment's settled part starts
-    text: list[str] = field(default_factory=list)
-
-
-def _new_block(cursor: QTextCursor) -> None:
-    """Start a paragraph of its own unless the cursor already stands in an empty one."""
-    if cursor.block().length() > 1:
-        cursor.insertBlock()
-
-
 class MessageView(QTextBrowser):
     """Shows one conversation and streams answers into it."""
 
@@ -81,7 +58,7 @@ class MessageView(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.anchorClicked.connect(self._on_anchor_clicked)
         self.document().setDocumentMargin(12)
-        self._shown: dict[int, _Shown] = {}
+        self._shown: dict[int, ShownMessage] = {}
         self._dirty: set[int] = set()
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
@@ -158,9 +135,7 @@ class MessageView(QTextBrowser):
 
     def add_message(self, message: Message) -> None:
         """Append a stored message at the end."""
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
-        self._insert(cursor, message)
+        self._insert(at_end(self.document()), message)
 
     def _insert(self, cursor: QTextCursor, message: Message) -> None:
         shown = self._frames(cursor, message.id, message.role, message.plugin, message.route_reason)
@@ -172,7 +147,7 @@ class MessageView(QTextBrowser):
         for attachment in message.attachments:
             self._insert_attachment(body, attachment.kind, Path(attachment.path), attachment.name)
         if message.content:
-            _new_block(body)
+            new_block(body)
             body.insertHtml(self._html(message.content))
         sources = message.meta.get("sources", [])
         if sources:
@@ -183,27 +158,15 @@ class MessageView(QTextBrowser):
 
     def _frames(
         self, cursor: QTextCursor, message_id: int, role: str, plugin: str, reason: str
-    ) -> _Shown:
-        outer_format = QtGui.QTextFrameFormat()
-        outer_format.setPadding(8)
-        outer_format.setBottomMargin(10)
-        outer_format.setWidth(QtGui.QTextLength(QtGui.QTextLength.Type.PercentageLength, 100))
-        if role == "user":
-            outer_format.setBackground(self._user_background())
-        frame = cursor.insertFrame(outer_format)
-        inner = QtGui.QTextCursor(frame)
-        body = inner.insertFrame(QtGui.QTextFrameFormat())
-        inner.setPosition(frame.lastPosition())
-        footer = inner.insertFrame(QtGui.QTextFrameFormat())
-        shown = _Shown(message_id, role, frame, body, footer, plugin, reason)
+    ) -> ShownMessage:
+        background = self._user_background() if role == "user" else None
+        shown = insert_frames(cursor, message_id, role, plugin, reason, background=background)
         self._shown[message_id] = shown
         return shown
 
     def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
         """Open an empty answer at the end, ready to stream into."""
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
-        shown = self._frames(cursor, message_id, "assistant", plugin, reason)
+        shown = self._frames(at_end(self.document()), message_id, "assistant", plugin, reason)
         self._write_footer(shown, "streaming", "")
         self.scroll_to_end()
 
@@ -247,12 +210,7 @@ class MessageView(QTextBrowser):
         if message_id not in ids:
             return
         first = self._shown[message_id].frame.firstPosition() - 1
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.setPosition(max(first, 0))
-        cursor.movePosition(
-            QtGui.QTextCursor.MoveOperation.End, QtGui.QTextCursor.MoveMode.KeepAnchor
-        )
-        cursor.removeSelectedText()
+        selecting(self.document(), max(first, 0)).removeSelectedText()
         for removed in ids[ids.index(message_id) :]:
             self._shown.pop(removed, None)
             self._dirty.discard(removed)
@@ -263,21 +221,19 @@ class MessageView(QTextBrowser):
         if shown is None:
             return
         self._dirty.discard(message_id)
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.setPosition(shown.frame.firstPosition() - 1)
-        cursor.setPosition(shown.frame.lastPosition() + 1, QtGui.QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
+        frame = shown.frame
+        selecting(
+            self.document(), frame.firstPosition() - 1, frame.lastPosition() + 1
+        ).removeSelectedText()
 
     def add_pending(self, text: str, names: list[str]) -> int:
         """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
         self._pending_keys -= 1
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
-        shown = self._frames(cursor, self._pending_keys, "user", "", "")
+        shown = self._frames(at_end(self.document()), self._pending_keys, "user", "", "")
         body = QtGui.QTextCursor(shown.body)
         body.insertHtml(self._html(text) if text else "")
         for name in names:
-            _new_block(body)
+            new_block(body)
             body.insertHtml(f"<p>📎 {html.escape(name)}</p>")
         grey = self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText).name()
         footer = QtGui.QTextCursor(shown.footer)
@@ -291,12 +247,10 @@ class MessageView(QTextBrowser):
         shown = self._shown.get(message_id)
         if shown is None:
             return
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.setPosition(shown.body.firstPosition())
-        cursor.setPosition(shown.body.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
-        cursor.removeSelectedText()
+        body = shown.body
+        selecting(self.document(), body.firstPosition(), body.lastPosition()).removeSelectedText()
         shown.segment, shown.text, shown.tail_offset = "", [], 0
-        shown.settled_offset = self._offset(shown)
+        shown.settled_offset = shown.body_length()
         self._write_footer(shown, "streaming", "")
 
     def streamed_text(self, message_id: int) -> str:
@@ -315,7 +269,7 @@ class MessageView(QTextBrowser):
         insert(cursor)  # type: ignore[operator]
         shown.segment = ""
         shown.tail_offset = 0
-        shown.settled_offset = self._offset(shown)
+        shown.settled_offset = shown.body_length()
         self._follow()
 
     def _flush(self) -> None:
@@ -326,11 +280,11 @@ class MessageView(QTextBrowser):
         self._dirty.clear()
         self._follow()
 
-    def _flush_one(self, shown: _Shown, final: bool) -> None:
+    def _flush_one(self, shown: ShownMessage, final: bool) -> None:
         settled = len(shown.segment) if final else settled_length(shown.segment)
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.setPosition(shown.body.firstPosition() + shown.settled_offset)
-        cursor.setPosition(shown.body.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
+        body = shown.body
+        start = body.firstPosition() + shown.settled_offset
+        cursor = selecting(self.document(), start, body.lastPosition())
         cursor.removeSelectedText()
         new_settled = shown.segment[shown.tail_offset : settled]
         if new_settled.strip():
@@ -341,16 +295,12 @@ class MessageView(QTextBrowser):
         if tail:
             cursor.insertHtml(plain_html(tail))
 
-    def _offset(self, shown: _Shown) -> int:
-        return shown.body.lastPosition() - shown.body.firstPosition()
-
-    def _write_footer(self, shown: _Shown, status: str, error: str) -> None:
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.setPosition(shown.footer.firstPosition())
-        cursor.setPosition(shown.footer.lastPosition(), QtGui.QTextCursor.MoveMode.KeepAnchor)
+    def _write_footer(self, shown: ShownMessage, status: str, error: str) -> None:
+        footer = shown.footer
+        cursor = selecting(self.document(), footer.firstPosition(), footer.lastPosition())
         cursor.insertHtml(self._footer_html(shown, status))
 
-    def _footer_html(self, shown: _Shown, status: str) -> str:
+    def _footer_html(self, shown: ShownMessage, status: str) -> str:
         grey = self.palette().color(QtGui.QPalette.ColorRole.PlaceholderText).name()
         title = PLUGIN_TITLES.get(shown.plugin, shown.plugin)
         return footer_html(
@@ -361,11 +311,11 @@ class MessageView(QTextBrowser):
         return to_html(markdown, dark=self._dark())
 
     def _insert_notice(self, cursor: QTextCursor, text: str, level: str) -> None:
-        _new_block(cursor)
+        new_block(cursor)
         cursor.insertHtml(notice_html(text, level))
 
     def _insert_attachment(self, cursor: QTextCursor, kind: str, path: Path, name: str) -> None:
-        _new_block(cursor)
+        new_block(cursor)
         if kind != "image":
             cursor.insertHtml(file_html(kind, path, name))
             return
@@ -380,7 +330,7 @@ class MessageView(QTextBrowser):
         cursor.insertHtml(image_html(path, source, size, name))
 
     def _insert_sources(self, cursor: QTextCursor, sources: list[Source]) -> None:
-        _new_block(cursor)
+        new_block(cursor)
         cursor.insertHtml(sources_html(sources))
 
     # ---- behaviour ---------------------------------------------------------------------
@@ -407,9 +357,7 @@ class MessageView(QTextBrowser):
 
     def add_notice_line(self, text: str) -> None:
         """A notice that belongs to no message, e.g. a failure before a reply existed."""
-        cursor = QtGui.QTextCursor(self.document())
-        cursor.movePosition(QtGui.QTextCursor.MoveOperation.End)
-        self._insert_notice(cursor, text, "error")
+        self._insert_notice(at_end(self.document()), text, "error")
         self.scroll_to_end()
 
     def scroll_to_end(self) -> None:
