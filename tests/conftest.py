@@ -22,6 +22,7 @@ from assistant.core.cancel import CancelToken
 from assistant.core.messages import Chunk
 from assistant.core.models import ModelRegistry
 from assistant.core.plugin import NoSettings, PluginContext
+from tests.hub_server import HubServer
 from tests.keyrings import MemoryKeyring, memory_keyring_in_use
 
 
@@ -99,3 +100,22 @@ def rerun_unprivileged(request: pytest.FixtureRequest) -> None:
         check=False,
     )
     assert done.returncode == 0 and "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[HubServer]:
+    """A model hub on 127.0.0.1 (add repositories to ``hub.repos``), used as the hub by
+    ``huggingface_hub``, with an empty hub cache of the test's own."""
+    import huggingface_hub.constants
+
+    from assistant.core import network
+
+    server = HubServer({}).start()
+    monkeypatch.setenv("HF_ENDPOINT", server.endpoint)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub-cache"))
+    network.forget()
+    yield server
+    server.stop()
+    network.forget()

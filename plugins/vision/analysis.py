@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.core.downloads import DownloadFailed, fetch_from_hub
 from assistant.core.messages import (
     Attachment,
     Chunk,
@@ -26,12 +27,12 @@ from assistant.core.messages import (
     TextDelta,
     guess_mime,
 )
-from assistant.core.models import ModelHandle, ModelRegistry
+from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn
 from assistant.core.plugin import PluginContext
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
-from plugins.vision.hub import ModelUnavailableError
+from plugins.vision.hub import ModelUnavailableError, is_hub_id
 from plugins.vision.images import ImageReadError, PreparedImage, open_image
 from plugins.vision.language import load_captioner, load_question_answerer
 from plugins.vision.settings import VisionSettings
@@ -43,6 +44,14 @@ _LOADERS: dict[str, Callable[[str], Any]] = {
     "caption": load_captioner,
     "vqa": load_question_answerer,
 }
+
+
+def _load(role: str, source: str, progress: ProgressFn) -> Any:
+    """The *role* model from *source*; a hub model is downloaded first, with progress, and
+    loads from its folder in the hub's cache (offline, by its id)."""
+    return _LOADERS[role](fetch_from_hub(source, progress) if is_hub_id(source) else source)
+
+
 _APPROX_MB = {"classifier": 350, "detector": 170, "caption": 990, "vqa": 470}
 _RECENT_IMAGES = 4
 # The suffixes that name a format the chat shows as is; the first is the one to give it.
@@ -77,16 +86,22 @@ class VisionModels:
         handle = self._handles.get(key)
         if handle is None:
             approx = 20 if role == "classifier" and is_embedded(source) else _APPROX_MB[role]
-            loader = _LOADERS[role]
             handle = self.registry.handle(
                 f"vision {role}: {key[1] or 'built-in'}",
-                lambda _progress: loader(key[1]),
+                lambda progress: _load(role, key[1], progress),
                 owner="vision",
                 approx_mb=approx,
             )
             self._handles[key] = handle
+
+        def progress(message: str, fraction: float | None) -> None:
+            context.cancel.raise_if_cancelled()  # Stop works during a download too
+            context.progress(message, fraction)
+
         try:
-            return handle.get(context.progress)
+            return handle.get(progress)
+        except DownloadFailed as exc:  # not remembered: the next photo resumes it
+            raise ModelUnavailableError(str(exc)) from exc
         except ModelUnavailableError as exc:
             self._missing[key] = str(exc)
             raise

@@ -7,7 +7,8 @@ import json
 import pytest
 from PIL import Image
 
-from assistant.core.messages import HistoryMessage, ImageOut, Notice, TextDelta
+from assistant.core.messages import HistoryMessage, ImageOut, Notice, Progress, TextDelta
+from plugins.vision import VisionPlugin
 from plugins.vision.settings import VisionSettings
 from tests.plugins.vision.conftest import (
     CLASSIFIER_LABELS,
@@ -135,3 +136,32 @@ def test_highlight_link_target_exists_for_the_lead(vision, tiny_settings, photos
     label = json.loads(image_out.path.with_suffix(".json").read_text())["detections"][0]["label"]
     result = highlight(image_out.path, image_out.path.with_suffix(".json"), label)
     assert result.is_file() and result.parent == image_out.path.parent
+
+
+def test_a_hub_model_downloads_with_progress_then_works(
+    make_context, hub, tiny_models, photos
+) -> None:
+    hub.repos["someone/tiny-detr"] = tiny_models["detector"]
+    heard: list[object] = []
+    settings = VisionSettings(
+        classifier_model="efficientnet-lite0",
+        detector_model="someone/tiny-detr",
+        caption_model="",
+        vqa_model="",
+        score_threshold=0.0,
+    )
+    context = make_context(settings, report=heard.append)
+    plugin = VisionPlugin()
+    plugin.load(context)
+
+    chunks = run_plugin(plugin, context, "", [attach(photos["coffee"])])
+
+    said = [p for p in heard if isinstance(p, Progress)]
+    loading = [p.message for p in said].index("Loading vision detector: someone/tiny-detr…")
+    downloading = [p for p in said[loading:] if "Download" in p.message]
+    assert downloading[0].message.startswith("Downloading someone/tiny-detr: 0 of")
+    assert downloading[-1].fraction == 1.0
+    assert "someone/tiny-detr/model.safetensors" in hub.downloads
+    assert not [c for c in chunks if isinstance(c, Notice)], "the detector loaded"
+    (answer,) = [c.text for c in chunks if isinstance(c, TextDelta)]
+    assert any(label in answer for label in DETECTOR_LABELS.values())  # its boxes, counted

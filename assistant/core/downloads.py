@@ -1,0 +1,148 @@
+"""Models from the Hugging Face hub, downloaded with progress the person sees, and a Stop
+that works while they download.
+
+``from_pretrained(hub_id)`` downloads on first use but says nothing for minutes while it
+does. :func:`fetch_from_hub` downloads first instead, only what a PyTorch load reads
+(safetensors when the repository has them, never the TensorFlow, Flax or ONNX copies),
+reporting bytes as they arrive to a progress function that may raise (``Cancelled``) to
+stop it mid-file; then the model loads from the local folder. Offline, or when the hub
+cannot tell what the repository holds, it hands the id back and the library's own loading
+(and its own error) takes over. ``huggingface_hub`` is imported on first use.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from assistant.core.cancel import Cancelled
+from assistant.core.network import hub_reachable
+
+ProgressFn = Callable[[str, "float | None"], None]
+REPORT_INTERVAL_S = 0.1
+
+
+class DownloadFailed(RuntimeError):
+    """A download stopped part way (network, disk); the message says so, and that what
+    arrived is kept."""
+
+
+NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
+NEVER_FOLDERS = ("onnx/", "openvino/", "coreml/", "tf/", "flax/")
+TORCH_WEIGHTS = (".bin", ".pt", ".pth")
+
+
+def pytorch_files(files: Iterable[str]) -> list[str]:
+    """The files of a repository that a PyTorch ``from_pretrained`` reads."""
+    wanted = [f for f in files if not f.endswith(NEVER) and not f.startswith(NEVER_FOLDERS)]
+    if any(f.endswith(".safetensors") for f in wanted):  # the same weights, twice: keep one
+        wanted = [f for f in wanted if not f.endswith(TORCH_WEIGHTS)]
+    return wanted
+
+
+def _offline() -> bool:
+    from huggingface_hub import constants
+
+    return (
+        bool(constants.HF_HUB_OFFLINE)
+        or os.environ.get("HF_HUB_OFFLINE", "")
+        in (
+            "1",
+            "true",
+            "yes",
+        )
+        or not hub_reachable()
+    )
+
+
+def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
+    """The local folder of the hub model *repo_id*, downloading what is missing; or
+    *repo_id* itself when the hub cannot be asked (offline, unknown or gated repository).
+
+    *progress* hears how much has arrived, about ten times a second; an exception it
+    raises stops the download (what arrived is kept, and the next fetch resumes).
+    """
+    from huggingface_hub import HfApi, snapshot_download, try_to_load_from_cache
+    from huggingface_hub.errors import HfHubHTTPError
+
+    if _offline():
+        return repo_id
+    endpoint = os.environ.get("HF_ENDPOINT") or None
+    try:
+        info = HfApi(endpoint=endpoint).model_info(repo_id, files_metadata=True)
+    except (HfHubHTTPError, OSError, ValueError):
+        return repo_id  # from_pretrained says what is wrong, in its words and ours
+    sizes = {s.rfilename: s.size or 0 for s in info.siblings or []}
+    files = pytorch_files(sizes)
+    missing = [
+        f
+        for f in files
+        if not isinstance(try_to_load_from_cache(repo_id, f, revision=info.sha), str)
+    ]
+    total = sum(sizes[f] for f in missing)
+    if missing:
+        progress(f"Downloading {repo_id}: 0 of {_mb(total)}", 0.0)
+    try:
+        folder = snapshot_download(
+            repo_id,
+            revision=info.sha,
+            allow_patterns=files,
+            endpoint=endpoint,
+            tqdm_class=_progress_bar(repo_id, total, progress),
+        )
+    except Cancelled:
+        raise
+    except Exception as exc:  # the network's and the disk's errors, which vary by version
+        raise DownloadFailed(
+            f"Downloading {repo_id} stopped: {exc}. What arrived is kept; the download "
+            "goes on from there next time."
+        ) from exc
+    if missing:
+        progress(f"Downloaded {repo_id} ({_mb(total)})", 1.0)
+    return str(folder)
+
+
+def _progress_bar(repo_id: str, total: int, progress: ProgressFn) -> Any:
+    """A tqdm class for ``snapshot_download`` that reports to *progress*. Its bars draw
+    into nothing; the largest byte count of any of them (files download in parallel into
+    shared bars) is what has arrived."""
+    from tqdm.auto import tqdm
+
+    lock = threading.Lock()
+    arrived = [0]
+    reported = [0.0]
+
+    def report(bar_bytes: int) -> None:
+        with lock:
+            arrived[0] = done = max(arrived[0], bar_bytes)
+            now = time.monotonic()
+            if now - reported[0] < REPORT_INTERVAL_S:
+                return
+            reported[0] = now
+        if total:
+            fraction = min(done / total, 1.0)
+            progress(f"Downloading {repo_id}: {_mb(done)} of {_mb(total)}", fraction)
+        else:
+            progress(f"Downloading {repo_id}: {_mb(done)}", None)
+
+    class _ReportingBar(tqdm):  # type: ignore[misc]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.pop("name", None)
+            kwargs["file"] = io.StringIO()
+            super().__init__(*args, **kwargs)
+
+        def update(self, n: float | None = 1) -> bool | None:
+            shown: bool | None = super().update(n)
+            if self.unit == "B":
+                report(int(self.n))
+            return shown
+
+    return _ReportingBar
+
+
+def _mb(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count / 2**10:,.0f} KB"
