@@ -16,13 +16,14 @@ import io
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from assistant.core.cancel import Cancelled
+from assistant.core.models import ProgressFn
 from assistant.core.network import hub_reachable
 
-ProgressFn = Callable[[str, "float | None"], None]
 REPORT_INTERVAL_S = 0.1
 
 
@@ -42,6 +43,13 @@ def pytorch_files(files: Iterable[str]) -> list[str]:
     if any(f.endswith(".safetensors") for f in wanted):  # the same weights, twice: keep one
         wanted = [f for f in wanted if not f.endswith(TORCH_WEIGHTS)]
     return wanted
+
+
+def is_hub_id(source: str) -> bool:
+    """Whether *source* names a hub repository (``owner/name``), not a file or folder."""
+    path = Path(source).expanduser()
+    local = path.is_absolute() or source.startswith((".", "~")) or path.exists()
+    return source.count("/") == 1 and not local
 
 
 def _offline() -> bool:

@@ -17,10 +17,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from assistant.core.cancel import CancelToken
+
 T = TypeVar("T")
 
 ProgressFn = Callable[[str, float | None], None]
 Loader = Callable[[ProgressFn], T]
+
+
+def stoppable(progress: ProgressFn, cancel: CancelToken) -> ProgressFn:
+    """*progress* that raises :class:`Cancelled` once *cancel* is set: long work that only
+    reports (a model download, a load) then stops at its next report."""
+
+    def report(message: str, fraction: float | None) -> None:
+        cancel.raise_if_cancelled()
+        progress(message, fraction)
+
+    return report
 
 
 def _no_progress(message: str, fraction: float | None) -> None:

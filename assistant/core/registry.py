@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib.metadata import entry_points
 
+from assistant.core.cancel import Cancelled
 from assistant.core.plugin import Manifest, Plugin, PluginContext, PluginInfo
 
 ENTRY_POINT_GROUP = "assistant.plugins"
@@ -147,6 +148,9 @@ class PluginRegistry:
                 record.state = PluginState.LOADING
                 try:
                     record.plugin.load(context)
+                except Cancelled:  # the person stopped it (a download, say): no failure
+                    record.state = PluginState.AVAILABLE
+                    raise
                 except Exception as exc:
                     record.state = PluginState.FAILED
                     record.error = str(exc) or type(exc).__name__

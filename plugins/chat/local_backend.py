@@ -25,6 +25,7 @@ from transformers import (  # noqa: TID253
 
 from assistant.core.cancel import CancelToken
 from assistant.core.device import best_device, best_dtype
+from assistant.core.downloads import fetch_from_hub, is_hub_id
 from assistant.core.paths import default_paths
 from plugins.chat.backend import ChatBackendError, Messages, ProgressFn
 from plugins.chat.gguf_cache import ensure_converted
@@ -73,10 +74,13 @@ class _EagerStreamer(TextIteratorStreamer):
 
 
 def resolve_source(source: str, models_dir: Path, progress: ProgressFn) -> str:
-    """What ``from_pretrained`` should read for *source*: a folder or a hub id.
+    """What ``from_pretrained`` should read for *source*: a folder, or a hub id.
 
-    A GGUF file, or a folder holding only a GGUF file, becomes its converted copy.
+    A GGUF file, or a folder holding only a GGUF file, becomes its converted copy; a hub
+    model is downloaded first, with progress (offline, its id is left to the library).
     """
+    if is_hub_id(source):
+        return fetch_from_hub(source, progress)
     path = Path(source).expanduser()
     if path.suffix.lower() == ".gguf":
         return str(ensure_converted(path, models_dir, progress))

@@ -19,7 +19,7 @@ from assistant.core.messages import (
     Request,
     TextDelta,
 )
-from assistant.core.models import ModelHandle, ModelRegistry
+from assistant.core.models import ModelHandle, ModelRegistry, stoppable
 from assistant.core.plugin import (
     Command,
     ConversationState,
@@ -174,7 +174,7 @@ class ChatPlugin:
         """
         settings = _chat_settings(context)
         self._settings, self._models = settings, context.models
-        return self._backend(settings, context.models, context.progress)
+        return self._backend(settings, context.models, stoppable(context.progress, context.cancel))
 
     def _backend(
         self, settings: ChatSettings, models: ModelRegistry, progress: ProgressFn

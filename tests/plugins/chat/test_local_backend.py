@@ -167,3 +167,30 @@ def test_a_folder_with_only_a_gguf_file_is_converted(tmp_path: Path) -> None:
 
     assert resolve_source(str(folder), models, lambda m, f: None) == str(ready)
     assert ready.name == f"model.Q4-{len(b'not really')}"
+
+
+def test_a_hub_model_downloads_with_progress_and_a_stop_during_it_is_no_failure(
+    tiny_llm: Path, make_context: Callable[..., PluginContext], hub
+) -> None:
+    hub.repos["someone/tiny-llm"] = tiny_llm
+    settings = settings_for(tiny_llm, max_new_tokens=8).model_copy(
+        update={"local_model": "someone/tiny-llm"}
+    )
+    stopped = make_context(settings)
+
+    def report(chunk: object) -> None:
+        if isinstance(chunk, Progress) and chunk.message.startswith("Downloading"):
+            stopped.cancel.cancel()  # the person presses Stop as the download begins
+
+    stopped.report = report
+    plugin = ChatPlugin()
+    with pytest.raises(Cancelled):
+        plugin.load(stopped)
+
+    heard: list[Progress] = []
+    context = make_context(settings, report=heard.append)
+    plugin.load(context)
+    said = [p.message for p in heard]
+    assert any(m.startswith("Downloading someone/tiny-llm") for m in said), said
+    assert "someone/tiny-llm/model.safetensors" in hub.downloads
+    assert text_of(list(plugin.run(Request("Hello"), context)))
