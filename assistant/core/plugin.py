@@ -114,6 +114,8 @@ class ChatModel(Protocol):
     *messages* are ``{"role": ..., "content": ...}`` dicts, roles "system", "user" and
     "assistant". The chat plugin provides it, so that e.g. document answers use whatever
     backend the person chose for chatting. *progress* receives model-loading progress.
+    *images* are pictures the last message asks about; a model that cannot see raises an
+    error whose message says what to choose instead.
     """
 
     def stream_chat(
@@ -124,6 +126,7 @@ class ChatModel(Protocol):
         max_new_tokens: int = 512,
         temperature: float | None = None,
         progress: Callable[[str, float | None], None] | None = None,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]: ...
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.core.cancel import CancelToken
@@ -33,8 +34,9 @@ class LazyChatModel:
         max_new_tokens: int = 512,
         temperature: float | None = None,
         progress: Callable[[str, float | None], None] | None = None,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
-        """Stream the chat model's reply to *messages*."""
+        """Stream the chat model's reply to *messages* (and *images*, to a model that sees)."""
         context = self._assistant.context_for(CHAT_PLUGIN, cancel, self._report)
         plugin = self._assistant.registry.ensure_loaded(CHAT_PLUGIN, context)
         stream = getattr(plugin, "stream_chat", None)
@@ -46,4 +48,5 @@ class LazyChatModel:
             max_new_tokens=max_new_tokens,
             temperature=temperature,
             progress=progress or context.progress,
+            images=images,
         )

@@ -24,6 +24,13 @@ EMBEDDED_LLAMACPP_MB = 300  # its 98 MB GGUF file and an 8192-token key/value ca
 Engine = Literal["transformers", "llama.cpp"]
 
 
+CANNOT_SEE = (
+    "The chat model on this computer cannot see pictures. For questions about photos, choose "
+    "an OpenAI-compatible server with a vision model (GPT-4o, LLaVA, Qwen-VL…) in Settings → "
+    "Chat."
+)
+
+
 class ChatBackendError(RuntimeError):
     """A backend could not answer; the message says what happened and what to check."""
 
@@ -45,9 +52,18 @@ class ChatBackend(Protocol):
         ...
 
     def stream(
-        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+        self,
+        messages: Messages,
+        cancel: CancelToken,
+        max_new_tokens: int,
+        temperature: float,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
-        """The answer to *messages*, piece by piece; raises Cancelled when *cancel* is set."""
+        """The answer to *messages*, piece by piece; raises Cancelled when *cancel* is set.
+
+        *images* go with the last message; a backend that cannot see raises
+        :class:`ChatBackendError` with :data:`CANNOT_SEE`.
+        """
         ...
 
     def count_tokens(self, text: str | Messages) -> int:

@@ -15,7 +15,7 @@ import codecs
 import ctypes
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from llama_cpp import Llama  # noqa: TID253
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter  # noqa: TID253
 
 from assistant.core.cancel import CancelToken
-from plugins.chat.backend import ChatBackendError, Messages, ProgressFn
+from plugins.chat.backend import CANNOT_SEE, ChatBackendError, Messages, ProgressFn
 
 MAX_DEFAULT_WINDOW = 8192  # enough for long chats; larger costs key/value cache memory
 TOP_K, TOP_P, MIN_P = 40, 0.95, 0.05  # llama.cpp's usual sampling when temperature > 0
@@ -128,9 +128,16 @@ class LlamaCppBackend:
         return len(self._encode(text))
 
     def stream(
-        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+        self,
+        messages: Messages,
+        cancel: CancelToken,
+        max_new_tokens: int,
+        temperature: float,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
         """The answer to *messages*, piece by piece; raises Cancelled when *cancel* is set."""
+        if images:
+            raise ChatBackendError(CANNOT_SEE)
         prompt = self._encode(messages)
         self.last_prompt_tokens = len(prompt)
         room = self.context_window - len(prompt)

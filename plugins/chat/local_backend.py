@@ -27,7 +27,7 @@ from assistant.core.cancel import CancelToken
 from assistant.core.device import best_device, best_dtype
 from assistant.core.downloads import fetch_from_hub, is_hub_id
 from assistant.core.paths import default_paths
-from plugins.chat.backend import ChatBackendError, Messages, ProgressFn
+from plugins.chat.backend import CANNOT_SEE, ChatBackendError, Messages, ProgressFn
 from plugins.chat.gguf_cache import ensure_converted
 
 FALLBACK_CONTEXT_WINDOW = 2048
@@ -158,9 +158,16 @@ class TransformersBackend:
         return len(encoded["input_ids"])
 
     def stream(
-        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+        self,
+        messages: Messages,
+        cancel: CancelToken,
+        max_new_tokens: int,
+        temperature: float,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
         """The answer to *messages*, piece by piece, from a generation thread."""
+        if images:
+            raise ChatBackendError(CANNOT_SEE)
         inputs = self._encode(messages)
         self.last_prompt_tokens = int(inputs["input_ids"].shape[1])
         room = self.context_window - self.last_prompt_tokens

@@ -7,10 +7,13 @@ that a stop interrupts; an answer cut halfway keeps the text that came.
 
 from __future__ import annotations
 
+import base64
 import math
+import mimetypes
 import sys
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import openai  # noqa: TID253
@@ -30,6 +33,18 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
         if module is not None:
             errors.append(module.HTTPError)
     return tuple(errors)
+
+
+def with_images(messages: Messages, images: Sequence[Path]) -> list[Mapping[str, Any]]:
+    """*messages* with *images* beside the last one's text, as the API takes pictures: each
+    as a data URL of the file's own bytes."""
+    *earlier, last = messages
+    parts: list[dict[str, Any]] = [{"type": "text", "text": last["content"]}]
+    for image in images:
+        kind = mimetypes.guess_type(image.name)[0] or "image/jpeg"
+        data = base64.b64encode(image.read_bytes()).decode("ascii")
+        parts.append({"type": "image_url", "image_url": {"url": f"data:{kind};base64,{data}"}})
+    return [*earlier, {"role": last["role"], "content": parts}]
 
 
 class OpenAIBackend:
@@ -84,10 +99,17 @@ class OpenAIBackend:
         return sum(self.count_tokens(m["content"]) + 4 for m in text) + 4
 
     def stream(
-        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+        self,
+        messages: Messages,
+        cancel: CancelToken,
+        max_new_tokens: int,
+        temperature: float,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
-        """The server's answer, piece by piece."""
-        response = self._open(messages, cancel, max_new_tokens, temperature)
+        """The server's answer, piece by piece; *images* go with the last message (a server
+        whose model cannot see answers with an error, which is explained)."""
+        sent = with_images(messages, images) if images else list(messages)
+        response = self._open(sent, cancel, max_new_tokens, temperature)
         finished = False
         try:
             for chunk in response:
@@ -105,7 +127,11 @@ class OpenAIBackend:
             raise AnswerCutOff(self._cut_off_message("the connection closed early"))
 
     def _open(
-        self, messages: Messages, cancel: CancelToken, max_new_tokens: int, temperature: float
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        cancel: CancelToken,
+        max_new_tokens: int,
+        temperature: float,
     ) -> Any:
         """Start a streamed completion, retrying rate limits and server errors."""
         model = self.model or self._first_model()

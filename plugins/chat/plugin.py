@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 
 from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import (
@@ -152,11 +153,13 @@ class ChatPlugin:
         max_new_tokens: int = 512,
         temperature: float | None = None,
         progress: ProgressFn | None = None,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
         """The ``llm`` service: an answer to *messages* from the model the person chose.
 
         *cancel* and *progress* are the caller's: a model that must load again (it was
-        unloaded when idle) reports its loading to the caller's job.
+        unloaded when idle) reports its loading to the caller's job. *images* go with the
+        last message, to a model that can see them (else the error says what to choose).
         """
         if self._models is None:
             raise ChatBackendError("The chat model is not loaded yet; try again in a moment.")
@@ -165,7 +168,7 @@ class ChatPlugin:
         if temperature is None:
             temperature = settings.temperature
         with self._generation_lock:
-            yield from backend.stream(messages, cancel, max_new_tokens, temperature)
+            yield from backend.stream(messages, cancel, max_new_tokens, temperature, images)
 
     def backend(self, context: PluginContext) -> ChatBackend:
         """The loaded backend for the context's settings, (re)loaded when needed.

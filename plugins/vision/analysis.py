@@ -29,6 +29,7 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn, stoppable
 from assistant.core.plugin import PluginContext
+from plugins.vision.ask_chat import ask_chat_model
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
@@ -245,6 +246,10 @@ class ImageAnalyst:
             yield Notice(str(exc), level="error")
             return
         self.context.cancel.raise_if_cancelled()
+        llm = self.context.services.get("llm")
+        asked = self.settings.ask_chat_model and llm is not None
+        if asked and (yield from ask_chat_model(llm, image, question, self.context)):
+            return
         vqa = self._model("vqa", self.settings.vqa_model)
         reply = vqa.answer(image.display, question) if vqa is not None else None
         self.context.cancel.raise_if_cancelled()

@@ -29,6 +29,14 @@ class VisionSettings(BaseModel):
         "dandelin/vilt-b32-finetuned-vqa",
         description="Answers questions about a photo: hub id or folder; empty turns it off.",
     )
+    ask_chat_model: bool = Field(
+        False,
+        description=(
+            "Send questions about a photo to the chat model instead: for an OpenAI-compatible "
+            "server with a vision model (GPT-4o, LLaVA, Qwen-VL…). The VQA model answers when "
+            "the chat model cannot."
+        ),
+    )
     score_threshold: float = Field(
         0.7, ge=0.0, le=1.0, description="Only show detected objects at least this certain."
     )

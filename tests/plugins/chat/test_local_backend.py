@@ -194,3 +194,15 @@ def test_a_hub_model_downloads_with_progress_and_a_stop_during_it_is_no_failure(
     assert any(m.startswith("Downloading someone/tiny-llm") for m in said), said
     assert "someone/tiny-llm/model.safetensors" in hub.downloads
     assert text_of(list(plugin.run(Request("Hello"), context)))
+
+
+def test_a_model_on_this_computer_says_it_cannot_see_pictures(
+    tiny_llm: Path, make_context: Callable[..., PluginContext], tmp_path: Path
+) -> None:
+    plugin = ChatPlugin()
+    plugin.load(make_context(settings_for(tiny_llm, max_new_tokens=8)))
+    picture = tmp_path / "cup.jpg"
+    picture.write_bytes(b"jpeg")
+    question = [{"role": "user", "content": "What is this?"}]
+    with pytest.raises(ChatBackendError, match=r"cannot see pictures.*vision model"):
+        list(plugin.stream_chat(question, CancelToken(), images=[picture]))

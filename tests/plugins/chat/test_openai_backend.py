@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +49,32 @@ def test_streams_the_answer_in_pieces(openai_server: OpenAIServer) -> None:
     sent = openai_server.completions[0]
     assert sent["stream"] is True and sent["messages"] == QUESTION
     assert sent["max_tokens"] == 64 and sent["temperature"] == 0.0
+
+
+def test_pictures_go_beside_the_last_message_as_data_urls(
+    openai_server: OpenAIServer, tmp_path: Path
+) -> None:
+    picture = tmp_path / "cup.png"
+    picture.write_bytes(b"\x89PNG not really")
+    openai_server.script.reply = lambda body: "A cup."
+    backend = backend_for(openai_server)
+    earlier = {"role": "assistant", "content": "Hello."}
+
+    text = "".join(backend.stream([earlier, *QUESTION], CancelToken(), 64, 0.0, [picture]))
+
+    assert text == "A cup."
+    sent = openai_server.completions[0]["messages"]
+    assert sent[0] == earlier
+    assert sent[1] == {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": QUESTION[0]["content"]},
+            {
+                "type": "image_url",
+                "image_url": {"url": "data:image/png;base64,iVBORyBub3QgcmVhbGx5"},
+            },
+        ],
+    }
 
 
 def test_without_a_model_name_the_first_listed_model_is_used(openai_server: OpenAIServer) -> None:

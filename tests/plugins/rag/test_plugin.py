@@ -50,7 +50,10 @@ class CitingChatModel:
         *,
         max_new_tokens: int = 512,
         temperature: float | None = None,
+        progress: Callable[[str, float | None], None] | None = None,
+        images: Sequence[Path] = (),
     ) -> Iterator[str]:
+        assert not images, "document answers send no pictures"
         self.calls.append([dict(m) for m in messages])
         numbers = re.findall(r"^\[(\d+)\] \(from ", messages[-1]["content"], re.MULTILINE)
         yield "From your documents"
