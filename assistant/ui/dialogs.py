@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -32,6 +33,14 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("Dialogs", text)
 
 
+def _scrolling(form: SettingsForm) -> QScrollArea:
+    """*form* at its natural height, scrolling when the dialog is shorter."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(form)
+    return area
+
+
 class SettingsDialog(QDialog):
     """One tab for the app and one for each plugin, generated from their settings models."""
 
@@ -43,13 +52,13 @@ class SettingsDialog(QDialog):
         self.assistant = window.assistant
         self.tabs = QTabWidget(self)
         self.forms = [SettingsForm(GENERAL, self.assistant.settings.general, self)]
-        self.tabs.addTab(self.forms[0], tr("General"))
+        self.tabs.addTab(_scrolling(self.forms[0]), tr("General"))
         for manifest in self.assistant.registry.manifests():
             if manifest.settings.model_fields:
                 values = self.assistant.settings.section(manifest.name, manifest.settings)
                 form = SettingsForm(manifest.name, values, self)
                 self.forms.append(form)
-                self.tabs.addTab(form, manifest.title)
+                self.tabs.addTab(_scrolling(form), manifest.title)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )

@@ -14,12 +14,15 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
     QWidget,
 )
 
 from assistant.core.secrets import SCOPE, is_secret
+
+LABEL_WIDTH = 300
 
 
 def tr(text: str) -> str:
@@ -91,7 +94,11 @@ class SettingsForm(QWidget):
             secret = f"{section}.{name}" if is_secret(name) else ""
             editor = _editor(field, getattr(values, name), self, secret)
             editor.setToolTip(field.description or "")
-            label = field.description or name.replace("_", " ").capitalize()
+            # Labels are the fields' descriptions, some a sentence long: they wrap, so
+            # that the dialog keeps a sensible width.
+            label = QLabel(field.description or name.replace("_", " ").capitalize(), self)
+            label.setWordWrap(True)
+            label.setMinimumWidth(LABEL_WIDTH)
             self.editors[name] = editor
             if not secret:
                 layout.addRow(label, editor)
