@@ -25,16 +25,14 @@ from assistant.core.models import ProgressFn
 from assistant.core.network import hub_reachable
 
 REPORT_INTERVAL_S = 0.1
+NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
+NEVER_FOLDERS = ("onnx/", "openvino/", "coreml/", "tf/", "flax/")
+TORCH_WEIGHTS = (".bin", ".pt", ".pth")
 
 
 class DownloadFailed(RuntimeError):
     """A download stopped part way (network, disk); the message says so, and that what
     arrived is kept."""
-
-
-NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
-NEVER_FOLDERS = ("onnx/", "openvino/", "coreml/", "tf/", "flax/")
-TORCH_WEIGHTS = (".bin", ".pt", ".pth")
 
 
 def pytorch_files(files: Iterable[str]) -> list[str]:
@@ -53,18 +51,11 @@ def is_hub_id(source: str) -> bool:
 
 
 def _offline() -> bool:
+    """Whether the hub is off limits: told so, or unreachable (which sets HF_HUB_OFFLINE
+    for the libraries imported later, see :mod:`assistant.core.network`)."""
     from huggingface_hub import constants
 
-    return (
-        bool(constants.HF_HUB_OFFLINE)
-        or os.environ.get("HF_HUB_OFFLINE", "")
-        in (
-            "1",
-            "true",
-            "yes",
-        )
-        or not hub_reachable()
-    )
+    return bool(constants.HF_HUB_OFFLINE) or not hub_reachable()
 
 
 def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
