@@ -20,9 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from assistant.core.cancel import Cancelled
 from assistant.core.models import ProgressFn
-from assistant.core.network import hub_reachable
+from assistant.core.network import hub_reachable, transport_errors
 
 REPORT_INTERVAL_S = 0.1
 NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
@@ -36,11 +35,29 @@ class DownloadFailed(RuntimeError):
 
 
 def pytorch_files(files: Iterable[str]) -> list[str]:
-    """The files of a repository that a PyTorch ``from_pretrained`` reads."""
+    """The files of a repository that a PyTorch ``from_pretrained`` reads.
+
+    Where a folder holds safetensors, the same weights in PyTorch's pickle format are left
+    out, and so is a ``consolidated`` copy beside the shards (Mistral's own format).
+    """
     wanted = [f for f in files if not f.endswith(NEVER) and not f.startswith(NEVER_FOLDERS)]
-    if any(f.endswith(".safetensors") for f in wanted):  # the same weights, twice: keep one
-        wanted = [f for f in wanted if not f.endswith(TORCH_WEIGHTS)]
-    return wanted
+    safetensors: dict[str, list[str]] = {}
+    for name in wanted:
+        if name.endswith(".safetensors"):
+            safetensors.setdefault(_folder(name), []).append(name)
+
+    def duplicate(name: str) -> bool:
+        beside = safetensors.get(_folder(name), [])
+        if name.endswith(TORCH_WEIGHTS):
+            return bool(beside)
+        consolidated = Path(name).name.startswith("consolidated")
+        return consolidated and any(not Path(f).name.startswith("consolidated") for f in beside)
+
+    return [name for name in wanted if not duplicate(name)]
+
+
+def _folder(name: str) -> str:
+    return name.rpartition("/")[0]
 
 
 def is_hub_id(source: str) -> bool:
@@ -66,15 +83,17 @@ def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
     raises stops the download (what arrived is kept, and the next fetch resumes).
     """
     from huggingface_hub import HfApi, snapshot_download, try_to_load_from_cache
-    from huggingface_hub.errors import HfHubHTTPError
+    from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
 
     if _offline():
         return repo_id
+    network_failures: tuple[type[BaseException], ...] = (HfHubHTTPError, *transport_errors())
+    unknown: tuple[type[BaseException], ...] = (ValueError, *network_failures)
     endpoint = os.environ.get("HF_ENDPOINT") or None
     try:
         info = HfApi(endpoint=endpoint).model_info(repo_id, files_metadata=True)
-    except (HfHubHTTPError, OSError, ValueError):
-        return repo_id  # from_pretrained says what is wrong, in its words and ours
+    except unknown:
+        return repo_id  # the library's own loading says what is wrong, in its words
     sizes = {s.rfilename: s.size or 0 for s in info.siblings or []}
     files = pytorch_files(sizes)
     missing = [
@@ -93,9 +112,9 @@ def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
             endpoint=endpoint,
             tqdm_class=_progress_bar(repo_id, total, progress),
         )
-    except Cancelled:
-        raise
-    except Exception as exc:  # the network's and the disk's errors, which vary by version
+    except (GatedRepoError, RepositoryNotFoundError):
+        return repo_id  # listed, but not to everyone: the library's loading explains
+    except network_failures as exc:
         raise DownloadFailed(
             f"Downloading {repo_id} stopped: {exc}. What arrived is kept; the download "
             "goes on from there next time."
@@ -116,22 +135,23 @@ def _progress_bar(repo_id: str, total: int, progress: ProgressFn) -> Any:
     reported = [0.0]
 
     def report(bar_bytes: int) -> None:
-        with lock:
+        with lock:  # held while reporting: files arrive on several threads, counts in order
             arrived[0] = done = max(arrived[0], bar_bytes)
             now = time.monotonic()
             if now - reported[0] < REPORT_INTERVAL_S:
                 return
             reported[0] = now
-        if total:
-            fraction = min(done / total, 1.0)
-            progress(f"Downloading {repo_id}: {_mb(done)} of {_mb(total)}", fraction)
-        else:
-            progress(f"Downloading {repo_id}: {_mb(done)}", None)
+            if total:
+                fraction = min(done / total, 1.0)
+                progress(f"Downloading {repo_id}: {_mb(done)} of {_mb(total)}", fraction)
+            else:
+                progress(f"Downloading {repo_id}: {_mb(done)}", None)
 
     class _ReportingBar(tqdm):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs.pop("name", None)
             kwargs["file"] = io.StringIO()
+            kwargs["disable"] = False  # it counts even with TQDM_DISABLE set; it never draws
             super().__init__(*args, **kwargs)
 
         def update(self, n: float | None = 1) -> bool | None:

@@ -42,15 +42,29 @@ def _connects(url: str, timeout_s: float) -> bool:
 
 
 def prefer_offline_hub() -> None:
-    """Tell the hub libraries to stay offline when the hub cannot be reached.
+    """Tell the hub libraries to stay offline when the hub cannot be reached, and to
+    download over plain HTTP, which a Stop interrupts mid-file (hf_xet's transfers run
+    outside Python and ignore it; set ``HF_HUB_DISABLE_XET=0`` to use them anyway).
 
     It only takes effect before ``huggingface_hub`` is first imported, which is why the
     engine calls it before it loads any plugin.
     """
-    if "huggingface_hub" in sys.modules or os.environ.get("HF_HUB_OFFLINE"):
+    if "huggingface_hub" in sys.modules:
         return
-    if not hub_reachable():
+    os.environ.setdefault("HF_HUB_DISABLE_XET", "1")
+    if not os.environ.get("HF_HUB_OFFLINE") and not hub_reachable():
         os.environ["HF_HUB_OFFLINE"] = "1"
+
+
+def transport_errors() -> tuple[type[BaseException], ...]:
+    """What the HTTP clients under the hub and OpenAI libraries raise when the network
+    fails: ``OSError``, and ``HTTPError`` of httpx and httpx2 (both have shipped)."""
+    errors: list[type[BaseException]] = [OSError]
+    for name in ("httpx", "httpx2"):
+        module = sys.modules.get(name)
+        if module is not None:
+            errors.append(module.HTTPError)
+    return tuple(errors)
 
 
 def forget() -> None:

@@ -129,6 +129,11 @@ class ChatModel(Protocol):
         images: Sequence[Path] = (),
     ) -> Iterator[str]: ...
 
+    def sees_images(self) -> bool:
+        """Whether pictures may go to the chosen model, known without loading it: a model
+        on this computer cannot see; a server may (it says so when its model cannot)."""
+        ...
+
 
 @dataclass
 class PluginContext:

@@ -26,6 +26,15 @@ class LazyChatModel:
         self._assistant = assistant
         self._report = report  # the calling job's: loading progress goes to its answer
 
+    def sees_images(self) -> bool:
+        """Asked of the chat plugin with its settings, without loading its model."""
+        record = self._assistant.registry.record(CHAT_PLUGIN)
+        check = getattr(record.plugin if record else None, "sees_images", None)
+        if check is None:
+            return False
+        context = self._assistant.context_for(CHAT_PLUGIN, CancelToken(), self._report)
+        return bool(check(context.settings))
+
     def stream_chat(
         self,
         messages: Sequence[Mapping[str, str]],

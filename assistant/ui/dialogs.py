@@ -75,7 +75,11 @@ class SettingsDialog(QDialog):
             for form in self.forms:
                 values, secrets = form.result()
                 for name, secret in secrets.items():
-                    set_secret(form.section, name, secret, form.secret_scope(name, values))
+                    scopes = {form.secret_scope(name, values)}
+                    if not secret:  # forget: also the key of the URL the dialog opened with
+                        scopes.add(form.secret_scope(name, form.values))
+                    for scope in scopes:
+                        set_secret(form.section, name, secret, scope)
                 if form.section == GENERAL:
                     assert isinstance(values, GeneralSettings)
                     settings.update_general(values)

@@ -6,7 +6,7 @@ from PySide6 import QtCore
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-DARK = {
+DARK = {  # the dark palette: what each role of a widget is drawn in
     QPalette.ColorRole.Window: "#202124",
     QPalette.ColorRole.WindowText: "#e8eaed",
     QPalette.ColorRole.Base: "#17181a",
@@ -31,6 +31,7 @@ def _dark_palette() -> QPalette:
 
 
 def is_dark(palette: QPalette) -> bool:
+    """Whether *palette* draws windows dark (light text on them)."""
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import base64
 import math
-import mimetypes
-import sys
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -19,20 +17,24 @@ from typing import Any
 import openai  # noqa: TID253
 
 from assistant.core.cancel import Cancelled, CancelToken
+from assistant.core.network import transport_errors
 from plugins.chat.backend import AnswerCutOff, ChatBackendError, Messages, ProgressFn
 
 DEFAULT_CONTEXT_WINDOW = 8192
+# The picture formats the API takes (the system's MIME table may name JPEG otherwise).
+PICTURE_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+}
 MAX_RETRY_WAIT_S = 10.0
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:
     """Errors the HTTP layer under the openai client raises while a stream is read."""
-    errors: list[type[BaseException]] = [openai.APIError, OSError]
-    for name in ("httpx", "httpx2"):  # openai has shipped on both
-        module = sys.modules.get(name)
-        if module is not None:
-            errors.append(module.HTTPError)
-    return tuple(errors)
+    return (openai.APIError, *transport_errors())
 
 
 def with_images(messages: Messages, images: Sequence[Path]) -> list[Mapping[str, Any]]:
@@ -41,7 +43,7 @@ def with_images(messages: Messages, images: Sequence[Path]) -> list[Mapping[str,
     *earlier, last = messages
     parts: list[dict[str, Any]] = [{"type": "text", "text": last["content"]}]
     for image in images:
-        kind = mimetypes.guess_type(image.name)[0] or "image/jpeg"
+        kind = PICTURE_TYPES.get(image.suffix.lower(), "image/jpeg")
         data = base64.b64encode(image.read_bytes()).decode("ascii")
         parts.append({"type": "image_url", "image_url": {"url": f"data:{kind};base64,{data}"}})
     return [*earlier, {"role": last["role"], "content": parts}]

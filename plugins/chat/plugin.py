@@ -10,6 +10,8 @@ import threading
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from assistant.core.cancel import Cancelled, CancelToken
 from assistant.core.messages import (
     Chunk,
@@ -169,6 +171,12 @@ class ChatPlugin:
             temperature = settings.temperature
         with self._generation_lock:
             yield from backend.stream(messages, cancel, max_new_tokens, temperature, images)
+
+    def sees_images(self, settings: BaseModel | None = None) -> bool:
+        """Whether pictures may go to the model of *settings* (those in force when None):
+        only a server's model may see them, and the server says so when it cannot."""
+        chosen = settings if isinstance(settings, ChatSettings) else self._settings
+        return chosen.backend == "openai"
 
     def backend(self, context: PluginContext) -> ChatBackend:
         """The loaded backend for the context's settings, (re)loaded when needed.

@@ -153,12 +153,8 @@ class OpenAIEmbedder:
         return f"The embeddings server at {url} could not embed the text: {exc}"
 
 
-def api_key() -> str:
-    """The embeddings server's API key from the OS keyring, empty when none is kept."""
-    import keyring
-    from keyring.errors import KeyringError
+def api_key(base_url: str) -> str:
+    """The API key kept for the embeddings server at *base_url*, empty when none is."""
+    from assistant.core.secrets import get_secret
 
-    try:
-        return keyring.get_password("assistant", "rag.embedding_api_key") or ""
-    except KeyringError:
-        return ""
+    return get_secret("rag", "embedding_api_key", scope=base_url)

@@ -57,7 +57,11 @@ def make_embedder(settings: RagSettings, handle: ModelHandle[Any] | None) -> Emb
     start of every run), since the embedder outlives any one caller.
     """
     if settings.embedding_base_url:
-        return OpenAIEmbedder(settings.embedding_base_url, settings.embedding_model_name, api_key())
+        return OpenAIEmbedder(
+            settings.embedding_base_url,
+            settings.embedding_model_name,
+            api_key(settings.embedding_base_url),
+        )
     if handle is None:
         raise ValueError("A local embedding model needs a model handle.")
     return SentenceTransformerEmbedder(handle.get, settings.embedding_model)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.messages import Attachment, Chunk, Kind, Notice, Progress, Request, TextDelta
+from assistant.core.models import stoppable
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
 from plugins.rag.settings import RagSettings
 
@@ -129,7 +130,7 @@ class RagPlugin:
         handle = None
         if not settings.embedding_base_url:
             handle = self._model_handle(context.models, settings.embedding_model)
-            handle.get(context.progress)  # loads now, reporting to this caller
+            handle.get(stoppable(context.progress, context.cancel))  # loads now, reporting
         embedder = make_embedder(settings, handle)
         self.knowledge = Knowledge.open(context.data_dir, embedder, settings)
         self._opened_with, self._embedding = key, handle

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.core.secrets import SCOPE
+
 
 class RagSettings(BaseModel):
     """How documents are read, split, embedded, searched and answered from."""
@@ -26,7 +28,9 @@ class RagSettings(BaseModel):
         "", description="The embedding model's name on that server, e.g. nomic-embed-text."
     )
     embedding_api_key: str = Field(
-        "", description="API key of the embeddings server, if it needs one (kept in the keyring)."
+        "",
+        description="API key of the embeddings server, if it needs one (kept in the keyring).",
+        json_schema_extra={SCOPE: "embedding_base_url"},  # a key belongs to its server
     )
     chunk_size: int = Field(
         1000, ge=100, le=8000, description="Characters per passage the documents are cut into."

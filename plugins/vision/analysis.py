@@ -29,7 +29,7 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn, stoppable
 from assistant.core.plugin import PluginContext
-from plugins.vision.ask_chat import ask_chat_model
+from plugins.vision.ask_chat import BLIND_CHAT_MODEL, ask_chat_model
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
@@ -247,9 +247,11 @@ class ImageAnalyst:
             return
         self.context.cancel.raise_if_cancelled()
         llm = self.context.services.get("llm")
-        asked = self.settings.ask_chat_model and llm is not None
-        if asked and (yield from ask_chat_model(llm, image, question, self.context)):
-            return
+        if self.settings.ask_chat_model and llm is not None:
+            if not llm.sees_images():
+                yield Notice(BLIND_CHAT_MODEL, "warning")
+            elif (yield from ask_chat_model(llm, image, question, self.context)):
+                return
         vqa = self._model("vqa", self.settings.vqa_model)
         reply = vqa.answer(image.display, question) if vqa is not None else None
         self.context.cancel.raise_if_cancelled()

@@ -16,17 +16,22 @@ from assistant.core.messages import Chunk, Notice, TextDelta
 from assistant.core.plugin import ChatModel, PluginContext
 from plugins.vision.images import PreparedImage
 
+BLIND_CHAT_MODEL = (
+    "The chat model runs on this computer and cannot see pictures, so the VQA model answers. "
+    "For answers in sentences, choose an OpenAI-compatible server with a vision model "
+    "(GPT-4o, LLaVA, Qwen-VL…) in Settings → Chat."
+)
+
 
 def ask_chat_model(
     llm: ChatModel, image: PreparedImage, question: str, context: PluginContext
 ) -> Generator[Chunk, None, bool]:
     """Stream the chat model's answer about *image*; returns whether it answered."""
-    folder = context.data_dir / "outputs"
-    folder.mkdir(parents=True, exist_ok=True)
-    picture = folder / f"question-{uuid.uuid4().hex[:10]}.jpg"
-    image.display.save(picture, quality=90)
+    picture = context.data_dir / "outputs" / f"question-{uuid.uuid4().hex[:10]}.jpg"
     started = False
     try:
+        picture.parent.mkdir(parents=True, exist_ok=True)
+        image.display.save(picture, quality=90)
         pieces = llm.stream_chat(
             [{"role": "user", "content": question}],
             context.cancel,

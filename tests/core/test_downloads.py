@@ -35,6 +35,14 @@ def test_only_the_files_a_pytorch_load_reads_are_chosen() -> None:
         "config.json",
         "pytorch_model.bin",
     ]
+    mistral = ["consolidated.safetensors", "model-00001-of-00002.safetensors",
+               "model-00002-of-00002.safetensors", "model.safetensors.index.json"]  # fmt: skip
+    assert pytorch_files(mistral) == mistral[1:]
+    # Safetensors only in a subfolder leave the root's own weights alone.
+    assert pytorch_files(["pytorch_model.bin", "extra/model.safetensors"]) == [
+        "pytorch_model.bin",
+        "extra/model.safetensors",
+    ]
 
 
 def test_a_model_downloads_once_with_progress(hub: HubServer, tmp_path: Path) -> None:

@@ -170,3 +170,18 @@ def test_help_lists_plugins_and_their_commands(assistant: Assistant) -> None:
     _, chunks = answer(assistant, "/help")
     text = "".join(c.text for c in chunks if isinstance(c, TextDelta))
     assert "**Echo**" in text and "`/echo`" in text and "`/break`" in text
+
+
+def test_other_plugins_learn_whether_the_chat_model_sees_without_loading_it() -> None:
+    from plugins.chat import ChatPlugin, ChatSettings
+
+    core = open_assistant(default_paths(), PluginRegistry([ChatPlugin(), PictureFrame()]))
+    try:
+        llm = core.context_for("frame", CancelToken(), lambda chunk: None).services["llm"]
+        assert llm.sees_images() is False  # the built-in model runs on this computer
+        core.settings.update_section("chat", ChatSettings(backend="openai"))
+        assert llm.sees_images() is True  # a server may see; it says so when it cannot
+        record = core.registry.record("chat")
+        assert record is not None and record.state.value == "available"  # never loaded
+    finally:
+        core.store.close()

@@ -95,6 +95,7 @@ def test_an_api_key_is_kept_for_its_server_and_can_be_forgotten(
     forget = SettingsDialog(window)
     qtbot.addWidget(forget)
     chat = _chat_form(forget)
+    chat.editors["openai_base_url"].setText("https://elsewhere.example/v1")  # at the same time
     chat.forget["openai_api_key"].setChecked(True)
     assert not chat.editors["openai_api_key"].isEnabled()
     forget.accept()

@@ -11,6 +11,7 @@ import pytest
 
 from assistant.core.messages import Request, Sources, TextDelta
 from assistant.core.plugin import PluginContext
+from assistant.core.secrets import set_secret
 from plugins.rag import RagPlugin
 from plugins.rag.embedder import EmbeddingError, OpenAIEmbedder
 from plugins.rag.settings import RagSettings
@@ -77,7 +78,8 @@ def test_the_plugin_indexes_and_answers_through_the_server(
     make_context: Callable[..., PluginContext],
 ) -> None:
     embeddings_server.script.api_key = "sk-from-keyring"
-    memory_keyring.set_password("assistant", "rag.embedding_api_key", "sk-from-keyring")
+    # As the settings dialog keeps it: for this server only.
+    set_secret("rag", "embedding_api_key", "sk-from-keyring", scope=embeddings_server.base_url)
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "ferry.txt").write_text("The ferry leaves at noon on Sundays.", encoding="utf-8")

@@ -13,8 +13,9 @@ from PIL import Image
 
 from assistant.core.messages import Notice, TextDelta
 from plugins.chat import ChatPlugin, ChatSettings
-from plugins.chat.backend import CANNOT_SEE, ChatBackendError
+from plugins.chat.backend import ChatBackendError
 from plugins.vision import VisionPlugin
+from plugins.vision.ask_chat import BLIND_CHAT_MODEL
 from tests.plugins.chat.openai_server import OpenAIServer
 from tests.plugins.vision.conftest import VQA_LABELS, attach, run_plugin
 
@@ -63,26 +64,46 @@ def test_a_question_goes_to_the_chat_model_with_the_photo(
     assert not list((context.data_dir / "outputs").glob("question-*")), "no copy left behind"
 
 
-class BlindChat:
-    """A chat model on this computer: it cannot see, as the local backends say."""
+class TextOnlyServer:
+    """A server whose model turns out not to see: it refuses the picture."""
+
+    def sees_images(self) -> bool:
+        return True
 
     def stream_chat(self, messages, cancel, **options: Any) -> Iterator[str]:
         if options.get("images"):
-            raise ChatBackendError(CANNOT_SEE)
+            raise ChatBackendError("The server refused the request (400): images unsupported.")
         yield "words"
 
 
-def test_when_the_chat_model_cannot_see_the_vqa_model_answers(
+def test_when_the_server_cannot_see_the_vqa_model_answers(
     make_context, tiny_settings, photos
 ) -> None:
     settings = tiny_settings.model_copy(update={"ask_chat_model": True})
-    context = make_context(settings, services={"llm": BlindChat()})
+    context = make_context(settings, services={"llm": TextOnlyServer()})
     plugin = VisionPlugin()
     plugin.load(context)
     chunks = run_plugin(plugin, context, "is it red?", [attach(photos["coffee"])])
 
     (notice,) = [c for c in chunks if isinstance(c, Notice)]
-    assert "cannot see pictures" in notice.text and "The VQA model answers instead" in notice.text
+    assert "images unsupported" in notice.text and "The VQA model answers instead" in notice.text
+    answer = "".join(c.text for c in chunks if isinstance(c, TextDelta))
+    assert any(f"**{label.capitalize()}**" in answer for label in VQA_LABELS.values())
+
+
+def test_a_chat_model_on_this_computer_is_not_even_loaded_for_a_photo(
+    make_context, tiny_settings, photos
+) -> None:
+    chat = ChatPlugin()  # its model would load on the first question it is asked
+    settings = tiny_settings.model_copy(update={"ask_chat_model": True})
+    context = make_context(settings, services={"llm": chat})
+    plugin = VisionPlugin()
+    plugin.load(context)
+    chunks = run_plugin(plugin, context, "is it red?", [attach(photos["coffee"])])
+
+    (notice,) = [c for c in chunks if isinstance(c, Notice)]
+    assert notice.text == BLIND_CHAT_MODEL
+    assert context.models.snapshot() and all(m.owner == "vision" for m in context.models.snapshot())
     answer = "".join(c.text for c in chunks if isinstance(c, TextDelta))
     assert any(f"**{label.capitalize()}**" in answer for label in VQA_LABELS.values())
 
