@@ -13,6 +13,7 @@ from assistant.core import network
 @pytest.fixture(autouse=True)
 def fresh_answer(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_HUB_DISABLE_XET", raising=False)
     network.forget()
     yield
     network.forget()
@@ -34,6 +35,15 @@ def test_a_closed_endpoint_is_not_and_the_libraries_are_told_to_stay_offline(
     monkeypatch.setattr(network.sys, "modules", {})  # as if no hub library were imported yet
     network.prefer_offline_hub()
     assert network.os.environ["HF_HUB_OFFLINE"] == "1"
+    assert network.os.environ["HF_HUB_DISABLE_XET"] == "1"  # downloads a Stop can stop
+
+
+def test_a_person_who_wants_hf_xet_keeps_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_DISABLE_XET", "0")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(network.sys, "modules", {})  # as if no hub library were imported yet
+    network.prefer_offline_hub()
+    assert network.os.environ["HF_HUB_DISABLE_XET"] == "0"
 
 
 def test_offline_setting_is_honoured_without_a_connection(monkeypatch: pytest.MonkeyPatch) -> None:
