@@ -24,6 +24,7 @@ class HubServer:
 
     repos: dict[str, Path]
     downloads: list[str] = field(default_factory=list)  # "repo/file" of every GET
+    gated: set[str] = field(default_factory=set)  # repositories listed but not downloadable
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -90,6 +91,12 @@ class HubServer:
         return self._send(request, 404, b'{"error": "Repository not found"}', "application/json")
 
     def _file(self, request: BaseHTTPRequestHandler, repo: str, name: str, body: bool) -> None:
+        if repo in self.gated:
+            request.send_response(401)
+            request.send_header("X-Error-Code", "GatedRepo")
+            request.send_header("Content-Length", "0")
+            request.end_headers()
+            return
         file = self._files(repo).get(name) if repo in self.repos else None
         if file is None:
             request.send_response(404)

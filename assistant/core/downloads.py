@@ -5,9 +5,10 @@ that works while they download.
 does. :func:`fetch_from_hub` downloads first instead, only what a PyTorch load reads
 (safetensors when the repository has them, never the TensorFlow, Flax or ONNX copies),
 reporting bytes as they arrive to a progress function that may raise (``Cancelled``) to
-stop it mid-file; then the model loads from the local folder. Offline, or when the hub
-cannot tell what the repository holds, it hands the id back and the library's own loading
-(and its own error) takes over. ``huggingface_hub`` is imported on first use.
+stop it mid-file (over HTTP: see :func:`assistant.core.network.prefer_offline_hub`). The
+model then loads from the local folder. Offline, or when the hub cannot tell what the
+repository holds, it hands the id back and the library's own loading (and its own error)
+takes over. ``huggingface_hub`` is imported on first use.
 """
 
 from __future__ import annotations
@@ -25,35 +26,31 @@ from assistant.core.network import hub_reachable, transport_errors
 
 REPORT_INTERVAL_S = 0.1
 NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
+NEVER_NAMES = ("consolidated",)  # Mistral's own format, which transformers does not read
 NEVER_FOLDERS = ("onnx/", "openvino/", "coreml/", "tf/", "flax/")
 TORCH_WEIGHTS = (".bin", ".pt", ".pth")
 
 
 class DownloadFailed(RuntimeError):
-    """A download stopped part way (network, disk); the message says so, and that what
-    arrived is kept."""
+    """A download stopped part way (network, disk); the message says so, and that the
+    files that finished are kept."""
 
 
 def pytorch_files(files: Iterable[str]) -> list[str]:
     """The files of a repository that a PyTorch ``from_pretrained`` reads.
 
     Where a folder holds safetensors, the same weights in PyTorch's pickle format are left
-    out, and so is a ``consolidated`` copy beside the shards (Mistral's own format).
+    out there.
     """
-    wanted = [f for f in files if not f.endswith(NEVER) and not f.startswith(NEVER_FOLDERS)]
-    safetensors: dict[str, list[str]] = {}
-    for name in wanted:
-        if name.endswith(".safetensors"):
-            safetensors.setdefault(_folder(name), []).append(name)
-
-    def duplicate(name: str) -> bool:
-        beside = safetensors.get(_folder(name), [])
-        if name.endswith(TORCH_WEIGHTS):
-            return bool(beside)
-        consolidated = Path(name).name.startswith("consolidated")
-        return consolidated and any(not Path(f).name.startswith("consolidated") for f in beside)
-
-    return [name for name in wanted if not duplicate(name)]
+    wanted = [
+        f
+        for f in files
+        if not f.endswith(NEVER)
+        and not f.startswith(NEVER_FOLDERS)
+        and not Path(f).name.startswith(NEVER_NAMES)
+    ]
+    with_safetensors = {_folder(f) for f in wanted if f.endswith(".safetensors")}
+    return [f for f in wanted if not (f.endswith(TORCH_WEIGHTS) and _folder(f) in with_safetensors)]
 
 
 def _folder(name: str) -> str:
@@ -80,7 +77,7 @@ def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
     *repo_id* itself when the hub cannot be asked (offline, unknown or gated repository).
 
     *progress* hears how much has arrived, about ten times a second; an exception it
-    raises stops the download (what arrived is kept, and the next fetch resumes).
+    raises stops the download (the files that finished are kept for the next fetch).
     """
     from huggingface_hub import HfApi, snapshot_download, try_to_load_from_cache
     from huggingface_hub.errors import GatedRepoError, HfHubHTTPError, RepositoryNotFoundError
@@ -116,8 +113,8 @@ def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
         return repo_id  # listed, but not to everyone: the library's loading explains
     except network_failures as exc:
         raise DownloadFailed(
-            f"Downloading {repo_id} stopped: {exc}. What arrived is kept; the download "
-            "goes on from there next time."
+            f"Downloading {repo_id} stopped: {exc}. The files that finished are kept; the "
+            "download goes on from there next time."
         ) from exc
     if missing:
         progress(f"Downloaded {repo_id} ({_mb(total)})", 1.0)

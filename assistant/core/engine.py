@@ -228,7 +228,12 @@ class Assistant:
         report: Callable[[Chunk], None],
         conversation_id: int = 0,
     ) -> PluginContext:
-        """The context a plugin runs with: its settings, models, state and services."""
+        """The context a plugin runs with: its settings, models, state and services.
+
+        Called off the GUI thread, before anything a plugin loads: the hub libraries are
+        told how to behave here, before they are first imported (see network).
+        """
+        prefer_offline_hub()
         record = self.registry.record(plugin)
         manifest = record.manifest if record is not None else None
         settings_model = manifest.settings if manifest is not None else None

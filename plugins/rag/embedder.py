@@ -154,7 +154,19 @@ class OpenAIEmbedder:
 
 
 def api_key(base_url: str) -> str:
-    """The API key kept for the embeddings server at *base_url*, empty when none is."""
-    from assistant.core.secrets import get_secret
+    """The API key kept for the embeddings server at *base_url*, empty when none is.
 
-    return get_secret("rag", "embedding_api_key", scope=base_url)
+    A key kept before keys were kept per server belonged to the server in use: it moves to
+    that server's account the first time it is needed.
+    """
+    from assistant.core.secrets import SecretStoreError, get_secret, set_secret
+
+    key = get_secret("rag", "embedding_api_key", scope=base_url)
+    earlier = "" if key else get_secret("rag", "embedding_api_key")
+    if earlier:
+        try:
+            set_secret("rag", "embedding_api_key", earlier, scope=base_url)
+            set_secret("rag", "embedding_api_key", "")
+        except SecretStoreError:  # read it is; kept where it was, it moves next time
+            pass
+    return key or earlier

@@ -17,9 +17,9 @@ from assistant.core.plugin import ChatModel, PluginContext
 from plugins.vision.images import PreparedImage
 
 BLIND_CHAT_MODEL = (
-    "The chat model runs on this computer and cannot see pictures, so the VQA model answers. "
-    "For answers in sentences, choose an OpenAI-compatible server with a vision model "
-    "(GPT-4o, LLaVA, Qwen-VL…) in Settings → Chat."
+    "The chat model cannot be sent pictures (it runs on this computer, or the chat plugin is "
+    "off), so the VQA model answers. For answers in sentences, choose an OpenAI-compatible "
+    "server with a vision model (GPT-4o, LLaVA, Qwen-VL…) in Settings → Chat."
 )
 
 

@@ -38,6 +38,7 @@ def test_only_the_files_a_pytorch_load_reads_are_chosen() -> None:
     mistral = ["consolidated.safetensors", "model-00001-of-00002.safetensors",
                "model-00002-of-00002.safetensors", "model.safetensors.index.json"]  # fmt: skip
     assert pytorch_files(mistral) == mistral[1:]
+    assert pytorch_files(["consolidated.safetensors", "pytorch_model.bin"]) == ["pytorch_model.bin"]
     # Safetensors only in a subfolder leave the root's own weights alone.
     assert pytorch_files(["pytorch_model.bin", "extra/model.safetensors"]) == [
         "pytorch_model.bin",
@@ -104,3 +105,11 @@ def test_offline_the_id_is_handed_back(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_an_unknown_repository_is_handed_back_for_the_loader_to_explain(hub: HubServer) -> None:
     assert fetch_from_hub("owner/missing", lambda _text, _part: None) == "owner/missing"
+
+
+def test_a_gated_repository_is_handed_back_for_the_loader_to_explain(
+    hub: HubServer, tmp_path: Path
+) -> None:
+    hub.repos["owner/gated"] = make_repo(tmp_path / "repo")
+    hub.gated.add("owner/gated")
+    assert fetch_from_hub("owner/gated", lambda _text, _part: None) == "owner/gated"

@@ -13,7 +13,7 @@ from assistant.core.messages import Request, Sources, TextDelta
 from assistant.core.plugin import PluginContext
 from assistant.core.secrets import set_secret
 from plugins.rag import RagPlugin
-from plugins.rag.embedder import EmbeddingError, OpenAIEmbedder
+from plugins.rag.embedder import EmbeddingError, OpenAIEmbedder, api_key
 from plugins.rag.settings import RagSettings
 from tests.keyrings import MemoryKeyring
 from tests.plugins.rag.embeddings_server import DIMENSION, MODEL, EmbeddingsServer, bag_of_words
@@ -113,3 +113,14 @@ def test_a_dead_server_stops_the_plugin_with_the_reason(
     context = make_context(RagSettings(embedding_base_url=url, embedding_model_name=MODEL))
     with pytest.raises(EmbeddingError, match="Could not connect to the embeddings server"):
         RagPlugin().load(context)
+
+
+def test_a_key_kept_before_keys_were_per_server_moves_to_its_server(
+    embeddings_server: EmbeddingsServer, memory_keyring: MemoryKeyring
+) -> None:
+    memory_keyring.set_password("assistant", "rag.embedding_api_key", "sk-earlier")
+    assert api_key(embeddings_server.base_url) == "sk-earlier"
+    assert memory_keyring.passwords == {
+        ("assistant", f"rag.embedding_api_key@{embeddings_server.base_url}"): "sk-earlier"
+    }
+    assert api_key("https://elsewhere.example/v1") == ""  # never sent to another server

@@ -43,6 +43,9 @@ class CitingChatModel:
     def __init__(self) -> None:
         self.calls: list[list[dict[str, str]]] = []
 
+    def sees_images(self) -> bool:
+        return False
+
     def stream_chat(
         self,
         messages: Sequence[Mapping[str, str]],
