@@ -31,6 +31,7 @@ class ShownMessage:
     text: list[str] = field(default_factory=list)
 
     def body_length(self) -> int:
+        """Characters in the body frame: where text added now starts."""
         return self.body.lastPosition() - self.body.firstPosition()
 
 
