@@ -128,16 +128,16 @@ def _progress_bar(repo_id: str, total: int, progress: ProgressFn) -> Any:
     from tqdm.auto import tqdm
 
     lock = threading.Lock()
-    arrived = [0]
-    reported = [0.0]
+    done, reported = 0, 0.0
 
     def report(bar_bytes: int) -> None:
+        nonlocal done, reported
         with lock:  # held while reporting: files arrive on several threads, counts in order
-            arrived[0] = done = max(arrived[0], bar_bytes)
+            done = max(done, bar_bytes)
             now = time.monotonic()
-            if now - reported[0] < REPORT_INTERVAL_S:
+            if now - reported < REPORT_INTERVAL_S:
                 return
-            reported[0] = now
+            reported = now
             if total:
                 fraction = min(done / total, 1.0)
                 progress(f"Downloading {repo_id}: {_mb(done)} of {_mb(total)}", fraction)

@@ -6,15 +6,15 @@ Nothing heavy is imported here: each backend module imports its library when it 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Literal, Protocol
 
 from assistant.core.cancel import CancelToken
+from assistant.core.models import ProgressFn
 from plugins.chat.settings import ChatSettings
 
 Messages = Sequence[Mapping[str, str]]
-ProgressFn = Callable[[str, float | None], None]
 
 EMBEDDED_GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 EMBEDDED_MODEL_TITLE = "SmolLM2-135M-Instruct"

@@ -11,10 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-ProgressFn = Callable[[str, float | None], None]
+from assistant.core.models import ProgressFn
 
 COMPLETE_MARKER = "conversion-complete"
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from assistant.core.models import ProgressFn
+
 if TYPE_CHECKING:
     import numpy as np
 
-ProgressFn = Callable[[str, float | None], None]
 
 BUILTIN_MODEL_TITLE = "all-MiniLM-L6-v2"
 BUILTIN_MODEL_MB = 90

@@ -16,8 +16,7 @@ import numpy as np
 import torch  # noqa: TID253 - backend module, imported by load()
 from PIL import Image
 
-from assistant.core.device import best_device
-from plugins.vision.hub import ModelUnavailableError, load_pretrained
+from plugins.vision.hub import ModelUnavailableError, load_processor_and_model
 from plugins.vision.settings import EMBEDDED_CLASSIFIER
 
 LABELS_FILE = Path(__file__).resolve().parents[2] / "resources" / "imagenet_labels.txt"
@@ -130,14 +129,14 @@ def load_transformers_classifier(source: str) -> TransformersClassifier:
     """A transformers image classifier from a hub id or folder."""
     from transformers import AutoImageProcessor, AutoModelForImageClassification
 
-    task, setting = "Classification", "Classifier model"
-    processor = load_pretrained(
-        AutoImageProcessor.from_pretrained, source, task=task, setting=setting
+    processor, model = load_processor_and_model(
+        AutoImageProcessor,
+        AutoModelForImageClassification,
+        source,
+        task="Classification",
+        setting="Classifier model",
     )
-    model = load_pretrained(
-        AutoModelForImageClassification.from_pretrained, source, task=task, setting=setting
-    )
-    return TransformersClassifier(model.to(best_device()).eval(), processor)
+    return TransformersClassifier(model, processor)
 
 
 def load_classifier(source: str) -> Classifier:

@@ -11,9 +11,8 @@ from typing import Any
 import torch  # noqa: TID253 - backend module, imported by load()
 from PIL import Image
 
-from assistant.core.device import best_device
 from plugins.vision.drawing import Detection
-from plugins.vision.hub import load_pretrained
+from plugins.vision.hub import load_processor_and_model
 
 
 class Detector:
@@ -73,11 +72,11 @@ def load_detector(source: str) -> Detector:
     """A detector from a hub id or folder."""
     from transformers import AutoImageProcessor, AutoModelForObjectDetection
 
-    task, setting = "Object detection", "Detector model"
-    processor = load_pretrained(
-        AutoImageProcessor.from_pretrained, source, task=task, setting=setting
+    processor, model = load_processor_and_model(
+        AutoImageProcessor,
+        AutoModelForObjectDetection,
+        source,
+        task="Object detection",
+        setting="Detector model",
     )
-    model = load_pretrained(
-        AutoModelForObjectDetection.from_pretrained, source, task=task, setting=setting
-    )
-    return Detector(model.to(best_device()).eval(), processor)
+    return Detector(model, processor)

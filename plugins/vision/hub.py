@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from assistant.core.device import best_device
 
 T = TypeVar("T")
 
@@ -49,3 +51,13 @@ def load_pretrained(load: Callable[[str], T], source: str, *, task: str, setting
         return load(location)
     except (OSError, ValueError, KeyError) as exc:
         raise ModelUnavailableError(missing_message(task, source, setting)) from exc
+
+
+def load_processor_and_model(
+    processor_class: Any, model_class: Any, source: str, *, task: str, setting: str
+) -> tuple[Any, Any]:
+    """A transformers processor and model from *source*, the model on the best device and
+    ready to run; a readable failure as :func:`load_pretrained` gives."""
+    processor = load_pretrained(processor_class.from_pretrained, source, task=task, setting=setting)
+    model = load_pretrained(model_class.from_pretrained, source, task=task, setting=setting)
+    return processor, model.to(best_device()).eval()

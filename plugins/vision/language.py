@@ -12,8 +12,7 @@ from typing import Any
 import torch  # noqa: TID253 - backend module, imported by load()
 from PIL import Image
 
-from assistant.core.device import best_device
-from plugins.vision.hub import load_pretrained
+from plugins.vision.hub import load_processor_and_model
 
 _MAX_NEW_TOKENS = 30
 
@@ -69,21 +68,21 @@ def load_captioner(source: str) -> Captioner:
     """A captioning model from a hub id or folder."""
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
-    task, setting = "Captions", "Caption model"
-    processor = load_pretrained(AutoProcessor.from_pretrained, source, task=task, setting=setting)
-    model = load_pretrained(
-        AutoModelForImageTextToText.from_pretrained, source, task=task, setting=setting
+    processor, model = load_processor_and_model(
+        AutoProcessor, AutoModelForImageTextToText, source, task="Captions", setting="Caption model"
     )
-    return Captioner(model.to(best_device()).eval(), processor)
+    return Captioner(model, processor)
 
 
 def load_question_answerer(source: str) -> QuestionAnswerer:
     """A visual question answering model from a hub id or folder."""
     from transformers import AutoModelForVisualQuestionAnswering, AutoProcessor
 
-    task, setting = "Answering questions about photos", "VQA model"
-    processor = load_pretrained(AutoProcessor.from_pretrained, source, task=task, setting=setting)
-    model = load_pretrained(
-        AutoModelForVisualQuestionAnswering.from_pretrained, source, task=task, setting=setting
+    processor, model = load_processor_and_model(
+        AutoProcessor,
+        AutoModelForVisualQuestionAnswering,
+        source,
+        task="Answering questions about photos",
+        setting="VQA model",
     )
-    return QuestionAnswerer(model.to(best_device()).eval(), processor)
+    return QuestionAnswerer(model, processor)
