@@ -79,18 +79,43 @@ def make_context(tmp_path: Path) -> Callable[..., PluginContext]:
     return build
 
 
+# Capabilities that let a process ignore file permissions (capabilities(7)).
+_PERMISSION_BYPASSING_CAPS = {"cap_dac_override": 1, "cap_dac_read_search": 2}
+
+
+def ignores_file_permissions() -> bool:
+    """Whether this process reads and writes files whatever their permissions say.
+
+    True for root with its usual capabilities (as CI runs), False once they are dropped
+    (see :func:`rerun_unprivileged`), so tests of permissions can tell where they stand.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        effective = next(
+            int(line.split()[1], 16)
+            for line in status.read_text().splitlines()
+            if line.startswith("CapEff:")
+        )
+        return any(effective >> bit & 1 for bit in _PERMISSION_BYPASSING_CAPS.values())
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
 def rerun_unprivileged(request: pytest.FixtureRequest) -> None:
-    """Run the calling test again as an unprivileged user, and pass or fail with it.
+    """Run the calling test again without the power to ignore permissions; pass or fail with it.
 
     Root ignores file permissions, so tests of unreadable files and read-only folders mean
-    nothing as root (which CI runs as); this runs them as the ``nobody`` user instead.
+    nothing as root (which CI runs as). The test runs again as root without the two
+    capabilities that bypass permission checks: it still owns the checkout and its
+    virtualenv, wherever they are (a private home, a ``mktemp -d`` clone), but a file it
+    made unreadable is unreadable to it.
     """
     setpriv = shutil.which("setpriv")
     assert setpriv is not None, "setpriv (util-linux) is needed to test permissions as root"
+    dropped = ",".join(f"-{name.removeprefix('cap_')}" for name in _PERMISSION_BYPASSING_CAPS)
     done = subprocess.run(
         [
-            *(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable),
-            *("-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"),
+            *(setpriv, "--inh-caps=-all", "--ambient-caps=-all", f"--bounding-set={dropped}"),
+            *(sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"),
         ],
         cwd=request.config.rootpath,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},

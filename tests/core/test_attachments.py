@@ -17,9 +17,9 @@ import pytest
 from assistant.core import attachments
 from assistant.core.attachments import AttachmentError, expand_folder, human_size, ingest
 from assistant.core.messages import Kind
-from tests.conftest import rerun_unprivileged
+from tests.conftest import ignores_file_permissions, rerun_unprivileged
 
-is_root = hasattr(os, "geteuid") and os.geteuid() == 0
+is_root = ignores_file_permissions()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from assistant.core import store as store_module
 from assistant.core.store import Store, StoreError
-from tests.conftest import rerun_unprivileged
+from tests.conftest import ignores_file_permissions, rerun_unprivileged
 
 
 @pytest.fixture
@@ -514,7 +514,7 @@ def test_a_read_only_file_system_can_still_be_read(tmpfs_folder: Path) -> None:
 def test_a_read_only_folder_can_still_be_read(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
+    if ignores_file_permissions():
         rerun_unprivileged(request)
         return
     folder = tmp_path / "data"
