@@ -21,6 +21,7 @@ from assistant.core.messages import (
     Attachment,
     AudioOut,
     Chunk,
+    FileOut,
     HistoryMessage,
     ImageOut,
     Kind,
@@ -32,6 +33,7 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelRegistry
 from assistant.core.network import prefer_offline_hub
+from assistant.core.parts import layout_entry
 from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
@@ -324,14 +326,15 @@ class _ReplyRecorder:
         return "".join(self._parts)
 
     def add(self, chunk: Chunk) -> None:
+        layout_entry(self._meta.setdefault("layout", []), chunk)
         if isinstance(chunk, TextDelta):
             self._parts.append(chunk.text)
             now = time.monotonic()
             if now - self._last_checkpoint >= CHECKPOINT_INTERVAL_S:
                 self._store.checkpoint(self._id, self.text)
                 self._last_checkpoint = now
-        elif isinstance(chunk, ImageOut | AudioOut):
-            kind = Kind.IMAGE if isinstance(chunk, ImageOut) else Kind.AUDIO
+        elif isinstance(chunk, ImageOut | AudioOut | FileOut):
+            kind = {ImageOut: Kind.IMAGE, AudioOut: Kind.AUDIO}.get(type(chunk), Kind.DOCUMENT)
             size = chunk.path.stat().st_size if chunk.path.exists() else 0
             self._store.add_attachment(
                 self._id,

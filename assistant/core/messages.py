@@ -113,6 +113,25 @@ class AudioOut:
 
 
 @dataclass(frozen=True, slots=True)
+class FileOut:
+    """A file that belongs to the answer (a document, an export), shown as a chip that
+    opens it; *path* is a file the app keeps."""
+
+    path: Path
+    caption: str = ""
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """A glimpse of work in progress (a picture forming), shown in place of the previous
+    preview of the same answer; never stored: the final output takes its place."""
+
+    path: Path
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Progress:
     """How far long work has come; *fraction* is None when it cannot be known."""
 
@@ -145,7 +164,7 @@ class Notice:
     level: str = "info"  # "info", "warning" or "error"
 
 
-Chunk = TextDelta | ImageOut | AudioOut | Progress | Sources | Notice
+Chunk = TextDelta | ImageOut | AudioOut | FileOut | Preview | Progress | Sources | Notice
 
 
 @dataclass(frozen=True, slots=True)

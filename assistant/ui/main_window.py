@@ -19,7 +19,7 @@ from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant, Turn
-    from assistant.core.messages import Progress
+    from assistant.core.messages import Chunk, Progress
     from assistant.core.store import Store
     from assistant.ui.plugin_jobs import PluginJobs
     from assistant.ui.turns import TurnRunner
@@ -140,6 +140,8 @@ class MainWindow(QMainWindow):
         self.view.action_requested.connect(self._on_view_action_requested)
         self.view.earlier_requested.connect(self._on_view_earlier_requested)
         self.view.link_requested.connect(self._on_view_link_requested)
+        self.view.image_opened.connect(self._show_image)
+        self.view.version_requested.connect(self._on_view_version_requested)
         self.turns.turn_opened.connect(self._on_turn_opened)
         self.turns.chunk_arrived.connect(self._on_turn_chunk_arrived)
         self.turns.progress_reported.connect(self._on_turn_progress_reported)
@@ -201,8 +203,7 @@ class MainWindow(QMainWindow):
         if self.composer.editing_id:
             message_id = self.composer.editing_id
             self.composer.cancel_edit()
-            self.view.remove_from(message_id)
-            self.turns.edit_and_resend(message_id, text)
+            self.turns.edit_and_resend(message_id, text)  # a new version; the old one is kept
             return
         self.send(text, files)
 
@@ -258,6 +259,12 @@ class MainWindow(QMainWindow):
             self.view.remove_one(self._pending.pop(0))  # the stored question replaces it
         if turn.conversation_id != self.conversation_id:
             return
+        question = self.store.message(turn.user_message_id)
+        if self.view.is_shown(turn.user_message_id) or getattr(question, "versions", 1) > 1:
+            # A new version of an answer or of a question: show the path it is on.
+            self.open_conversation(self.conversation_id)
+            self.refresh_conversations()
+            return
         if not self.view.is_shown(turn.user_message_id):
             question = self.store.message(turn.user_message_id)
             if question is not None:
@@ -265,23 +272,16 @@ class MainWindow(QMainWindow):
         self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
         self.refresh_conversations()
 
-    def _on_turn_chunk_arrived(self, reply: int, chunk: object) -> None:
-        from assistant.core.messages import AudioOut, ImageOut, Notice, Progress, Sources, TextDelta
+    def _on_turn_chunk_arrived(self, reply: int, chunk: Chunk) -> None:
+        from assistant.core.messages import Chunk, Progress
 
-        if isinstance(chunk, TextDelta):
-            self.view.append_text(reply, chunk.text)
-        elif isinstance(chunk, ImageOut):
-            self.view.add_image(reply, chunk.path, chunk.caption)
-        elif isinstance(chunk, AudioOut):
-            self.view.add_audio(reply, chunk.path, chunk.caption)
-        elif isinstance(chunk, Notice):
-            self.view.add_notice(reply, chunk.text, chunk.level)
-        elif isinstance(chunk, Sources):
-            self.view.add_sources(reply, list(chunk.items))
-        elif isinstance(chunk, Progress):
+        if isinstance(chunk, Progress):
             self._on_turn_progress_reported(reply, chunk)
+        else:
+            self.view.add_chunk(reply, chunk)
 
-    def _on_turn_progress_reported(self, _reply: int, progress: Progress) -> None:
+    def _on_turn_progress_reported(self, reply: int, progress: Progress) -> None:
+        self.view.add_chunk(reply, progress)  # in the answer that waits on it
         self.statusBar().showMessage(progress.message)
         self.progress.show()
         if progress.fraction is None:
@@ -331,8 +331,7 @@ class MainWindow(QMainWindow):
             self.composer.begin_edit(message_id, message.content)
         elif action == "regenerate":
             self.turns.stop(message_id)
-            self.view.remove_from(message_id)
-            self.turns.regenerate(message_id)
+            self.turns.regenerate(message_id)  # a new version; this one is kept
         elif action == "reroute":
             self._reroute_menu(message_id)
 
@@ -345,8 +344,16 @@ class MainWindow(QMainWindow):
     def reroute(self, reply_id: int, plugin: str) -> None:
         """Answer the question behind *reply_id* again, by *plugin*."""
         self.turns.stop(reply_id)
-        self.view.remove_from(reply_id)
-        self.turns.regenerate(reply_id, plugin=plugin)
+        self.turns.regenerate(reply_id, plugin=plugin)  # a new version; this one is kept
+
+    def _on_view_version_requested(self, message_id: int, step: int) -> None:
+        versions = self.store.versions_of(message_id)
+        if message_id not in versions:
+            return
+        index = versions.index(message_id) + step
+        if 0 <= index < len(versions):
+            self.assistant.choose_version(versions[index])
+            self.open_conversation(self.conversation_id)
 
     def _on_view_earlier_requested(self) -> None:
         shown = self.view.message_ids()

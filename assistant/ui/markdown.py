@@ -8,6 +8,7 @@ tail after it is redrawn as tokens arrive.
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,20 @@ def _renderer(dark: bool) -> MarkdownIt:
     return renderer.enable("table").enable("strikethrough")
 
 
+@lru_cache(maxsize=2)
+def _formatter(dark: bool) -> object:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(noclasses=True, style="monokai" if dark else "friendly", nowrap=True)
+
+
+def highlighted(code: str, language: str, dark: bool = False) -> str:
+    """*code* as highlighted HTML spans (no surrounding block)."""
+    from pygments import highlight
+
+    return highlight(code, _lexer(code, language), _formatter(dark))  # type: ignore[arg-type]
+
+
 def _safe_link(url: str) -> bool:
     scheme, colon, _ = url.partition(":")
     return bool(colon) and scheme.lower() in SAFE_SCHEMES
@@ -58,7 +73,13 @@ def _safe_link(url: str) -> bool:
 
 def to_html(text: str, dark: bool = False) -> str:
     """Render Markdown *text*; raw HTML in it is shown as text, never interpreted."""
-    return _renderer(dark).render(text)
+    rendered = _renderer(dark).render(text)
+    if "<table>" in rendered:  # Qt's rich text draws tables bare unless told
+        rendered = rendered.replace("<table>", _TABLE)
+    return rendered
+
+
+_TABLE = '<table border="1" cellspacing="0" cellpadding="5" style="border-collapse:collapse;">'
 
 
 def plain_html(text: str) -> str:
@@ -87,3 +108,77 @@ def settled_length(text: str) -> int:
         elif not in_fence and not stripped:
             settled = position
     return settled
+
+
+# ---- an answer as top-level blocks, each drawn by a widget of its own ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level block of Markdown: a paragraph, heading, list, table, quote or code.
+
+    *source* is its Markdown; for code, *code* and *language* are its content and info
+    string. *open* marks a code block still being written (its closing fence not there yet).
+    """
+
+    kind: str  # "prose" or "code"
+    source: str
+    start_line: int = field(compare=False)
+    code: str = ""
+    language: str = ""
+    open: bool = False
+
+
+_CODE_TOKENS = frozenset({"fence", "code_block"})
+
+
+def blocks(text: str, first_line: int = 0) -> list[Block]:
+    """The top-level blocks of *text*; line numbers counted from *first_line*."""
+    lines = text.splitlines(keepends=True)
+    found: list[Block] = []
+    for token in _renderer(False).parse(text):
+        if token.level != 0 or token.map is None or token.nesting < 0:
+            continue
+        start, end = token.map
+        source = "".join(lines[start:end])
+        if token.type in _CODE_TOKENS:
+            closing = lines[end - 1].strip() if token.type == "fence" and end > start + 1 else ""
+            still_open = token.type == "fence" and not (
+                closing.startswith(token.markup) and closing.strip("`~ ") == ""
+            )
+            found.append(
+                Block(
+                    "code",
+                    source,
+                    first_line + start,
+                    code=token.content,
+                    language=token.info.strip().split(" ")[0] if token.info else "",
+                    open=still_open,
+                )
+            )
+        else:
+            found.append(Block("prose", source, first_line + start))
+    return found
+
+
+class StreamedBlocks:
+    """The blocks of a growing text, re-parsing only from where the last block starts.
+
+    Appending text can change only the last block (a paragraph becoming a heading, a list
+    or a code block growing), so the others are kept as they are; :meth:`final` parses the
+    whole text once more, which is exactly what a reloaded answer shows.
+    """
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def update(self, text: str) -> list[Block]:
+        kept = self.blocks[:-1]
+        start = self.blocks[-1].start_line if self.blocks else 0
+        rest = "".join(text.splitlines(keepends=True)[start:])
+        self.blocks = kept + blocks(rest, start)
+        return self.blocks
+
+    def final(self, text: str) -> list[Block]:
+        self.blocks = blocks(text)
+        return self.blocks

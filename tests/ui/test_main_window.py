@@ -35,7 +35,7 @@ def drag_and_drop(window: MainWindow, mime: QMimeData) -> None:
 
 
 def shown_text(window: MainWindow) -> str:
-    return window.view.document().toPlainText()
+    return window.view.plain_text()
 
 
 def test_typing_and_enter_sends_and_the_answer_streams_in(qtbot, open_window) -> None:
@@ -68,12 +68,14 @@ def test_a_dropped_file_is_attached_and_sent(qtbot, open_window, tmp_path: Path)
     reply = window.store.message(finished.args[0])
     assert reply is not None and reply.plugin == "frame" and reply.route_reason == "image attached"
     assert "coffee.png:" in shown_text(window)
-    html = window.view.document().toHtml()
-    assert "<img" in html and "coffee" in html
+    question = window.view.rendered(reply.id - 1)
+    assert question[-1] == ("images", ((window.store.message(reply.id - 1).attachments[0].path,
+                                        "coffee.png"),))  # fmt: skip
+    html = repr(window.view.rendered(reply.id))
     target = html.split('href="frame:')[1].split('"')[0]
     link = QUrl(f"frame:{target}")
     with qtbot.waitSignal(window.plugin_jobs.image_shown, timeout=10_000) as shown:
-        window.view.anchorClicked.emit(link)  # the plugin's own link in its answer
+        window.view.signals.link_requested.emit(link)  # the plugin's own link in its answer
     assert shown.args[1] == "again" and shown.args[0].read_bytes() == picture.read_bytes()
 
 
@@ -181,64 +183,53 @@ def test_long_conversations_are_paged(qtbot, open_window) -> None:
     assert "message 150" in shown_text(window) and "message 49" not in shown_text(window)
 
 
+def _pictures(window: MainWindow, message_id: int) -> list:
+    from assistant.ui.message_parts import ImageGrid
+
+    shown = window.view.widget_of(message_id)
+    assert shown is not None
+    shown.build()
+    return [p for grid in shown.findChildren(ImageGrid) for p in grid.pictures]
+
+
+def _store_photo(window: MainWindow, photo: Path, title: str) -> int:
+    conversation = window.store.create_conversation(title)
+    message = window.store.add_message(conversation, "user", "look")
+    window.store.add_attachment(
+        message, kind="image", mime="image/jpeg", name=photo.name, sha256="",
+        path=str(photo), size=photo.stat().st_size,
+    )  # fmt: skip
+    window.open_conversation(conversation)
+    return message
+
+
 def test_large_pictures_are_scaled_off_the_gui_thread(qtbot, open_window, tmp_path: Path) -> None:
     from PIL import Image
-    from PySide6.QtGui import QTextDocument
 
     photo = tmp_path / "big.jpg"
     Image.new("RGB", (4000, 3000), (200, 30, 30)).save(photo, quality=80)
     window = open_window()
-    conversation = window.store.create_conversation("photos")
-    message = window.store.add_message(conversation, "user", "look")
-    window.store.add_attachment(
-        message,
-        kind="image",
-        mime="image/jpeg",
-        name="big.jpg",
-        sha256="",
-        path=str(photo),
-        size=photo.stat().st_size,
-    )
-    window.open_conversation(conversation)
-    html = window.view.document().toHtml()
-    assert 'src="thumbnail:' in html and 'width="480"' in html and 'height="360"' in html
-    key = html.split('src="')[1].split('"')[0]
-
-    def scaled() -> QImage:
-        return window.view.document().resource(QTextDocument.ResourceType.ImageResource, key)
-
-    assert scaled() is None or scaled().isNull()  # not scaled on the GUI thread, meanwhile
-    qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
-    assert (scaled().width(), scaled().height()) == (480, 360)
+    [picture] = _pictures(window, _store_photo(window, photo, "photos"))
+    assert (picture.width(), picture.height()) == (480, 360)  # its room, kept meanwhile
+    assert picture.pixmap().isNull()  # not scaled on the GUI thread
+    qtbot.waitUntil(lambda: not picture.pixmap().isNull(), timeout=10_000)
+    assert (picture.pixmap().width(), picture.pixmap().height()) == (480, 360)
 
 
 def test_a_phone_photo_is_turned_upright_and_not_squashed(
     qtbot, open_window, tmp_path: Path
 ) -> None:
     from PIL import Image
-    from PySide6.QtGui import QTextDocument
 
     photo = tmp_path / "phone.jpg"
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to show upright", as phones write it
     Image.new("RGB", (800, 400), (20, 120, 200)).save(photo, exif=exif)
     window = open_window()
-    conversation = window.store.create_conversation("phone")
-    message = window.store.add_message(conversation, "user", "look")
-    window.store.add_attachment(
-        message, kind="image", mime="image/jpeg", name="phone.jpg", sha256="",
-        path=str(photo), size=photo.stat().st_size,
-    )  # fmt: skip
-    window.open_conversation(conversation)
-    html = window.view.document().toHtml()
-    assert 'width="400"' in html and 'height="800"' in html  # upright: taller than wide
-    key = html.split('src="')[1].split('"')[0]
-
-    def scaled() -> QImage:
-        return window.view.document().resource(QTextDocument.ResourceType.ImageResource, key)
-
-    qtbot.waitUntil(lambda: isinstance(scaled(), QImage) and not scaled().isNull(), timeout=10_000)
-    assert (scaled().width(), scaled().height()) == (400, 800)
+    [picture] = _pictures(window, _store_photo(window, photo, "phone"))
+    assert (picture.width(), picture.height()) == (400, 800)  # upright: taller than wide
+    qtbot.waitUntil(lambda: not picture.pixmap().isNull(), timeout=10_000)
+    assert (picture.pixmap().width(), picture.pixmap().height()) == (400, 800)
 
 
 def test_the_question_shows_at_once_and_is_replaced_by_the_stored_one(qtbot, open_window) -> None:

@@ -1,0 +1,494 @@
+"""The widgets a message is made of: Markdown text (prose and code blocks), notices,
+pictures, files, sources, a live preview and a progress bar.
+
+Each widget shows one part (see ``assistant.core.parts``) and can describe what it shows
+(:meth:`rendered`), so tests can compare an answer that streamed with the same answer
+reloaded, and so copy-as-text needs no guessing.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6 import QtCore, QtGui
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
+
+if TYPE_CHECKING:
+    from assistant.core.messages import Notice, Source
+    from assistant.core.parts import Part
+    from assistant.ui.thumbnails import Thumbnailer
+
+PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the window
+THUMBNAIL_WIDTH = 320
+COPIED_FEEDBACK_MS = 1500
+NOTICE_COLOURS = {"error": "#c0392b", "warning": "#b9770e", "info": "#2471a3"}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MessageView", text)
+
+
+class ViewSignals(QObject):
+    """What the person asked for inside any message; one object for the whole view."""
+
+    action_requested = Signal(str, int)  # "copy", "regenerate", "reroute", "edit"; message id
+    link_requested = Signal(QUrl)
+    image_opened = Signal(Path, str)  # the picture, its title
+    version_requested = Signal(int, int)  # message id, step (-1 older, +1 newer)
+
+
+def _wrapping_label(parent: QWidget, rich: bool) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(QtCore.Qt.TextFormat.RichText if rich else QtCore.Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextBrowserInteraction)
+    label.setOpenExternalLinks(False)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def flash(button: QToolButton, text: str) -> None:
+    """Show *text* on *button* for a moment ("Copied"), then its own label again."""
+    label = button.text()
+    button.setText(text)
+    timer = QTimer(button)  # goes with the button, should the message go first
+    timer.setSingleShot(True)
+    timer.timeout.connect(lambda: button.setText(label))
+    timer.timeout.connect(timer.deleteLater)
+    timer.start(COPIED_FEEDBACK_MS)
+
+
+def plain(rich_text: str) -> str:
+    """What a reader sees of *rich_text*, as plain text."""
+    document = QtGui.QTextDocument()
+    document.setHtml(rich_text)
+    return document.toPlainText()
+
+
+# ---- Markdown ------------------------------------------------------------------------------
+
+
+class ProseBlock(QLabel):
+    """A paragraph, heading, list, quote or table."""
+
+    def __init__(self, block: Block, signals: ViewSignals, dark: bool, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
+        self._dark = dark
+        self.block: Block | None = None
+        self.show_block(block)
+
+    def show_block(self, block: Block) -> None:
+        if block != self.block:
+            self.block = block
+            self.setText(to_html(block.source, dark=self._dark))
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("prose", self.text())
+
+
+class CodeBlock(QFrame):
+    """Code in its own box: its language, a Copy button, and long lines that scroll
+    inside the box rather than widening the conversation."""
+
+    def __init__(self, block: Block, dark: bool, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("codeBlock")
+        self._dark = dark
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        header = QHBoxLayout()
+        header.setContentsMargins(10, 4, 4, 4)
+        self.language = QLabel(self)
+        self.language.setObjectName("codeLanguage")
+        self.copy_button = QToolButton(self)
+        self.copy_button.setText(tr("Copy"))
+        self.copy_button.setToolTip(tr("Copy the code"))
+        self.copy_button.setAutoRaise(True)
+        self.copy_button.clicked.connect(self._on_copy_clicked)
+        header.addWidget(self.language)
+        header.addStretch(1)
+        header.addWidget(self.copy_button)
+        column.addLayout(header)
+        self.code = QLabel(self)
+        self.code.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.code.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.code.setContentsMargins(10, 6, 10, 8)
+        self.scroller = QScrollArea(self)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setWidget(self.code)
+        self.scroller.setWidgetResizable(False)
+        self.scroller.setProperty("verticalScrollBarPolicy", "ScrollBarAlwaysOff")
+        column.addWidget(self.scroller)
+        self.block: Block | None = None
+        self.show_block(block)
+
+    def show_block(self, block: Block) -> None:
+        if block == self.block:
+            return
+        self.block = block
+        self.language.setText(block.language or tr("code"))
+        if block.open:  # still being written: highlighted once it is whole
+            body = html.escape(block.code)
+        else:
+            body = highlighted(block.code, block.language, dark=self._dark)
+        self.code.setText(f"<pre style='margin:0'>{body}</pre>")
+        self.code.adjustSize()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        bar = self.scroller.horizontalScrollBar()
+        wide = self.code.width() > self.scroller.viewport().width()
+        extra = bar.sizeHint().height() if wide else 0
+        self.scroller.setFixedHeight(self.code.height() + extra)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _on_copy_clicked(self) -> None:
+        if self.block is not None:
+            QtGui.QGuiApplication.clipboard().setText(self.block.code)
+        flash(self.copy_button, tr("Copied"))
+
+    def rendered(self) -> tuple[Any, ...]:
+        assert self.block is not None
+        return ("code", self.block.language, self.block.code, self.code.text())
+
+
+class MarkdownPart(QWidget):
+    """Markdown text as a column of blocks; while it streams only the last block changes."""
+
+    def __init__(self, signals: ViewSignals, dark: bool, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._signals, self._dark = signals, dark
+        self._column = QVBoxLayout(self)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(8)
+        self._parsed = StreamedBlocks()
+        self._shown: list[ProseBlock | CodeBlock] = []
+        self.text = ""
+
+    def show_text(self, text: str, final: bool) -> None:
+        self.text = text
+        found = self._parsed.final(text) if final else self._parsed.update(text)
+        for index, block in enumerate(found):
+            if index < len(self._shown) and _fits(self._shown[index], block):
+                self._shown[index].show_block(block)
+                continue
+            widget: ProseBlock | CodeBlock = (
+                CodeBlock(block, self._dark, self)
+                if block.kind == "code"
+                else ProseBlock(block, self._signals, self._dark, self)
+            )
+            if index < len(self._shown):
+                old = self._shown[index]
+                self._column.replaceWidget(old, widget)
+                old.deleteLater()
+                self._shown[index] = widget
+            else:
+                self._column.addWidget(widget)
+                self._shown.append(widget)
+        for extra in self._shown[len(found) :]:
+            self._column.removeWidget(extra)
+            extra.deleteLater()
+        del self._shown[len(found) :]
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("text", tuple(w.rendered() for w in self._shown))
+
+    def plain_text(self) -> str:
+        return "\n".join(
+            plain(w.text()) if isinstance(w, ProseBlock) else (w.block.code if w.block else "")
+            for w in self._shown
+        )
+
+
+def _fits(widget: QWidget, block: Block) -> bool:
+    return isinstance(widget, CodeBlock if block.kind == "code" else ProseBlock)
+
+
+# ---- everything else a message can hold ---------------------------------------------------
+
+
+class NoticeBox(QFrame):
+    """Something the person should know, in a box of its own, with what they can do."""
+
+    def __init__(self, notice: Notice, signals: ViewSignals, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self.notice = notice
+        colour = NOTICE_COLOURS.get(notice.level, NOTICE_COLOURS["info"])
+        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        self.setStyleSheet(
+            f"QFrame#notice {{ border-left: 3px solid {colour}; border-radius: 4px;"
+            f" background: rgba({red},{green},{blue},30); }}"
+        )
+        row = QHBoxLayout(self)
+        row.setContentsMargins(10, 6, 8, 6)
+        self.label = _wrapping_label(self, rich=False)
+        self.label.setText(notice.text)
+        row.addWidget(self.label, 1)
+        for action in getattr(notice, "actions", ()):
+            button = QToolButton(self)
+            button.setText(action.label)
+            button.clicked.connect(
+                lambda _=False, link=action.link: signals.link_requested.emit(QUrl(link))
+            )
+            row.addWidget(button)
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("notice", self.notice.level, self.notice.text)
+
+    def plain_text(self) -> str:
+        return self.notice.text
+
+
+class _Thumbnail(QLabel):
+    """One picture of a grid, scaled off the GUI thread, opening full size when clicked."""
+
+    def __init__(self, path: Path, title: str, signals: ViewSignals, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.path, self.title, self._signals = path, title, signals
+        self.setCursor(QtGui.QCursor(QtCore.Qt.CursorShape.PointingHandCursor))
+        self.setToolTip(tr("Open full size"))
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
+        self._signals.image_opened.emit(self.path, self.title or self.path.name)
+        super().mouseReleaseEvent(event)
+
+
+class ImageGrid(QWidget):
+    """Pictures as a grid of thumbnails; each opens full size."""
+
+    COLUMNS = 2
+
+    def __init__(
+        self, signals: ViewSignals, thumbnails: Thumbnailer | None, parent: QWidget
+    ) -> None:
+        super().__init__(parent)
+        self._signals, self._thumbnails = signals, thumbnails
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._grid.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft)
+        self.images: list[tuple[Path, str]] = []
+        self.pictures: list[_Thumbnail] = []
+        self._waiting: dict[str, _Thumbnail] = {}
+        if thumbnails is not None:
+            thumbnails.ready.connect(self._on_thumbnail_ready)
+
+    def _on_thumbnail_ready(self, key: str, image: QtGui.QImage) -> None:
+        picture = self._waiting.pop(key, None)
+        if picture is not None and not image.isNull():
+            picture.setPixmap(QtGui.QPixmap.fromImage(image))
+
+    def show_images(self, images: list[tuple[Path, str]]) -> None:
+        for path, caption in images[len(self.images) :]:
+            self._add(path, caption)
+
+    def _add(self, path: Path, caption: str) -> None:
+        from assistant.ui.thumbnails import display_size
+
+        index = len(self.images)
+        self.images.append((path, caption))
+        cell = QWidget(self)
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        width = THUMBNAIL_WIDTH if len(self.images) > 1 else THUMBNAIL_WIDTH * 3 // 2
+        size = display_size(path, width)
+        picture = _Thumbnail(path, caption, self._signals, cell)
+        picture.setFixedSize(size)  # the space is kept while it is scaled: nothing jumps
+        self.pictures.append(picture)
+        column.addWidget(picture)
+        if caption:
+            label = _wrapping_label(cell, rich=False)
+            label.setText(caption)
+            label.setMaximumWidth(size.width())
+            column.addWidget(label)
+        self._grid.addWidget(cell, index // self.COLUMNS, index % self.COLUMNS)
+        if self._thumbnails is not None:
+            self._waiting[self._thumbnails.request(path, size)] = picture
+        else:
+            picture.setPixmap(QtGui.QPixmap(str(path)).scaled(size))
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("images", tuple((str(p), c) for p, c in self.images))
+
+    def plain_text(self) -> str:
+        return "\n".join(c or p.name for p, c in self.images)
+
+
+class FileChip(QToolButton):
+    """A file (a sound, a document) that opens when clicked."""
+
+    def __init__(self, kind: str, path: Path, name: str, signals: ViewSignals, parent: QWidget):
+        super().__init__(parent)
+        self.kind, self.path, self.name = kind, path, name or path.name
+        label = {"audio": tr("Sound"), "document": tr("File")}.get(kind, tr("File"))
+        self.setText(f"{label}: {self.name}")
+        self.setToolTip(tr("Open {name}").format(name=self.name))
+        self.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.clicked.connect(lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(path))))
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("file", self.kind, str(self.path), self.name)
+
+    def plain_text(self) -> str:
+        return self.name
+
+
+class SourcesBox(QWidget):
+    """The numbered sources of an answer, each opening its file (at its page if it can)."""
+
+    def __init__(self, sources: tuple[Source, ...], signals: ViewSignals, parent: QWidget):
+        super().__init__(parent)
+        self.sources = sources
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.label = _wrapping_label(self, rich=True)
+        self.label.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
+        rows = []
+        for number, source in enumerate(sources, 1):
+            url = QUrl.fromLocalFile(source.path).toString() if source.path else ""
+            if url and source.page:
+                url += f"#page={source.page}"
+            page = f", {tr('page')} {source.page}" if source.page else ""
+            title = html.escape(source.title) + page
+            anchor = f'<a href="{url}">{title}</a>' if url else title
+            rows.append(f"[{number}] {anchor} — <i>{html.escape(source.snippet[:160])}</i>")
+        self.label.setText(f"<b>{tr('Sources')}</b><br>{'<br>'.join(rows)}")
+        column.addWidget(self.label)
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("sources", self.label.text())
+
+    def plain_text(self) -> str:
+        return plain(self.label.text())
+
+
+class PreviewBox(QLabel):
+    """The latest preview of work in progress, replaced in place."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.path: Path | None = None
+
+    def show_preview(self, path: Path) -> None:
+        self.path = path
+        pixmap = QtGui.QPixmap(str(path))
+        if pixmap.width() > THUMBNAIL_WIDTH * 3 // 2:
+            pixmap = pixmap.scaledToWidth(THUMBNAIL_WIDTH * 3 // 2)
+        self.setPixmap(pixmap)
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("preview", str(self.path))
+
+    def plain_text(self) -> str:
+        return ""
+
+
+class ProgressRow(QWidget):
+    """How far the work this answer waits on has come."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.label = QLabel(self)
+        self.bar = QProgressBar(self)
+        self.bar.setMaximumWidth(240)
+        self.bar.setTextVisible(False)
+        row.addWidget(self.label)
+        row.addWidget(self.bar)
+        row.addStretch(1)
+
+    def show_progress(self, message: str, fraction: float | None) -> None:
+        self.label.setText(message)
+        if fraction is None:
+            self.bar.setRange(0, 0)
+        else:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(fraction * 1000))
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("progress", self.label.text())
+
+    def plain_text(self) -> str:
+        return self.label.text()
+
+
+PartWidget = (
+    MarkdownPart | NoticeBox | ImageGrid | FileChip | SourcesBox | PreviewBox | ProgressRow
+)
+
+
+def part_widget(
+    part: Part, signals: ViewSignals, thumbnails: Thumbnailer | None, dark: bool, parent: QWidget
+) -> PartWidget:
+    """A new widget for *part* (empty where :func:`show_part` fills it)."""
+    from assistant.core import parts
+
+    if isinstance(part, parts.TextPart):
+        return MarkdownPart(signals, dark, parent)
+    if isinstance(part, parts.NoticePart):
+        return NoticeBox(part.notice, signals, parent)
+    if isinstance(part, parts.ImagesPart):
+        return ImageGrid(signals, thumbnails, parent)
+    if isinstance(part, parts.AudioPart):
+        return FileChip("audio", part.audio.path, part.audio.caption, signals, parent)
+    if isinstance(part, parts.FilePart):
+        return FileChip("document", part.file.path, part.file.caption, signals, parent)
+    if isinstance(part, parts.SourcesPart):
+        return SourcesBox(part.sources, signals, parent)
+    if isinstance(part, parts.PreviewPart):
+        return PreviewBox(parent)
+    return ProgressRow(parent)
+
+
+def show_part(widget: PartWidget, part: Part, final: bool) -> None:
+    """Bring *widget* up to date with *part*."""
+    from assistant.core import parts
+
+    if isinstance(widget, MarkdownPart) and isinstance(part, parts.TextPart):
+        widget.show_text(part.text, final)
+    elif isinstance(widget, ImageGrid) and isinstance(part, parts.ImagesPart):
+        widget.show_images([(i.path, i.caption) for i in part.images])
+    elif isinstance(widget, PreviewBox) and isinstance(part, parts.PreviewPart):
+        widget.show_preview(part.preview.path)
+    elif isinstance(widget, ProgressRow) and isinstance(part, parts.ProgressPart):
+        widget.show_progress(part.progress.message, part.progress.fraction)
+
+
+def fits(widget: PartWidget, part: Part) -> bool:
+    """Whether *widget* can show *part* (else it is replaced by a new one)."""
+    from assistant.core import parts
+
+    kinds: dict[type, type] = {
+        parts.TextPart: MarkdownPart,
+        parts.ImagesPart: ImageGrid,
+        parts.PreviewPart: PreviewBox,
+        parts.ProgressPart: ProgressRow,
+    }
+    return isinstance(widget, kinds.get(type(part), type(None)))
+

@@ -1,0 +1,297 @@
+"""One message of the conversation as a widget of its own: the person's question as a
+bubble, an answer as a card; its parts in order, then who answered, when, and what can be
+done with it.
+
+A message is built from chunks whether it streams or is loaded from the store (see
+``assistant.core.parts``), so an answer looks the same live and after a reload.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from assistant.core.parts import PartsBuilder, replay
+from assistant.ui.message_parts import (
+    PLUGIN_TITLES,
+    MarkdownPart,
+    ViewSignals,
+    fits,
+    flash,
+    part_widget,
+    show_part,
+)
+
+if TYPE_CHECKING:
+    from assistant.core.messages import Chunk
+    from assistant.core.store import Message
+    from assistant.ui.message_parts import PartWidget
+    from assistant.ui.thumbnails import Thumbnailer
+
+ROW_HEIGHT_ESTIMATE = 22  # px a line of text takes, for the room kept before a build
+CHARS_PER_LINE = 90
+USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MessageView", text)
+
+
+class MessageWidget(QFrame):
+    """A message: its parts in order, its footer, its actions."""
+
+    def __init__(
+        self,
+        message_id: int,
+        role: str,
+        signals: ViewSignals,
+        *,
+        thumbnails: Thumbnailer | None,
+        dark: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.message_id, self.role = message_id, role
+        self._signals, self._thumbnails, self._dark = signals, thumbnails, dark
+        self.plugin = self.reason = ""
+        self.status = "done"
+        self.created = time.time()
+        self.version, self.versions = 1, 1
+        self._builder = PartsBuilder()
+        self._widgets: list[PartWidget] = []
+        self._dirty: set[int] = set()
+        self._pending_chunks: list[Chunk] | None = None  # a stored message not yet built
+        self.built = True
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The card (an answer) or bubble (a question) draws the background; this widget
+        # spans the column's width, so Qt's height-for-width of wrapped text holds.
+        self.card = QFrame(self)
+        self.card.setObjectName("userBubble" if role == "user" else f"{role}Card")
+        outer.addWidget(self.card)
+        column = QVBoxLayout(self.card)
+        column.setContentsMargins(14, 10, 14, 8)
+        column.setSpacing(8)
+        self._body = QVBoxLayout()
+        self._body.setSpacing(8)
+        column.addLayout(self._body)
+        self._footer = QHBoxLayout()
+        self._footer.setSpacing(2)
+        column.addLayout(self._footer)
+        self._footer_line = QLabel(self.card)
+        self._footer_line.setObjectName("messageFooter")
+        self._footer_line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        self._buttons: dict[str, QToolButton] = {}
+        self._fit_width = 0
+
+    # ---- filling it ----------------------------------------------------------------------
+
+    @classmethod
+    def stored(
+        cls, message: Message, signals: ViewSignals, *, thumbnails: Thumbnailer | None, dark: bool
+    ) -> MessageWidget:
+        """A stored message; its parts are built by :meth:`build`, when it comes into view."""
+        widget = cls(message.id, message.role, signals, thumbnails=thumbnails, dark=dark)
+        widget.plugin, widget.reason = message.plugin, message.route_reason
+        widget.created = message.created
+        widget.status = message.status
+        widget.version = getattr(message, "version", 1)
+        widget.versions = getattr(message, "versions", 1)
+        widget._pending_chunks = replay(message)
+        widget.built = False
+        lines = max(1, len(message.content) // CHARS_PER_LINE + message.content.count("\n"))
+        extra = 260 if message.attachments else 0
+        widget.setMinimumHeight(min(2000, 50 + lines * ROW_HEIGHT_ESTIMATE + extra))
+        widget._write_footer()
+        return widget
+
+    def build(self) -> None:
+        """Make the widgets of a stored message (kept small until it is seen)."""
+        if self.built:
+            return
+        self.built = True
+        chunks, self._pending_chunks = self._pending_chunks or [], None
+        for chunk in chunks:
+            self.add_chunk(chunk)
+        self.finish(self.status)
+        self.setMinimumHeight(0)
+
+    def add_chunk(self, chunk: Chunk) -> None:
+        """Take one streamed chunk; text is drawn at the next :meth:`flush`."""
+        from assistant.core.messages import TextDelta
+
+        index, new = self._builder.add(chunk)
+        part = self._builder.parts[index]
+        if new:
+            widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+            self._widgets.insert(index, widget)
+            self._body.insertWidget(index, widget)
+        elif not fits(self._widgets[index], part):  # a preview became the picture
+            old = self._widgets[index]
+            widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+            self._body.replaceWidget(old, widget)
+            old.deleteLater()
+            self._widgets[index] = widget
+        if isinstance(chunk, TextDelta):
+            self._dirty.add(index)
+        else:
+            show_part(self._widgets[index], part, final=False)
+
+    def flush(self, final: bool = False) -> None:
+        """Draw the text that arrived since the last flush (all of it, finally, if *final*)."""
+        indexes = range(len(self._widgets)) if final else sorted(self._dirty)
+        for index in indexes:
+            if index < len(self._widgets):
+                show_part(self._widgets[index], self._builder.parts[index], final)
+        self._dirty.clear()
+
+    def finish(self, status: str, error: str = "") -> None:
+        """The answer has ended: previews and progress go, the text is drawn in full."""
+        from assistant.core.messages import Notice
+
+        if error:
+            self.add_chunk(Notice(error, "error"))
+        for index in reversed(self._builder.drop_transient()):
+            widget = self._widgets.pop(index)
+            self._body.removeWidget(widget)
+            widget.deleteLater()
+        self.flush(final=True)
+        self.status = status
+        self._write_footer()
+        self.fit(self._fit_width)
+
+    def start_streaming(self, plugin: str, reason: str) -> None:
+        self.plugin, self.reason, self.status = plugin, reason, "streaming"
+        self._write_footer()
+
+    def restart(self) -> None:
+        """Forget what streamed, to take all of it again (its stored copy may lag behind)."""
+        for widget in self._widgets:
+            self._body.removeWidget(widget)
+            widget.deleteLater()
+        self._widgets.clear()
+        self._builder = PartsBuilder()
+        self._dirty.clear()
+        self.status = "streaming"
+        self._write_footer()
+
+    # ---- what it shows -------------------------------------------------------------------
+
+    def text(self) -> str:
+        """All the text of the message (its Markdown), in order."""
+        from assistant.core.parts import TextPart
+
+        return "".join(p.text for p in self._builder.parts if isinstance(p, TextPart))
+
+    def rendered(self) -> tuple[Any, ...]:
+        """What the message shows, part by part (see ``message_parts``)."""
+        self.build()
+        return tuple(w.rendered() for w in self._widgets)
+
+    def plain_text(self) -> str:
+        """What a reader sees, footer included, as plain text."""
+        self.build()
+        parts = [w.plain_text() for w in self._widgets]
+        return "\n".join([*parts, self._footer_line.text()])
+
+    # ---- the footer ----------------------------------------------------------------------
+
+    def set_versions(self, version: int, versions: int) -> None:
+        self.version, self.versions = version, versions
+        self._write_footer()
+
+    def _write_footer(self) -> None:
+        while self._footer.count():
+            item = self._footer.takeAt(0)
+            if item.widget() is not None and item.widget() is not self._footer_line:
+                item.widget().deleteLater()
+        self._buttons.clear()
+        if self.role == "user":
+            self._footer.addStretch(1)
+        self._footer_line.setText(self._footer_text())
+        self._footer.addWidget(self._footer_line)
+        if self.versions > 1:
+            self._add_versions()
+        if self.status != "streaming" and self.message_id > 0:
+            actions = (
+                [("copy", tr("Copy"), tr("Copy the question")), ("edit", tr("Edit"),
+                 tr("Change the question and ask again; the first version is kept"))]
+                if self.role == "user"
+                else [
+                    ("copy", tr("Copy"), tr("Copy the answer as Markdown")),
+                    ("regenerate", tr("Regenerate"), tr("Answer again; this answer is kept")),
+                    ("reroute", tr("Send to…"), tr("Ask another plugin; this answer is kept")),
+                ]
+            )  # fmt: skip
+            for action, label, tip in actions:
+                self._add_button(action, label, tip)
+        if self.role != "user":
+            self._footer.addStretch(1)
+
+    def _footer_text(self) -> str:
+        if self.role == "notice":
+            return ""
+        if self.message_id < 0:
+            return tr("sending…")
+        when = time.strftime("%H:%M", time.localtime(self.created))
+        if time.localtime(self.created)[:3] != time.localtime()[:3]:
+            when = time.strftime("%d %b %Y, %H:%M", time.localtime(self.created))
+        if self.role == "user":
+            return when
+        title = PLUGIN_TITLES.get(self.plugin, self.plugin)
+        state = {"streaming": tr("answering…"), "stopped": tr("stopped"), "error": tr("failed")}
+        words = [title, self.reason, state.get(self.status, ""), when]
+        return " · ".join(w for w in words if w)
+
+    def _add_versions(self) -> None:
+        older = self._add_button("older", "‹", tr("The previous version"))
+        label = QLabel(f"{self.version}/{self.versions}", self.card)
+        label.setObjectName("versionLabel")
+        self._footer.addWidget(label)
+        newer = self._add_button("newer", "›", tr("The next version"))
+        older.setEnabled(self.version > 1)
+        newer.setEnabled(self.version < self.versions)
+
+    def _add_button(self, action: str, label: str, tip: str) -> QToolButton:
+        button = QToolButton(self.card)
+        button.setText(label)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.setObjectName(f"{action}Button")
+        button.clicked.connect(lambda _=False, a=action: self._on_button_clicked(a))
+        self._footer.addWidget(button)
+        self._buttons[action] = button
+        return button
+
+    def button(self, action: str) -> QToolButton | None:
+        """The footer's button for *action* ("copy", "regenerate", "older"…), if shown."""
+        return self._buttons.get(action)
+
+    def _on_button_clicked(self, action: str) -> None:
+        if action in ("older", "newer"):
+            self._signals.version_requested.emit(self.message_id, -1 if action == "older" else 1)
+            return
+        if action == "copy":
+            flash(self._buttons["copy"], tr("Copied"))
+        self._signals.action_requested.emit(action, self.message_id)
+
+    def fit(self, width: int) -> None:
+        """A question's bubble: as wide as its text needs, at most *share* of *width*."""
+        self._fit_width = width
+        if self.role != "user" or not width:
+            return
+        metrics = self.fontMetrics()
+        lines = [line for w in self._widgets for line in w.plain_text().splitlines()]
+        widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
+        pictures = max((w.sizeHint().width() for w in self._widgets), default=0)
+        footer = sum(self._footer.itemAt(i).sizeHint().width() for i in range(self._footer.count()))
+        needed = max(widest + 8, pictures, footer) + 30
+        left = max(int(width * (1 - USER_SHARE)), width - needed)
+        self.layout().setContentsMargins(left, 0, 0, 0)
+
+    def markdown_parts(self) -> list[MarkdownPart]:
+        return [w for w in self._widgets if isinstance(w, MarkdownPart)]
