@@ -20,55 +20,61 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-TREE_SQL = "SELECT id, role, parent_id, chosen FROM messages WHERE conversation_id = ?"
+TREE_SQL = "SELECT id, role, parent_id, chosen FROM messages WHERE conversation_id = ? ORDER BY id"
 
-# The key of a message's group of versions: (role, parent). A reply with no question is a
-# group of its own, keyed by its id.
+# The key of a message's group of versions: ("user", the question before) for a question,
+# ("reply", its question) for a reply, and ("preamble", its id) for a reply to no question.
 GroupKey = tuple[str, int | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Node:
-    """What the tree knows of one message."""
-
-    id: int
-    role: str
-    parent_id: int | None
-    chosen: float
-
-    @property
-    def group(self) -> GroupKey:
-        """The key shared by this message and its other versions."""
-        if self.role != "user" and self.parent_id is None:
-            return ("preamble", self.id)
-        return (self.role if self.role == "user" else "reply", self.parent_id)
 
 
 @dataclass(slots=True)
 class ConversationTree:
-    """The messages of one conversation, grouped into versions."""
+    """The messages of one conversation, grouped into versions.
 
-    nodes: dict[int, Node] = field(default_factory=dict)
+    Plain dicts rather than an object per message: a long conversation is walked on
+    every page the UI shows, and this keeps that walk to a few milliseconds.
+    """
+
     groups: dict[GroupKey, list[int]] = field(default_factory=dict)  # ids, oldest first
+    group_of: dict[int, GroupKey] = field(default_factory=dict)
+    parent_of: dict[int, int | None] = field(default_factory=dict)
+    chosen: dict[int, float] = field(default_factory=dict)
+    preamble: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, rows: Iterable[tuple[int, str, int | None, float]]) -> ConversationTree:
-        """The tree of the ``(id, role, parent_id, chosen)`` rows of one conversation."""
+        """The tree of the ``(id, role, parent_id, chosen)`` rows of one conversation,
+        oldest first."""
         tree = cls()
-        for row in sorted(rows):
-            node = Node(*row)
-            tree.nodes[node.id] = node
-            tree.groups.setdefault(node.group, []).append(node.id)
+        groups, group_of, parent_of, chosen = (
+            tree.groups, tree.group_of, tree.parent_of, tree.chosen,
+        )  # fmt: skip
+        for message_id, role, parent_id, chosen_at in rows:
+            if role == "user":
+                key: GroupKey = ("user", parent_id)
+            elif parent_id is None:
+                key = ("preamble", message_id)
+                tree.preamble.append(message_id)
+            else:
+                key = ("reply", parent_id)
+            group_of[message_id] = key
+            parent_of[message_id] = parent_id
+            chosen[message_id] = chosen_at
+            versions = groups.get(key)
+            if versions is None:
+                groups[key] = [message_id]
+            else:
+                versions.append(message_id)
         return tree
 
     def versions_of(self, message_id: int) -> list[int]:
         """The ids of a message's versions (itself included), oldest first."""
-        node = self.nodes.get(message_id)
-        return list(self.groups[node.group]) if node is not None else []
+        key = self.group_of.get(message_id)
+        return list(self.groups[key]) if key is not None else []
 
     def version(self, message_id: int) -> tuple[int, int]:
         """A message's 1-based version number among its versions, and how many there are."""
-        versions = self.groups[self.nodes[message_id].group]
+        versions = self.groups[self.group_of[message_id]]
         return versions.index(message_id) + 1, len(versions)
 
     def shown(self, key: GroupKey) -> int | None:
@@ -76,17 +82,20 @@ class ConversationTree:
         ids = self.groups.get(key)
         if not ids:
             return None
-        return max(ids, key=lambda i: (self.nodes[i].chosen, i))
+        if len(ids) == 1:
+            return ids[0]
+        chosen = self.chosen
+        return max(ids, key=lambda i: (chosen[i], i))
 
     def is_shown(self, message_id: int) -> bool:
         """Whether a message is the shown one among its versions."""
-        return self.shown(self.nodes[message_id].group) == message_id
+        return self.shown(self.group_of[message_id]) == message_id
 
     def active_path(self) -> list[int]:
         """The ids of the active path, oldest first (see the module's docstring)."""
-        path = [i for i, node in self.nodes.items() if node.group == ("preamble", i)]
+        path = list(self.preamble)
         question = self.shown(("user", None))
-        while question is not None and len(path) < len(self.nodes):
+        while question is not None and len(path) < len(self.group_of):
             path.append(question)
             reply = self.shown(("reply", question))
             if reply is not None:
@@ -96,7 +105,7 @@ class ConversationTree:
 
     def last_question(self) -> int | None:
         """The last question on the active path, or None before anything was asked."""
-        questions = [i for i in self.active_path() if self.nodes[i].role == "user"]
+        questions = [i for i in self.active_path() if self.group_of[i][0] == "user"]
         return questions[-1] if questions else None
 
     def hidden_ancestry(self, message_id: int) -> list[int]:
@@ -105,19 +114,19 @@ class ConversationTree:
         Choosing each of them puts the message on the active path.
         """
         hidden: list[int] = []
-        node = self.nodes.get(message_id)
-        while node is not None:
-            if not self.is_shown(node.id):
-                hidden.append(node.id)
-            node = self.nodes.get(node.parent_id) if node.parent_id is not None else None
+        current: int | None = message_id if message_id in self.group_of else None
+        while current is not None and current in self.group_of:
+            if not self.is_shown(current):
+                hidden.append(current)
+            current = self.parent_of[current]
         return hidden
 
     def descendants(self, message_id: int) -> list[int]:
         """Every message below *message_id* in the tree (all branches), oldest first."""
         children: dict[int, list[int]] = {}
-        for node in self.nodes.values():
-            if node.parent_id is not None:
-                children.setdefault(node.parent_id, []).append(node.id)
+        for child, parent in self.parent_of.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(child)
         found: list[int] = []
         stack = list(children.get(message_id, ()))
         while stack:
