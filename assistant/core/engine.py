@@ -117,29 +117,48 @@ class Assistant:
         *,
         plugin: str | None = None,
     ) -> Turn:
-        """Store the person's message with its files, route it, open the reply."""
+        """Store the person's message with its files at the end of the active path, route
+        it, open the reply."""
         user_id = self.store.add_message(conversation_id, "user", text)
         self._name_conversation(conversation_id, text, files)
         problems = self._attach(user_id, files)
         return self._open_reply(conversation_id, user_id, plugin, tuple(problems))
 
     def regenerate(self, reply_id: int, *, plugin: str | None = None) -> Turn:
-        """Answer the question behind *reply_id* again (optionally by another plugin)."""
+        """Answer the question behind *reply_id* again (optionally by another plugin).
+
+        The new answer is one more version of the reply, and the one shown; the earlier
+        answers and every later turn stay.
+        """
         reply = self._message(reply_id)
         question = self._question_before(reply)
-        self.store.delete_messages_from(reply.id)
+        self.store.reveal(question.id)  # its branch is the one the history comes from
         return self._open_reply(reply.conversation_id, question.id, plugin, ())
 
     def edit_and_resend(self, user_message_id: int, text: str) -> Turn:
-        """Change a question, forget everything after it, and ask again."""
+        """Ask a changed question as a new version of *user_message_id*, and answer it.
+
+        The new question (with the original's files) starts a branch of its own; the
+        original, its answers and the turns after it stay in theirs.
+        """
         question = self._message(user_message_id)
-        later = self.store.messages(question.conversation_id)
-        for message in later:
-            if message.id > question.id:
-                self.store.delete_messages_from(message.id)
-                break
-        self.store.update_message(question.id, content=text)
-        return self._open_reply(question.conversation_id, question.id, None, ())
+        if question.role != "user":
+            raise PluginFailed("Only a question can be edited and sent again.")
+        store = self.store
+        edited = store.add_message(
+            question.conversation_id, "user", text, parent_id=question.parent_id
+        )
+        for file in question.attachments:
+            store.add_attachment(
+                edited, kind=file.kind, mime=file.mime, name=file.name,
+                sha256=file.sha256, path=file.path, size=file.size,
+            )  # fmt: skip
+        store.reveal(edited)
+        return self._open_reply(question.conversation_id, edited, None, ())
+
+    def choose_version(self, message_id: int) -> None:
+        """Show this version of a message (and, for a question, its branch)."""
+        self.store.choose_version(message_id)
 
     def _open_reply(
         self, conversation_id: int, user_id: int, plugin: str | None, problems: tuple[str, ...]
@@ -164,6 +183,7 @@ class Assistant:
             plugin=route.plugin,
             route_reason=route.reason,
             status="streaming",
+            parent_id=user_id,
         )
         return Turn(conversation_id, user_id, reply_id, route, request, problems)
 
@@ -195,6 +215,7 @@ class Assistant:
             self.store.rename_conversation(conversation_id, title or "New conversation")
 
     def _history(self, conversation_id: int, before: int) -> tuple[HistoryMessage, ...]:
+        # The active path up to the question: a branch never hears of another branch.
         messages = self.store.messages(conversation_id, before_id=before, limit=HISTORY_LIMIT)
         return tuple(
             HistoryMessage(
@@ -215,11 +236,10 @@ class Assistant:
         return message
 
     def _question_before(self, reply: Message) -> Message:
-        earlier = self.store.messages(reply.conversation_id, before_id=reply.id)
-        for message in reversed(earlier):
-            if message.role == "user":
-                return message
-        raise PluginFailed("There is no question before this answer to ask again.")
+        question = self.store.message(reply.parent_id) if reply.parent_id is not None else None
+        if reply.role == "user" or question is None:
+            raise PluginFailed("There is no question before this answer to ask again.")
+        return question
 
     # ---- executing a turn (slow: runs the plugin) ------------------------------------
 

@@ -33,13 +33,26 @@ from assistant.core.store_records import (
     SearchHit,
     StoredAttachment,
     StoreError,
-    attachments_by_message,
-    message_from_row,
-    messages_page_sql,
 )
 from assistant.core.store_schema import MIGRATIONS, Migration, migrate
+from assistant.core.store_tree import page_of, read_tree
+from assistant.core.store_versions import (
+    ACTIVE_PATH,
+    Parent,
+    choose,
+    conversation_of,
+    delete_from,
+    delete_one,
+    message_row,
+    messages_with_versions,
+    new_parent,
+    next_chosen,
+    path_messages,
+    reveal,
+)
 
 __all__ = [
+    "ACTIVE_PATH",
     "FINAL_STATUSES",
     "MIGRATIONS",
     "Conversation",
@@ -158,17 +171,28 @@ class Store:
         route_reason: str = "",
         status: str = "done",
         meta: dict[str, Any] | None = None,
+        parent_id: Parent = ACTIVE_PATH,
     ) -> int:
-        """Append a message to a conversation, committed at once, and return its id."""
+        """Add a message to a conversation, committed at once, and return its id.
+
+        By default it goes at the end of the active path: a question follows the last
+        question there, and a reply answers it (as one more version when that question
+        has replies already). With *parent_id*, a question goes after that question
+        (None: a first question) and a reply answers that question. Either way the new
+        message is the shown one among its versions; it is on the active path when its
+        parent is (``reveal`` puts it there otherwise).
+        """
         now = time.time()
         with self._write() as conn:
             if not _touch(conn, conversation_id, now):
                 raise StoreError(f"Conversation {conversation_id} no longer exists.")
+            parent = new_parent(conn, conversation_id, parent_id)
             cursor = conn.execute(
                 "INSERT INTO messages (conversation_id, role, plugin, route_reason, content,"
-                " status, meta, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " status, meta, created, updated, parent_id, chosen)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation_id, role, plugin, route_reason, storable_text(content), status,
-                 json.dumps(meta or {}), now, now),
+                 json.dumps(meta or {}), now, now, parent, next_chosen(conn, conversation_id)),
             )  # fmt: skip
         return _rowid(cursor)
 
@@ -245,66 +269,66 @@ class Store:
             )
 
     def message(self, message_id: int) -> Message | None:
-        """One message with its attachments, or None when there is no such message."""
+        """One message with its attachments and version, or None when there is none."""
         with self._read() as conn:
-            row = conn.execute(
-                f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
-            if row is None:
-                return None
-            files = attachments_by_message(conn, "SELECT ?", (message_id,))
-        return message_from_row(row, files.get(message_id, ()))
+            row = message_row(conn, message_id)
+            return messages_with_versions(conn, [row])[0] if row is not None else None
 
     def messages(
         self, conversation_id: int, *, before_id: int | None = None, limit: int | None = None
     ) -> list[Message]:
-        """A conversation's messages, oldest first.
+        """The messages of a conversation's active path (see ``store_tree``), oldest first.
 
-        With *limit*, only the last *limit* of them (before *before_id* when given), which
-        is how the UI pages a long conversation upwards.
+        With *limit*, only the last *limit* of them (before the message *before_id* on the
+        path when given), which is how the UI pages a long conversation upwards.
         """
         if limit is not None and limit <= 0:
             return []
-        sql, params = messages_page_sql(conversation_id, before_id, limit)
         with self._read() as conn:
-            rows = conn.execute(sql, params).fetchall()
-            if not rows:
-                return []
-            files = attachments_by_message(
-                conn,
-                "SELECT id FROM messages WHERE conversation_id = ? AND id BETWEEN ? AND ?",
-                (conversation_id, rows[0][0], rows[-1][0]),
-            )
-        return [message_from_row(row, files.get(row[0], ())) for row in rows]
+            tree = read_tree(conn, conversation_id)
+            page = page_of(tree.active_path(), before_id, limit)
+            return path_messages(conn, tree, page)
 
     def count_messages(self, conversation_id: int) -> int:
-        """How many messages a conversation has."""
+        """How many messages the active path of a conversation has."""
         with self._read() as conn:
-            row = conn.execute(
-                "SELECT COUNT(*) FROM messages WHERE conversation_id = ?", (conversation_id,)
-            ).fetchone()
-        count: int = row[0]
-        return count
+            return len(read_tree(conn, conversation_id).active_path())
+
+    def versions_of(self, message_id: int) -> list[int]:
+        """The ids of a message's versions, itself included, oldest first ([] if none)."""
+        with self._read() as conn:
+            conversation_id = conversation_of(conn, message_id)
+            if conversation_id is None:
+                return []
+            return read_tree(conn, conversation_id).versions_of(message_id)
+
+    def choose_version(self, message_id: int) -> None:
+        """Show this version of a message instead of its other versions."""
+        with self._write() as conn:
+            conversation_id = conversation_of(conn, message_id)
+            if conversation_id is not None:
+                choose(conn, [message_id], conversation_id)
+
+    def reveal(self, message_id: int) -> None:
+        """Put a message on its conversation's active path, wherever its branch is: it
+        and each of its ancestors (a reply's question first) become the shown versions."""
+        with self._write() as conn:
+            reveal(conn, message_id)
 
     def delete_messages_from(self, message_id: int) -> list[int]:
-        """Delete a message and every later one of its conversation; return their ids."""
+        """Delete a message and what follows it, in every branch; return the deleted ids.
+
+        For a question: its replies and every later question below it go too. For a
+        reply: every later question below its question (its other versions stay).
+        """
         with self._write() as conn:
-            row = conn.execute(
-                "SELECT conversation_id FROM messages WHERE id = ?", (message_id,)
-            ).fetchone()
-            if row is None:
-                return []
-            where = "WHERE conversation_id = ? AND id >= ?"
-            ids = [
-                r[0] for r in conn.execute(f"SELECT id FROM messages {where}", (row[0], message_id))
-            ]
-            conn.execute(f"DELETE FROM messages {where}", (row[0], message_id))
-        return ids
+            return delete_from(conn, message_id)
 
     def delete_message(self, message_id: int) -> None:
-        """Delete one message with its attachment rows."""
+        """Delete one message with its attachment rows; what followed it moves up to its
+        parent (a question's replies and later questions stay in the conversation)."""
         with self._write() as conn:
-            conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
+            delete_one(conn, message_id)
 
     def add_attachment(
         self, message_id: int, *, kind: str, mime: str, name: str, sha256: str, path: str, size: int
@@ -319,13 +343,11 @@ class Store:
 
     def interrupted_messages(self) -> list[Message]:
         """The messages a crash left "streaming", oldest first."""
-        streaming = "SELECT id FROM messages WHERE status = 'streaming'"
         with self._read() as conn:
             rows = conn.execute(
                 f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE status = 'streaming' ORDER BY id"
             ).fetchall()
-            files = attachments_by_message(conn, streaming, ())
-        return [message_from_row(row, files.get(row[0], ())) for row in rows]
+            return messages_with_versions(conn, rows)
 
     def mark_interrupted(self) -> int:
         """At start-up: make every "streaming" message "stopped" and say it was interrupted.

@@ -45,7 +45,12 @@ class Conversation:
 
 @dataclass(frozen=True, slots=True)
 class Message:
-    """One message; ``status`` is "streaming" while a reply is still being written."""
+    """One message; ``status`` is "streaming" while a reply is still being written.
+
+    ``parent_id`` is the question before a question (None for a first question), or a
+    reply's question; ``version`` (1-based, oldest first) and ``versions`` say where the
+    message stands among its versions, the messages with the same role and parent.
+    """
 
     id: int
     conversation_id: int
@@ -59,6 +64,9 @@ class Message:
     created: float
     updated: float
     attachments: tuple[StoredAttachment, ...]
+    parent_id: int | None = None
+    version: int = 1
+    versions: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +82,7 @@ class SearchHit:
 
 MESSAGE_COLUMNS = (
     "id, conversation_id, role, plugin, route_reason, content, status, error, meta, "
-    "created, updated"
+    "created, updated, parent_id"
 )
 ATTACHMENT_COLUMNS = "id, message_id, kind, mime, name, sha256, path, size"
 
@@ -95,25 +103,19 @@ SEARCH_SQL = """
     LIMIT ?"""
 
 
-def messages_page_sql(
-    conversation_id: int, before_id: int | None, limit: int | None
-) -> tuple[str, list[int]]:
-    """The SELECT, with its parameters, for a conversation's messages, oldest first.
-
-    With *limit*, only the last *limit* of them (before *before_id* when given).
-    """
-    sql = f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = ?"
-    params: list[int] = [conversation_id]
-    if before_id is not None:
-        sql += " AND id < ?"
-        params.append(before_id)
-    if limit is None:
-        return sql + " ORDER BY id", params
-    return f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT ?) ORDER BY id", [*params, limit]
+# The ids come as one JSON array, so that a page of any length is one parameter.
+MESSAGES_BY_IDS_SQL = (
+    f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))"
+)
 
 
-def message_from_row(row: Sequence[Any], attachments: Sequence[StoredAttachment]) -> Message:
-    """The Message for a row of ``MESSAGE_COLUMNS``, with its *attachments*."""
+def message_from_row(
+    row: Sequence[Any],
+    attachments: Sequence[StoredAttachment],
+    version: tuple[int, int] = (1, 1),
+) -> Message:
+    """The Message for a row of ``MESSAGE_COLUMNS``, with its *attachments* and *version*
+    (its number among its versions, and how many there are)."""
     meta: dict[str, Any] = json.loads(row[8])
     return Message(
         id=row[0],
@@ -128,6 +130,9 @@ def message_from_row(row: Sequence[Any], attachments: Sequence[StoredAttachment]
         created=row[9],
         updated=row[10],
         attachments=tuple(attachments),
+        parent_id=row[11],
+        version=version[0],
+        versions=version[1],
     )
 
 

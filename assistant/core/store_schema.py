@@ -76,8 +76,29 @@ def _migrate_to_v1(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+_SCHEMA_V2 = (
+    # parent_id: the question before a question on its branch, or a reply's question
+    # (see store_tree). No REFERENCES: the store re-links children when it deletes one.
+    "ALTER TABLE messages ADD COLUMN parent_id INTEGER",
+    # When this version was last chosen to be shown among its versions.
+    "ALTER TABLE messages ADD COLUMN chosen REAL NOT NULL DEFAULT 0",
+    # Until now a conversation was one line: every message follows the question before it.
+    """UPDATE messages SET chosen = created, parent_id = (
+        SELECT MAX(earlier.id) FROM messages AS earlier
+        WHERE earlier.conversation_id = messages.conversation_id
+          AND earlier.role = 'user' AND earlier.id < messages.id)""",
+    "CREATE INDEX messages_by_parent ON messages(conversation_id, parent_id)",
+)
+
+
+def _migrate_to_v2(conn: sqlite3.Connection) -> None:
+    """Versions: each message gets its parent and the time it was chosen to be shown."""
+    for statement in _SCHEMA_V2:
+        conn.execute(statement)
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_to_v1]
+MIGRATIONS: list[Migration] = [_migrate_to_v1, _migrate_to_v2]
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> None:

@@ -141,7 +141,7 @@ def test_bad_attachments_are_explained_and_nothing_is_lost(
     assert reply.meta["notices"][0]["text"] == notices[0].text
 
 
-def test_regenerate_and_edit_and_resend_replace_the_later_messages(assistant: Assistant) -> None:
+def test_regenerate_and_edit_and_resend_add_versions(assistant: Assistant) -> None:
     first, _ = answer(assistant, "one two")
     conversation = first.conversation_id
     again = assistant.regenerate(first.reply_message_id, plugin="help")
@@ -149,10 +149,12 @@ def test_regenerate_and_edit_and_resend_replace_the_later_messages(assistant: As
     messages = assistant.store.messages(conversation)
     assert [m.role for m in messages] == ["user", "assistant"]
     assert messages[1].plugin == "help" and messages[1].route_reason == "sent to help by you"
+    assert (messages[1].version, messages[1].versions) == (2, 2)
     edited = assistant.edit_and_resend(first.user_message_id, "three four")
     list(assistant.execute(edited, CancelToken()))
     messages = assistant.store.messages(conversation)
     assert [m.content for m in messages] == ["three four", "three four "]
+    assert assistant.store.message(first.user_message_id) is not None  # kept, as version 1
 
 
 def test_history_reaches_the_plugin(assistant: Assistant) -> None:

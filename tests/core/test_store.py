@@ -323,7 +323,7 @@ def test_search_never_raises_whatever_is_typed(store: Store, query: str) -> None
 # ---- schema versions ----------------------------------------------------------------------
 
 
-def test_a_v1_database_is_migrated_to_v2_and_keeps_its_data(
+def test_a_database_is_migrated_to_the_next_version_and_keeps_its_data(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "assistant.sqlite3"
@@ -347,7 +347,7 @@ def test_a_v1_database_is_migrated_to_v2_and_keeps_its_data(
             new.close()
     assert calls == [1]
     with closing(sqlite3.connect(path)) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == Store.SCHEMA_VERSION + 1
         assert conn.execute("SELECT pinned FROM conversations").fetchall() == [(0,)]
 
 

@@ -127,7 +127,9 @@ def test_send_to_another_plugin(qtbot, open_window) -> None:
     rerouted = window.store.message(finished.args[0])
     assert rerouted is not None and rerouted.plugin == "help"
     assert "sent to help by you" in shown_text(window)
-    assert window.store.message(reply) is None  # the old answer was replaced
+    kept = window.store.message(reply)  # the first answer stays, as the other version
+    assert kept is not None and (kept.version, kept.versions) == (1, 2)
+    assert [m.id for m in window.store.messages(window.conversation_id)][-1] == rerouted.id
 
 
 def test_regenerate_and_edit_and_resend_through_the_action_links(qtbot, open_window) -> None:
