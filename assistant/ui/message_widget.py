@@ -196,7 +196,10 @@ class MessageWidget(QFrame):
         """What a reader sees, footer included, as plain text."""
         self.build()
         parts = [w.plain_text() for w in self._widgets]
-        return "\n".join([*parts, self._footer_line.text()])
+        footer = self._footer_line.text()
+        if self.versions > 1:
+            footer += f" ‹ {self.version}/{self.versions} ›"
+        return "\n".join([*parts, footer])
 
     # ---- the footer ----------------------------------------------------------------------
 
