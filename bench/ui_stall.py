@@ -5,7 +5,9 @@ already holds 5,000 messages and sends a request to a bench plugin that follows 
 plugin contract: it burns CPU in pure Python (~1 ms per chunk) in its worker thread while
 it streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms timer on the
 GUI thread records the wall-clock gaps between its ticks from the send until
-``TurnRunner.turn_finished``. This is done ``--repeat`` times (default 3) in one window,
+``TurnRunner.turn_finished``. ``excess_ms`` is what the app adds over a control run in
+the same process (the same CPU burnt in a plain thread, nothing drawn): machines differ,
+the margin over the control is what must hold (goal: at most 4 ms). This is done ``--repeat`` times (default 3) in one window,
 each from the conversation's last page; the result is the run with the median
 ``max_stall_ms``, with every run's maximum beside it. The last line is the JSON result.
 
@@ -57,7 +59,7 @@ HISTORY_MESSAGES = 5_000
 CHUNKS = 2_000
 BURN_S = 0.001
 TICK_MS = 1
-GOAL_MAX_STALL_MS = 16.0
+GOAL_EXCESS_MS = 4.0  # over the control run, the same CPU burn with nothing drawn
 TIMEOUT_MS = 180_000
 
 # PySide6-Essentials 6.12.0 on Python 3.11 drops a reference to ``True`` on every
@@ -451,9 +453,11 @@ def main(argv: list[str] | None = None) -> int:
     median_run = sorted(each, key=lambda r: r["max_stall_ms"])[len(each) // 2]
     control = sorted((summary(c) for c in controls), key=lambda r: r["max_stall_ms"])
     control_median = control[len(control) // 2]
+    excess = round(median_run["max_stall_ms"] - control_median["max_stall_ms"], 2)
     output = {
         **median_run,
-        "goal_met": median_run["max_stall_ms"] <= GOAL_MAX_STALL_MS,
+        "excess_ms": excess,
+        "goal_met": excess <= GOAL_EXCESS_MS,
         "max_stall_ms_each_run": [r["max_stall_ms"] for r in each],
         "max_chunk_latency_ms": round(max(max(r["latencies"]) for r in runs) * 1000, 1),
         "median_chunk_latency_ms": round(

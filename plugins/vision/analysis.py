@@ -171,9 +171,8 @@ class ImageAnalyst:
             image, classes, detections, caption, self._write_output(image, detections)
         )
         self.models.remember(analysis)
-        yield ImageOut(
-            analysis.output, caption=caption or attachment.name, mime=_mime(analysis.output)
-        )
+        if detections:  # the photo with its boxes; the photo alone is shown with the question
+            yield ImageOut(analysis.output, caption=caption or "", mime=_mime(analysis.output))
         yield TextDelta(self._summary(analysis))
         return analysis
 

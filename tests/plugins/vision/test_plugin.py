@@ -121,7 +121,7 @@ def test_bad_files_get_a_message_and_the_good_one_is_still_analysed(
     errors = [c.text for c in chunks if isinstance(c, Notice) and c.level == "error"]
     assert len(errors) == 2
     assert "“empty.png” is empty" in errors[0] and "“notes.jpg” is not an image" in errors[1]
-    assert len([c for c in chunks if isinstance(c, ImageOut)]) == 1
+    assert "**coffee.png**" in "".join(c.text for c in chunks if isinstance(c, TextDelta))
 
 
 def test_a_question_about_an_unreadable_last_photo_says_why(vision, tmp_path) -> None:
@@ -151,41 +151,9 @@ def test_unload_frees_the_models(vision, photos) -> None:
     assert context.models.used_bytes(owner="vision") == 0
 
 
-def test_a_photo_shown_as_is_keeps_its_real_format(vision, photos, tmp_path) -> None:
-    misnamed = tmp_path / "really-a-png.jpg"
-    misnamed.write_bytes(photos["coffee"].read_bytes())
+def test_a_photo_with_nothing_drawn_on_it_is_not_shown_again(vision, photos) -> None:
+    """The question shows the photo; the answer adds only what it drew (boxes)."""
     plugin, context = vision(CLASSIFY_ONLY)
-    (image_out,) = [
-        c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
-    ]
-    assert image_out.path.suffix == ".png" and image_out.mime == "image/png"
-    # Linked, not copied: attachments never change.
-    assert image_out.path.parent == context.data_dir / "outputs"
-    assert image_out.path.samefile(misnamed)
-
-
-def test_a_photo_shown_as_is_is_the_attachment_itself(vision, photos) -> None:
-    plugin, context = vision(CLASSIFY_ONLY)
-    (image_out,) = [
-        c
-        for c in run_plugin(plugin, context, "", [attach(photos["coffee"])])
-        if isinstance(c, ImageOut)
-    ]
-    assert image_out.path == photos["coffee"] and image_out.mime == "image/png"
-
-
-def test_where_links_cannot_be_made_the_photo_is_copied(
-    vision, photos, tmp_path, monkeypatch
-) -> None:
-    def cannot_link(source: object, target: object) -> None:
-        raise OSError(errno.EXDEV, "Invalid cross-device link")
-
-    misnamed = tmp_path / "really-a-png.jpg"
-    misnamed.write_bytes(photos["coffee"].read_bytes())
-    monkeypatch.setattr(os, "link", cannot_link)
-    plugin, context = vision(CLASSIFY_ONLY)
-    (image_out,) = [
-        c for c in run_plugin(plugin, context, "", [attach(misnamed)]) if isinstance(c, ImageOut)
-    ]
-    assert image_out.path.suffix == ".png" and not image_out.path.samefile(misnamed)
-    assert image_out.path.read_bytes() == misnamed.read_bytes()
+    chunks = run_plugin(plugin, context, "", [attach(photos["coffee"])])
+    assert not [c for c in chunks if isinstance(c, ImageOut)]
+    assert any(isinstance(c, TextDelta) for c in chunks)
