@@ -95,13 +95,23 @@ class ProseBlock(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
         self._dark = dark
+        self._heights: dict[int, int] = {}
         self.block: Block | None = None
         self.show_block(block)
 
     def show_block(self, block: Block) -> None:
         if block != self.block:
             self.block = block
+            self._heights.clear()
             self.setText(to_html(block.source, dark=self._dark))
+
+    def heightForWidth(self, width: int) -> int:
+        # Qt asks every label of a message at each relayout, and a rich-text label lays out
+        # its text anew each time: remembered, a streaming answer costs its last block only.
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = super().heightForWidth(width)
+        return height
 
     def rendered(self) -> tuple[Any, ...]:
         return ("prose", self.text())
