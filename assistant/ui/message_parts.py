@@ -434,6 +434,7 @@ class ProgressRow(QWidget):
         row.addStretch(1)
 
     def show_progress(self, message: str, fraction: float | None) -> None:
+        self.setVisible(fraction is None or fraction < 1)  # done: nothing left to wait for
         self.label.setText(message)
         if fraction is None:
             self.bar.setRange(0, 0)
