@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["PLUGIN_TITLES", "MessageView"]
 
 FLUSH_INTERVAL_MS = 16
+PLACED_AT_ONCE = 24  # messages given widgets at once when a page opens or is scrolled to
 BUILD_MARGIN_PX = 900  # messages this near the viewport are built before they are seen
 FOLLOW_SLACK_PX = 48
 
@@ -65,12 +66,14 @@ class MessageView(QScrollArea):
         self._column.setSpacing(12)
         self._earlier = QPushButton(tr("Show earlier messages"), self._column_widget)
         self._earlier.setFlat(True)
-        self._earlier.clicked.connect(self.earlier_requested)
+        self._earlier.clicked.connect(self._on_earlier_clicked)
         self._earlier.hide()
         self._column.addWidget(self._earlier)
         self._column.addStretch(1)
         self.setWidget(self._column_widget)
         self._welcome: QWidget | None = None
+        self._held: list[Message] = []  # the page's older messages, not given widgets yet
+        self._has_more = False  # the store has messages older than the page
         self._shown: dict[int, MessageWidget] = {}
         self._order: list[int] = []
         self._dirty: set[int] = set()
@@ -143,9 +146,13 @@ class MessageView(QScrollArea):
         self._shown.clear()
         self._order.clear()
         self._dirty.clear()
-        self._earlier.setVisible(has_more)
-        for message in messages:
+        self._has_more = has_more
+        # Only the newest messages get widgets now; the rest of the page waits, as data,
+        # until the person scrolls up to it.
+        self._held = list(messages[:-PLACED_AT_ONCE]) if len(messages) > PLACED_AT_ONCE else []
+        for message in messages[len(self._held) :]:
             self._place(self._stored(message), len(self._order))
+        self._earlier.setVisible(has_more or bool(self._held))
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
@@ -153,18 +160,32 @@ class MessageView(QScrollArea):
 
     def prepend(self, messages: list[Message], has_more: bool) -> None:
         """Show earlier *messages* above what is shown, keeping the view where it was."""
+        self._has_more = has_more
+        self._held = [*messages, *self._held]
+        self._place_held(len(self._held))
+
+    def _place_held(self, count: int) -> None:
+        """Give widgets to the last *count* held messages, above those shown."""
         bar = self.verticalScrollBar()
         from_bottom = bar.maximum() - bar.value()
-        for index, message in enumerate(messages):
+        split = len(self._held) - min(count, len(self._held))
+        placing, self._held = self._held[split:], self._held[:split]
+        for index, message in enumerate(placing):
             self._place(self._stored(message), index)
-        self._earlier.setVisible(has_more)
+        self._earlier.setVisible(self._has_more or bool(self._held))
         self._column_widget.adjustSize()
         bar.setValue(bar.maximum() - from_bottom)
         self._build_timer.start()
 
     def message_ids(self) -> list[int]:
-        """Ids of the messages on screen, in order."""
-        return list(self._order)
+        """Ids of the messages of the page shown (some may wait for a widget), in order."""
+        return [m.id for m in self._held] + list(self._order)
+
+    def _on_earlier_clicked(self) -> None:
+        if self._held:
+            self._place_held(min(PLACED_AT_ONCE, len(self._held)))
+        elif self._has_more:
+            self.earlier_requested.emit()
 
     def is_shown(self, message_id: int) -> bool:
         return message_id in self._shown
@@ -343,13 +364,16 @@ class MessageView(QScrollArea):
         self._following = value >= bar.maximum() - FOLLOW_SLACK_PX
         self._build_timer.start()
         if value == bar.minimum() and self._earlier.isVisible() and bar.maximum() > 0:
-            self.earlier_requested.emit()
+            self._on_earlier_clicked()
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._following:
             self.verticalScrollBar().setValue(maximum)
 
     def scroll_to_message(self, message_id: int) -> None:
+        ids = [m.id for m in self._held]
+        if message_id in ids:
+            self._place_held(len(ids) - ids.index(message_id))
         widget = self._shown.get(message_id)
         if widget is not None:
             widget.build()

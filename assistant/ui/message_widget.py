@@ -106,8 +106,7 @@ class MessageWidget(QFrame):
         lines = max(1, len(message.content) // CHARS_PER_LINE + message.content.count("\n"))
         extra = 260 if message.attachments else 0
         widget.setMinimumHeight(min(2000, 50 + lines * ROW_HEIGHT_ESTIMATE + extra))
-        widget._write_footer()
-        return widget
+        return widget  # its footer and parts come with build()
 
     def build(self) -> None:
         """Make the widgets of a stored message (kept small until it is seen)."""
