@@ -43,57 +43,57 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="40"/>
+        <location filename="../../assistant/ui/dialogs.py" line="49"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="46"/>
+        <location filename="../../assistant/ui/dialogs.py" line="55"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="78"/>
+        <location filename="../../assistant/ui/dialogs.py" line="91"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="92"/>
+        <location filename="../../assistant/ui/dialogs.py" line="105"/>
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="97"/>
+        <location filename="../../assistant/ui/dialogs.py" line="110"/>
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="97"/>
+        <location filename="../../assistant/ui/dialogs.py" line="110"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="97"/>
+        <location filename="../../assistant/ui/dialogs.py" line="110"/>
         <source>Memory</source>
         <translation>内存占用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="97"/>
+        <location filename="../../assistant/ui/dialogs.py" line="110"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="97"/>
+        <location filename="../../assistant/ui/dialogs.py" line="110"/>
         <source>Last error</source>
         <translation>最近的错误</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="99"/>
+        <location filename="../../assistant/ui/dialogs.py" line="112"/>
         <source>Turn on / off</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="101"/>
+        <location filename="../../assistant/ui/dialogs.py" line="114"/>
         <source>Unload models</source>
         <translation>卸载模型</translation>
     </message>
@@ -185,12 +185,12 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="189"/>
+        <location filename="../../assistant/ui/main_window.py" line="191"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="390"/>
+        <location filename="../../assistant/ui/main_window.py" line="397"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -322,71 +322,144 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="34"/>
-        <source>Edit</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/message_html.py" line="34"/>
-        <location filename="../../assistant/ui/message_html.py" line="44"/>
+        <location filename="../../assistant/ui/message_parts.py" line="136"/>
+        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="227"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="38"/>
-        <source>answering…</source>
-        <translation>正在回答…</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="137"/>
+        <source>Copy the code</source>
+        <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="40"/>
-        <source>stopped</source>
-        <translation>已停止</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="161"/>
+        <source>code</source>
+        <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="40"/>
-        <source>failed</source>
-        <translation>失败</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="183"/>
+        <location filename="../../assistant/ui/message_widget.py" line="281"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="45"/>
-        <source>Regenerate</source>
-        <translation>重新生成</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="285"/>
+        <source>Open full size</source>
+        <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="46"/>
-        <source>Send to…</source>
-        <translation>转交给…</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="358"/>
+        <source>Sound</source>
+        <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="82"/>
+        <location filename="../../assistant/ui/message_parts.py" line="358"/>
+        <location filename="../../assistant/ui/message_parts.py" line="358"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="360"/>
+        <source>Open {name}</source>
+        <translation>打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="386"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_html.py" line="86"/>
+        <location filename="../../assistant/ui/message_parts.py" line="390"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="146"/>
+        <location filename="../../assistant/ui/message_view.py" line="67"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="284"/>
+        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <source>Copy the question</source>
+        <translation>复制问题</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <source>Change the question and ask again; the first version is kept</source>
+        <translation>修改问题并重新提问；原来的版本会保留</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <source>Copy the answer as Markdown</source>
+        <translation>以 Markdown 复制回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <source>Answer again; this answer is kept</source>
+        <translation>重新回答；这个回答会保留</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <source>Send to…</source>
+        <translation>转交给…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <source>Ask another plugin; this answer is kept</source>
+        <translation>交给另一个插件；这个回答会保留</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="241"/>
         <source>sending…</source>
         <translation>发送中…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <source>answering…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <source>The previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <source>The next version</source>
+        <translation>下一个版本</translation>
     </message>
 </context>
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="60"/>
+        <location filename="../../assistant/ui/settings_form.py" line="63"/>
         <source>kept in the system keyring; type to replace</source>
         <translation>已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="99"/>
+        <location filename="../../assistant/ui/settings_form.py" line="106"/>
         <source>Forget the stored key</source>
         <translation>删除已保存的密钥</translation>
     </message>
