@@ -7,8 +7,9 @@ it streams 2,000 Markdown chunks (paragraphs, lists and fenced code). A 1 ms tim
 GUI thread records the wall-clock gaps between its ticks from the send until
 ``TurnRunner.turn_finished``. ``excess_ms`` is what the app adds over a control run in
 the same process (the same CPU burnt in a plain thread, nothing drawn): machines differ,
-the margin over the control is what must hold (goal: at most 4 ms). This is done ``--repeat`` times (default 3) in one window,
-each from the conversation's last page; the result is the run with the median
+the margin over the control is what must hold (goal: at most 4 ms). This is done
+``--repeat`` times (default 3) in one window, each from the conversation's last page; the
+result is the run with the median
 ``max_stall_ms``, with every run's maximum beside it. The last line is the JSON result.
 
 What tells a stall's cause apart:

@@ -79,7 +79,13 @@ class ProgressPart:
 
 
 Part = (
-    TextPart | NoticePart | ImagesPart | AudioPart | FilePart | SourcesPart | PreviewPart
+    TextPart
+    | NoticePart
+    | ImagesPart
+    | AudioPart
+    | FilePart
+    | SourcesPart
+    | PreviewPart
     | ProgressPart
 )
 TRANSIENT = (PreviewPart, ProgressPart)

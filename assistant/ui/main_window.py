@@ -273,7 +273,7 @@ class MainWindow(QMainWindow):
         self.refresh_conversations()
 
     def _on_turn_chunk_arrived(self, reply: int, chunk: Chunk) -> None:
-        from assistant.core.messages import Chunk, Progress
+        from assistant.core.messages import Progress
 
         if isinstance(chunk, Progress):
             self._on_turn_progress_reported(reply, chunk)

@@ -449,9 +449,7 @@ class ProgressRow(QWidget):
         return self.label.text()
 
 
-PartWidget = (
-    MarkdownPart | NoticeBox | ImageGrid | FileChip | SourcesBox | PreviewBox | ProgressRow
-)
+PartWidget = MarkdownPart | NoticeBox | ImageGrid | FileChip | SourcesBox | PreviewBox | ProgressRow
 
 
 def part_widget(
@@ -502,4 +500,3 @@ def fits(widget: PartWidget, part: Part) -> bool:
         parts.ProgressPart: ProgressRow,
     }
     return isinstance(widget, kinds.get(type(part), type(None)))
-

@@ -4,6 +4,7 @@ it is loaded from the store. This is the test that catches paragraphs glued onto
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def view(qtbot) -> MessageView:
 
 def _pieces(text: str, cuts: list[int]) -> list[str]:
     points = sorted({c % (len(text) + 1) for c in cuts} | {0, len(text)})
-    return [text[a:b] for a, b in zip(points, points[1:], strict=False) if b > a]
+    return [text[a:b] for a, b in itertools.pairwise(points) if b > a]
 
 
 def _stream(view: MessageView, store: Store, chunks: list[Chunk], draws: set[int]) -> int:
@@ -114,7 +115,9 @@ def _reloaded(store: Store, reply: int, qtbot) -> tuple:
     return again.rendered(reply)
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(cuts=st.lists(st.integers(min_value=0, max_value=5000), max_size=40),
        draws=st.sets(st.integers(min_value=0, max_value=40), max_size=20))  # fmt: skip
 @pytest.mark.parametrize("answer", ANSWERS, ids=range(len(ANSWERS)))
@@ -159,7 +162,7 @@ def test_code_is_never_glued_to_the_paragraph_after_it(view: MessageView, tmp_pa
     try:
         answer = ANSWERS[4]
         reply = _stream(view, store, [TextDelta(c) for c in answer], draws=set(range(200)))
-        (kind, blocks), = view.rendered(reply)
+        ((kind, blocks),) = view.rendered(reply)
         assert kind == "text"
         assert [b[0] for b in blocks] == ["prose", "code", "prose"]
         assert blocks[1][2] == "def f():\n    return 1\n"

@@ -83,8 +83,4 @@ def test_versions_are_there_after_a_restart(qtbot, open_window) -> None:
 
 
 def _every_message(window: MainWindow) -> list:
-    return [
-        window.store.message(i)
-        for i in range(1, 100)
-        if window.store.message(i) is not None
-    ]
+    return [window.store.message(i) for i in range(1, 100) if window.store.message(i) is not None]
