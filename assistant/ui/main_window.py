@@ -166,11 +166,14 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: int, message_id: int = 0) -> None:
         self.conversation_id = conversation_id
         self._pending.clear()  # the view is rebuilt from what is stored
+        if message_id:  # a search hit may be in a version not shown: show its branch
+            self.store.reveal(message_id)
         total = self.store.count_messages(conversation_id)
         limit = PAGE_SIZE
         if message_id:
-            later = [m for m in self.store.messages(conversation_id) if m.id >= message_id]
-            limit = max(limit, len(later) + 2)
+            path = [m.id for m in self.store.messages(conversation_id)]
+            if message_id in path:
+                limit = max(limit, len(path) - path.index(message_id) + 2)
         messages = self.store.messages(conversation_id, limit=limit)
         self.view.show_conversation(messages, has_more=total > len(messages))
         for reply in self.turns.answering():

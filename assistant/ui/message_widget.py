@@ -271,6 +271,7 @@ class MessageWidget(QFrame):
 
     def button(self, action: str) -> QToolButton | None:
         """The footer's button for *action* ("copy", "regenerate", "older"…), if shown."""
+        self.build()
         return self._buttons.get(action)
 
     def _on_button_clicked(self, action: str) -> None:

@@ -84,3 +84,17 @@ def test_versions_are_there_after_a_restart(qtbot, open_window) -> None:
 
 def _every_message(window: MainWindow) -> list:
     return [window.store.message(i) for i in range(1, 100) if window.store.message(i) is not None]
+
+
+def test_a_search_hit_in_a_version_not_shown_is_brought_into_view(qtbot, open_window) -> None:
+    window = open_window()
+    send(qtbot, window, "the zanzibar question")
+    question = window.store.messages(window.conversation_id)[0]
+    click(qtbot, window, question.id, "edit")
+    window.composer.editor.clear()
+    qtbot.keyClicks(window.composer.editor, "another question")
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    assert "zanzibar" not in shown_text(window)
+    window.open_conversation(window.conversation_id, question.id)  # as a search hit does
+    assert window.view.is_shown(question.id) and "zanzibar" in shown_text(window)
