@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
 
 if TYPE_CHECKING:
+    from assistant.core.audio import AudioOutput
     from assistant.core.messages import Notice, Source
     from assistant.core.parts import Part
     from assistant.ui.thumbnails import Thumbnailer
@@ -51,6 +52,10 @@ class ViewSignals(QObject):
     link_requested = Signal(QUrl)
     image_opened = Signal(Path, str)  # the picture, its title
     version_requested = Signal(int, int)  # message id, step (-1 older, +1 newer)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.audio: AudioOutput | None = None  # how sounds are played, when they can be
 
 
 def _wrapping_label(parent: QWidget, rich: bool) -> QLabel:
@@ -465,7 +470,9 @@ def part_widget(
     if isinstance(part, parts.ImagesPart):
         return ImageGrid(signals, thumbnails, parent)
     if isinstance(part, parts.AudioPart):
-        return FileChip("audio", part.audio.path, part.audio.caption, signals, parent)
+        from assistant.ui.audio_player import AudioPlayer
+
+        return AudioPlayer(part.audio.path, part.audio.caption, signals, parent)
     if isinstance(part, parts.FilePart):
         return FileChip("document", part.file.path, part.file.caption, signals, parent)
     if isinstance(part, parts.SourcesPart):

@@ -202,3 +202,76 @@ def test_while_it_streams_each_frame_shows_the_blocks_of_the_text_so_far(
     for piece in _pieces(answer, cuts):
         so_far += piece
         assert streamed.update(so_far) == blocks(so_far), so_far
+
+
+def test_a_sound_gets_a_player_that_says_why_it_cannot_play_here(
+    view: MessageView, tmp_path: Path, qtbot
+) -> None:
+    import wave
+
+    from assistant.core.messages import AudioOut
+    from assistant.ui.audio_player import AudioPlayer
+
+    sound = tmp_path / "answer.wav"
+    with wave.open(str(sound), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(b"\0\0" * 16000 * 3)
+    store = Store(tmp_path / "sound.sqlite3")
+    try:
+        reply = _stream(view, store, [TextDelta("Listen:"), AudioOut(sound, "answer")], set())
+        assert view.rendered(reply) == _reloaded(store, reply, qtbot)
+        [player] = view.widget_of(reply).findChildren(AudioPlayer)
+        assert player.time.text() == "0:00 / 0:03"
+        assert not player.play_button.isEnabled()  # no sound output on this machine
+        assert "no sound output" in player.play_button.toolTip()
+    finally:
+        store.close()
+
+
+class _FakeOutput:
+    """An AudioOutput that plays nothing, at once, so the controls can be driven."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+        self._playing = False
+
+    def play(self, path: Path, start_s: float = 0.0) -> None:
+        self.calls.append(("play", path.name, start_s))
+        self._playing = True
+
+    def pause(self) -> None:
+        self.calls.append(("pause",))
+        self._playing = False
+
+    def position_s(self) -> float:
+        return 1.5
+
+    def playing(self) -> bool:
+        return self._playing
+
+
+def test_play_pause_and_seek_go_to_the_audio_output(view: MessageView, tmp_path: Path, qtbot):
+    import wave
+
+    from PySide6.QtCore import Qt
+
+    from assistant.core.messages import AudioOut
+    from assistant.ui.audio_player import AudioPlayer
+
+    sound = tmp_path / "a.wav"
+    with wave.open(str(sound), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\0\0" * 8000 * 4)
+    output = _FakeOutput()
+    view.signals.audio = output
+    view.start_reply(7, "tts", "read aloud")
+    view.add_chunk(7, AudioOut(sound))
+    [player] = view.widget_of(7).findChildren(AudioPlayer)
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.time.text() == "0:01 / 0:04", timeout=3000)
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    assert output.calls == [("play", "a.wav", 0.0), ("pause",)]

@@ -1,0 +1,43 @@
+"""Sound files in the conversation: how long they are, and the small interface through which
+the window plays them (a sound library behind it, or nothing on a machine without sound).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import wave
+from pathlib import Path
+from typing import Protocol
+
+
+class AudioOutput(Protocol):
+    """Plays one sound file at a time."""
+
+    def play(self, path: Path, start_s: float = 0.0) -> None:
+        """Play *path* from *start_s* seconds (stopping whatever played before)."""
+
+    def pause(self) -> None:
+        """Stop playing, keeping the position."""
+
+    def position_s(self) -> float:
+        """Where playback is, in seconds of the file playing."""
+
+    def playing(self) -> bool:
+        """Whether something plays now."""
+
+
+def duration_s(path: Path) -> float | None:
+    """How long the sound in *path* lasts, None when it cannot be told without decoding."""
+    with contextlib.suppress(OSError, wave.Error, EOFError):
+        with wave.open(str(path), "rb") as sound:
+            rate = sound.getframerate()
+            return sound.getnframes() / rate if rate else None
+    return None
+
+
+def clock(seconds: float) -> str:
+    """*seconds* as m:ss (or h:mm:ss)."""
+    whole = max(0, int(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

@@ -1,0 +1,102 @@
+"""A sound in the conversation: play, pause, seek, and how long it is.
+
+Playback goes through :class:`assistant.core.audio.AudioOutput`; where the window has none
+(no sound library, no device) the player says so and offers to open the file instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QTimer, QUrl
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+
+from assistant.core.audio import clock, duration_s
+
+if TYPE_CHECKING:
+    from assistant.core.audio import AudioOutput
+    from assistant.ui.message_parts import ViewSignals
+
+TICK_MS = 200
+NO_OUTPUT = "There is no sound output on this computer; Open plays it in another program."
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MessageView", text)
+
+
+class AudioPlayer(QWidget):
+    """Play and pause, a position slider, the time, and Open."""
+
+    def __init__(
+        self, path: Path, name: str, signals: ViewSignals, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.path, self.name = path, name or path.name
+        self._output: AudioOutput | None = signals.audio
+        self.length = duration_s(path)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.play_button = QToolButton(self)
+        self.play_button.setText(tr("Play"))
+        self.play_button.clicked.connect(self._on_play_clicked)
+        self.slider = QSlider(self)
+        self.slider.setOrientation(QtCore.Qt.Orientation.Horizontal)
+        self.slider.setRange(0, int((self.length or 0) * 1000))
+        self.slider.sliderReleased.connect(self._on_slider_released)
+        self.time = QLabel(self)
+        self.title = QLabel(self.name, self)
+        open_button = QToolButton(self)
+        open_button.setText(tr("Open"))
+        open_button.setToolTip(tr("Open {name} in another program").format(name=self.name))
+        open_button.clicked.connect(
+            lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(path)))
+        )
+        for widget in (self.play_button, self.title, self.slider, self.time, open_button):
+            row.addWidget(widget, 1 if widget is self.slider else 0)
+        self._timer = QTimer(self)
+        self._timer.setInterval(TICK_MS)
+        self._timer.timeout.connect(self._on_tick)
+        if self._output is None:
+            for widget in (self.play_button, self.slider):
+                widget.setEnabled(False)
+                widget.setToolTip(tr(NO_OUTPUT))
+        self._show_time(0.0)
+
+    def _on_play_clicked(self) -> None:
+        if self._output is None:
+            return
+        if self._output.playing():
+            self._output.pause()
+            self._timer.stop()
+            self.play_button.setText(tr("Play"))
+        else:
+            self._output.play(self.path, self.slider.value() / 1000)
+            self._timer.start()
+            self.play_button.setText(tr("Pause"))
+
+    def _on_slider_released(self) -> None:
+        if self._output is not None and self._output.playing():
+            self._output.play(self.path, self.slider.value() / 1000)
+
+    def _on_tick(self) -> None:
+        assert self._output is not None
+        position = self._output.position_s()
+        if not self._output.playing():
+            self._timer.stop()
+            self.play_button.setText(tr("Play"))
+        if not self.slider.isSliderDown():
+            self.slider.setValue(int(position * 1000))
+        self._show_time(position)
+
+    def _show_time(self, position: float) -> None:
+        total = clock(self.length) if self.length is not None else "?"
+        self.time.setText(f"{clock(position)} / {total}")
+
+    def rendered(self) -> tuple[Any, ...]:
+        return ("audio", str(self.path), self.name)
+
+    def plain_text(self) -> str:
+        return self.name
