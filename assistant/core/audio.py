@@ -28,10 +28,9 @@ class AudioOutput(Protocol):
 
 def duration_s(path: Path) -> float | None:
     """How long the sound in *path* lasts, None when it cannot be told without decoding."""
-    with contextlib.suppress(OSError, wave.Error, EOFError):
-        with wave.open(str(path), "rb") as sound:
-            rate = sound.getframerate()
-            return sound.getnframes() / rate if rate else None
+    with contextlib.suppress(OSError, wave.Error, EOFError), wave.open(str(path), "rb") as sound:
+        rate = sound.getframerate()
+        return sound.getnframes() / rate if rate else None
     return None
 
 
