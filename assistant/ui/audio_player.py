@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from assistant.ui.message_parts import ViewSignals
 
 TICK_MS = 200
-NO_OUTPUT = "There is no sound output on this computer; Open plays it in another program."
 
 
 def tr(text: str) -> str:
@@ -60,9 +59,10 @@ class AudioPlayer(QWidget):
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_tick)
         if self._output is None:
+            why = tr("There is no sound output on this computer; Open plays it elsewhere.")
             for widget in (self.play_button, self.slider):
                 widget.setEnabled(False)
-                widget.setToolTip(tr(NO_OUTPUT))
+                widget.setToolTip(why)
         self._show_time(0.0)
 
     def _on_play_clicked(self) -> None:
