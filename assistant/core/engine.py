@@ -290,10 +290,15 @@ class Assistant:
 
 
 def follow_link(
-    assistant: Assistant, plugin: str, target: str, cancel: CancelToken
+    assistant: Assistant,
+    plugin: str,
+    target: str,
+    cancel: CancelToken,
+    report: Callable[[Chunk], None] = lambda chunk: None,
 ) -> Iterator[Chunk]:
-    """What *plugin* shows for one of its own links (``plugin:target``) in an answer."""
-    context = assistant.context_for(plugin, cancel, lambda chunk: None)
+    """What *plugin* shows for one of its own links (``plugin:target``) in an answer or a
+    notice's button; *report* hears progress from inside blocking work (a download)."""
+    context = assistant.context_for(plugin, cancel, report)
     loaded = assistant.registry.ensure_loaded(plugin, context)
     if not isinstance(loaded, LinkHandler):
         raise PluginFailed(f"The {loaded.manifest.title} plugin does not open links.")

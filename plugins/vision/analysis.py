@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.downloads import DownloadFailed, fetch_from_hub, is_hub_id
+from assistant.core.downloads import DownloadFailed, can_download, fetch_from_hub, is_hub_id
 from assistant.core.messages import (
     Attachment,
     Chunk,
@@ -29,13 +29,14 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn, stoppable
 from assistant.core.plugin import PluginContext
-from plugins.vision.ask_chat import BLIND_CHAT_MODEL, ask_chat_model
+from plugins.vision.ask_chat import BLIND_CHAT_NOTICE, ask_chat_model
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
 from plugins.vision.hub import ModelUnavailableError
 from plugins.vision.images import ImageReadError, PreparedImage, open_image
 from plugins.vision.language import load_captioner, load_question_answerer
+from plugins.vision.missing import missing_notice, notice_key, stopped_download_notice
 from plugins.vision.settings import VisionSettings
 from plugins.vision.summary import count_answer, count_labels, counted_thing, summary_markdown
 
@@ -109,6 +110,10 @@ class VisionModels:
         while len(self.recent) > _RECENT_IMAGES:
             self.recent.popitem(last=False)
 
+    def forget_missing(self, role: str, source: str) -> None:
+        """Try the *role* model from *source* again next time (it was just downloaded)."""
+        self._missing.pop((role, source.strip()), None)
+
     def forget(self) -> None:
         """Unload every model and forget what was missing (settings may have changed)."""
         self.registry.unload_all(owner="vision")
@@ -125,7 +130,7 @@ class ImageAnalyst:
         self.context = context
         settings = context.settings
         self.settings = settings if isinstance(settings, VisionSettings) else VisionSettings()
-        self._notices: list[str] = []
+        self._notices: list[Notice] = []
         self._told: set[str] = set()
 
     def _model(self, role: str, source: str) -> Any | None:
@@ -135,14 +140,15 @@ class ImageAnalyst:
         try:
             return self.models.get(role, source, self.context)
         except ModelUnavailableError as exc:
-            if str(exc) not in self._told:
-                self._told.add(str(exc))
-                self._notices.append(str(exc))
+            notice = _notice_of(role, source, exc)
+            if (notice.key or notice.text) not in self._told:
+                self._told.add(notice.key or notice.text)
+                self._notices.append(notice)
             return None
 
     def _pending_notices(self) -> Iterator[Chunk]:
         while self._notices:
-            yield Notice(self._notices.pop(0), level="warning")
+            yield self._notices.pop(0)
 
     def analyse(
         self, attachment: Attachment, index: int = 0, total: int = 1
@@ -249,7 +255,7 @@ class ImageAnalyst:
         llm = self.context.services.get("llm")
         if self.settings.ask_chat_model and llm is not None:
             if not llm.sees_images():
-                yield Notice(BLIND_CHAT_MODEL, "warning")
+                yield BLIND_CHAT_NOTICE
             elif (yield from ask_chat_model(llm, image, question, self.context)):
                 return
         vqa = self._model("vqa", self.settings.vqa_model)
@@ -278,6 +284,17 @@ class ImageAnalyst:
         detector = self.models.get("detector", self.settings.detector_model, self.context)
         known = detector.model.config.id2label.values()
         return count_answer(question, count_labels(detections), known)
+
+
+def _notice_of(role: str, source: str, exc: ModelUnavailableError) -> Notice:
+    """What to tell the person about a model that could not be had: a download that
+    stopped (said each time, with a button to go on), a built-in model whose package is
+    missing (its own words), or a missing model (once per conversation, with buttons)."""
+    if isinstance(exc.__cause__, DownloadFailed):
+        return stopped_download_notice(role, str(exc))
+    if role == "classifier" and is_embedded(source):
+        return Notice(str(exc), "warning", key=notice_key(role, source))
+    return missing_notice(role, source or "", downloadable=can_download())
 
 
 def _answer_text(
