@@ -24,6 +24,7 @@ from typing import Any
 
 from assistant.core.models import ProgressFn
 from assistant.core.network import hub_reachable, transport_errors
+from assistant.core.plugin import ModelSpec
 
 REPORT_INTERVAL_S = 0.1
 NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
@@ -109,6 +110,13 @@ def model_present(source: str) -> bool:
     if is_hub_id(source):
         return in_hub_cache(source)
     return Path(source).expanduser().exists()
+
+
+def missing_model(name: str, source: str, approx_mb: int = 0) -> list[ModelSpec]:
+    """``[ModelSpec]`` for the model *source* (a hub id, folder or file) when it is not on
+    this computer, else ``[]``; for a plugin's ``missing_models``."""
+    source = source.strip()
+    return [] if not source or model_present(source) else [ModelSpec(name, source, approx_mb)]
 
 
 def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
