@@ -24,7 +24,7 @@ from typing import Any
 
 from assistant.core.models import ProgressFn
 from assistant.core.network import hub_reachable, transport_errors
-from assistant.core.plugin import ModelSpec
+from assistant.core.plugin import Manifest, ModelSpec
 
 REPORT_INTERVAL_S = 0.1
 NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
@@ -117,6 +117,14 @@ def missing_model(name: str, source: str, approx_mb: int = 0) -> list[ModelSpec]
     this computer, else ``[]``; for a plugin's ``missing_models``."""
     source = source.strip()
     return [] if not source or model_present(source) else [ModelSpec(name, source, approx_mb)]
+
+
+def models_here(manifests: Iterable[Manifest]) -> list[ModelSpec]:
+    """The models the *manifests* declare that are on this computer: shipped with the
+    install, or found (a folder, or a hub id in the hub's cache); a cheap look, no network."""
+    return [
+        m for manifest in manifests for m in manifest.models if m.offline or model_present(m.source)
+    ]
 
 
 def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:
