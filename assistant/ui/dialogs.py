@@ -170,7 +170,13 @@ class PluginManager(QDialog):
                 item.setToolTip(record.details or text)
                 self.table.setItem(row, column, item)
             if missing:
-                self.table.item(row, self.MODELS).setToolTip(tr(MISSING_HELP))
+                self.table.item(row, self.MODELS).setToolTip(
+                    tr(
+                        "Models marked missing are not on this computer: they download on "
+                        "first use when the internet is reachable, or choose their folder in "
+                        "Settings."
+                    )
+                )
         self.table.resizeColumnsToContents()
 
     def _selected(self) -> str | None:
@@ -201,12 +207,6 @@ class PluginManager(QDialog):
         name = self._selected()
         if name is not None:
             self.window.reload_plugin(name).signals.finished.connect(self.refresh)
-
-
-MISSING_HELP = (
-    "Models marked missing are not on this computer: they download on first use when the "
-    "internet is reachable, or choose their folder in Settings."
-)
 
 
 def _missing_text(spec: ModelSpec) -> str:

@@ -35,7 +35,6 @@ CHIP_STYLE = (
     " QPushButton:hover { background: palette(alternate-base); border-color: palette(highlight); }"
 )
 CARD_STYLE = "#welcome-card { border: 1px solid palette(midlight); border-radius: 10px; }"
-_DROPS = {Kind.IMAGE: "photos", Kind.DOCUMENT: "documents", Kind.AUDIO: "recordings"}
 
 
 def tr(text: str) -> str:
@@ -71,6 +70,17 @@ def models_line(models: Sequence[ModelSpec]) -> str:
         return tr("No models are on this computer yet; they download on first use.")
     names = ", ".join(dict.fromkeys(m.name for m in models))
     return tr("On this computer: {names}.").format(names=names)
+
+
+def _drop_hint(kind: Kind) -> str:
+    """What to drop on the window for a plugin that accepts *kind*; "" for text."""
+    if kind is Kind.IMAGE:
+        return tr("Drop photos on the window.")
+    if kind is Kind.DOCUMENT:
+        return tr("Drop documents on the window.")
+    if kind is Kind.AUDIO:
+        return tr("Drop recordings on the window.")
+    return ""
 
 
 def _quiet(label: QLabel) -> QLabel:
@@ -135,9 +145,9 @@ class WelcomeView(QWidget):
         title.setFont(font)
         layout.addWidget(title)
         what = summary_line(manifest.description)
-        drops = [_DROPS[kind] for kind in sorted(manifest.accepts) if kind in _DROPS]
-        if drops:
-            what += " " + tr("Drop {kinds} on the window.").format(kinds=" or ".join(drops))
+        for kind in sorted(manifest.accepts):
+            hint = _drop_hint(kind)
+            what += f" {hint}" if hint else ""
         layout.addWidget(_quiet(QLabel(what, card)))
         chips = []
         for line in _rows(example_prompts(manifest)):
