@@ -41,6 +41,19 @@ def follow_app_link(window: MainWindow, link: str) -> bool:
     return True
 
 
+def follow_notice_action(window: MainWindow, link: str) -> bool:
+    """Do what a notice's button *link* says: an app link here, a plugin link
+    (``"<plugin>:<target>"``) by that plugin's ``handle_link`` on its thread (its progress
+    comes out of ``window.plugin_jobs.progress_reported``); False for a link nobody takes."""
+    if follow_app_link(window, link):
+        return True
+    plugin, colon, target = link.partition(":")
+    if not colon or plugin not in window.assistant.registry:
+        return False
+    window.plugin_jobs.follow_link(plugin, target)
+    return True
+
+
 def choose_folder(window: MainWindow, link: AppLink) -> str:
     """Ask for a folder for *link*'s field and save it; the folder, or "" when cancelled
     or refused (the person is told why)."""
