@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.core.downloads import DownloadFailed, can_download, fetch_from_hub, is_hub_id
+from assistant.core.downloads import DownloadFailed, fetch_from_hub, is_hub_id
 from assistant.core.messages import (
     Attachment,
     Chunk,
@@ -36,7 +36,7 @@ from plugins.vision.drawing import Detection, draw_detections, save_detections
 from plugins.vision.hub import ModelUnavailableError
 from plugins.vision.images import ImageReadError, PreparedImage, open_image
 from plugins.vision.language import load_captioner, load_question_answerer
-from plugins.vision.missing import missing_notice, notice_key, stopped_download_notice
+from plugins.vision.missing import notice_for
 from plugins.vision.settings import VisionSettings
 from plugins.vision.summary import count_answer, count_labels, counted_thing, summary_markdown
 
@@ -140,7 +140,7 @@ class ImageAnalyst:
         try:
             return self.models.get(role, source, self.context)
         except ModelUnavailableError as exc:
-            notice = _notice_of(role, source, exc)
+            notice = notice_for(role, source, exc)
             if (notice.key or notice.text) not in self._told:
                 self._told.add(notice.key or notice.text)
                 self._notices.append(notice)
@@ -284,17 +284,6 @@ class ImageAnalyst:
         detector = self.models.get("detector", self.settings.detector_model, self.context)
         known = detector.model.config.id2label.values()
         return count_answer(question, count_labels(detections), known)
-
-
-def _notice_of(role: str, source: str, exc: ModelUnavailableError) -> Notice:
-    """What to tell the person about a model that could not be had: a download that
-    stopped (said each time, with a button to go on), a built-in model whose package is
-    missing (its own words), or a missing model (once per conversation, with buttons)."""
-    if isinstance(exc.__cause__, DownloadFailed):
-        return stopped_download_notice(role, str(exc))
-    if role == "classifier" and is_embedded(source):
-        return Notice(str(exc), "warning", key=notice_key(role, source))
-    return missing_notice(role, source or "", downloadable=can_download())
 
 
 def _answer_text(

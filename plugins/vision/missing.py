@@ -10,7 +10,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.core.app_links import choose_folder_link, settings_link
-from assistant.core.downloads import can_download, fetch_from_hub, is_hub_id, model_present
+from assistant.core.downloads import (
+    DownloadFailed,
+    can_download,
+    fetch_from_hub,
+    is_hub_id,
+    model_present,
+)
 from assistant.core.messages import Chunk, Notice, NoticeAction, Progress
 from assistant.core.models import stoppable
 from assistant.core.plugin import ModelSpec, PluginContext
@@ -82,6 +88,18 @@ def stopped_download_notice(role: str, reason: str) -> Notice:
     """A download that stopped part way: said every time (it is not a lasting state), with
     a button to go on from where it stopped."""
     return Notice(reason, "warning", actions=(NoticeAction("Download again", download_link(role)),))
+
+
+def notice_for(role: str, source: str, exc: Exception) -> Notice:
+    """What to tell the person about a model that could not be had (*exc*, a
+    ``ModelUnavailableError``): a download that stopped (said each time, with a button to
+    go on), a built-in classifier whose package is missing (its own words, once), or a
+    missing model (once per conversation, with buttons)."""
+    if isinstance(exc.__cause__, DownloadFailed):
+        return stopped_download_notice(role, str(exc))
+    if role == "classifier" and source.strip().lower() in ("", EMBEDDED_CLASSIFIER):
+        return Notice(str(exc), "warning", key=notice_key(role, source))
+    return missing_notice(role, source, downloadable=can_download())
 
 
 def missing_models(settings: VisionSettings) -> list[ModelSpec]:
