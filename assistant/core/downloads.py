@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -23,6 +24,7 @@ from typing import Any
 
 from assistant.core.models import ProgressFn
 from assistant.core.network import hub_reachable, transport_errors
+from assistant.core.plugin import Manifest, ModelSpec
 
 REPORT_INTERVAL_S = 0.1
 NEVER = (".h5", ".msgpack", ".onnx", ".onnx_data", ".ot", ".tflite", ".mlmodel", ".gguf")
@@ -70,6 +72,59 @@ def _offline() -> bool:
     from huggingface_hub import constants
 
     return bool(constants.HF_HUB_OFFLINE) or not hub_reachable()
+
+
+def can_download() -> bool:
+    """Whether a hub model can be downloaded now (the hub is allowed and reachable); asks
+    the network at most once per process (see :func:`assistant.core.network.hub_reachable`)."""
+    return not _offline()
+
+
+def hub_cache_folder() -> Path:
+    """Where the hub library keeps downloaded models, worked out without importing it
+    (which must wait for :func:`assistant.core.network.prefer_offline_hub`)."""
+    constants = sys.modules.get("huggingface_hub.constants")
+    if constants is not None:
+        return Path(constants.HF_HUB_CACHE)
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache).expanduser() / "huggingface" / "hub"
+
+
+def in_hub_cache(repo_id: str) -> bool:
+    """Whether some version of the hub model *repo_id* has been downloaded (a cheap look
+    at the cache folder: no network, no hub library)."""
+    snapshots = hub_cache_folder() / f"models--{repo_id.replace('/', '--')}" / "snapshots"
+    try:
+        return any(snapshots.glob("*/config.json")) or any(snapshots.glob("*/*.safetensors"))
+    except OSError:
+        return False
+
+
+def model_present(source: str) -> bool:
+    """Whether the model *source* (a hub id or a folder) is on this computer, as far as a
+    cheap look can tell: a folder that exists, or a hub id in the hub's cache."""
+    if is_hub_id(source):
+        return in_hub_cache(source)
+    return Path(source).expanduser().exists()
+
+
+def missing_model(name: str, source: str, approx_mb: int = 0) -> list[ModelSpec]:
+    """``[ModelSpec]`` for the model *source* (a hub id, folder or file) when it is not on
+    this computer, else ``[]``; for a plugin's ``missing_models``."""
+    source = source.strip()
+    return [] if not source or model_present(source) else [ModelSpec(name, source, approx_mb)]
+
+
+def models_here(manifests: Iterable[Manifest]) -> list[ModelSpec]:
+    """The models the *manifests* declare that are on this computer: shipped with the
+    install, or found (a folder, or a hub id in the hub's cache); a cheap look, no network."""
+    return [
+        m for manifest in manifests for m in manifest.models if m.offline or model_present(m.source)
+    ]
 
 
 def fetch_from_hub(repo_id: str, progress: ProgressFn) -> str:

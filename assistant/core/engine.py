@@ -9,7 +9,7 @@ second of it. Both are called off the GUI thread.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelRegistry
 from assistant.core.network import prefer_offline_hub
+from assistant.core.notices import ShownNotices, notice_meta
 from assistant.core.parts import layout_entry
 from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
@@ -291,7 +292,7 @@ class Assistant:
         context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
         try:
             plugin = self.registry.ensure_loaded(turn.route.plugin, context)
-            for chunk in plugin.run(turn.request, context):
+            for chunk in recorder.once(plugin.run(turn.request, context)):
                 recorder.add(chunk)
                 yield chunk
                 cancel.raise_if_cancelled()
@@ -311,10 +312,15 @@ class Assistant:
 
 
 def follow_link(
-    assistant: Assistant, plugin: str, target: str, cancel: CancelToken
+    assistant: Assistant,
+    plugin: str,
+    target: str,
+    cancel: CancelToken,
+    report: Callable[[Chunk], None] = lambda chunk: None,
 ) -> Iterator[Chunk]:
-    """What *plugin* shows for one of its own links (``plugin:target``) in an answer."""
-    context = assistant.context_for(plugin, cancel, lambda chunk: None)
+    """What *plugin* shows for one of its own links (``plugin:target``) in an answer or a
+    notice's button; *report* hears progress from inside blocking work (a download)."""
+    context = assistant.context_for(plugin, cancel, report)
     loaded = assistant.registry.ensure_loaded(plugin, context)
     if not isinstance(loaded, LinkHandler):
         raise PluginFailed(f"The {loaded.manifest.title} plugin does not open links.")
@@ -332,14 +338,22 @@ def describe_error(exc: BaseException) -> str:
 
 
 class _ReplyRecorder:
-    """Keeps the reply in the store while it streams: text checkpointed, outputs recorded."""
+    """Keeps the reply in the store while it streams: text checkpointed, outputs recorded,
+    and a keyed notice the conversation has already shown left out (see ``once``)."""
 
     def __init__(self, store: Store, message_id: int) -> None:
         self._store, self._id = store, message_id
         self._parts: list[str] = []
         self._meta: dict[str, Any] = {}
         self._last_checkpoint = time.monotonic()
+        self._shown = ShownNotices(store, message_id)
         self.finished = False
+
+    def once(self, chunks: Iterable[Chunk]) -> Iterator[Chunk]:
+        """*chunks* without the keyed notices this conversation has shown already."""
+        for chunk in chunks:
+            if not isinstance(chunk, Notice) or self._shown.first_time(chunk):
+                yield chunk
 
     @property
     def text(self) -> str:
@@ -371,7 +385,9 @@ class _ReplyRecorder:
                 for s in chunk.items
             ]
         elif isinstance(chunk, Notice):
-            self._meta.setdefault("notices", []).append({"text": chunk.text, "level": chunk.level})
+            self._meta.setdefault("notices", []).append(notice_meta(chunk))
+            if chunk.key:  # kept at once: the key counts as shown from now on, even after a crash
+                self._store.update_message(self._id, meta={"notices": self._meta["notices"]})
 
     def finish(self, status: str, error: str = "") -> None:
         self.finished = True

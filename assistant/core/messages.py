@@ -157,11 +157,30 @@ class Sources:
 
 
 @dataclass(frozen=True, slots=True)
+class NoticeAction:
+    """A button on a notice: *label* as shown, *link* what a click opens.
+
+    The link is a plugin link (``"<plugin>:<target>"``, handled by that plugin's
+    ``handle_link``) or an app link (``"app:…"``, see :mod:`assistant.core.app_links`).
+    """
+
+    label: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
-    """Something the person should know that is not part of the answer itself."""
+    """Something the person should know that is not part of the answer itself.
+
+    A notice with a *key* (a stable identity, e.g. ``"vision.missing-model.detector"``) is
+    shown once per conversation: the app drops it from later answers. *actions* are what
+    the person can do about it ("Download (about 160 MB)", "Choose a folder…").
+    """
 
     text: str
     level: str = "info"  # "info", "warning" or "error"
+    key: str = ""
+    actions: tuple[NoticeAction, ...] = ()
 
 
 Chunk = TextDelta | ImageOut | AudioOut | FileOut | Preview | Progress | Sources | Notice

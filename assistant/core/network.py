@@ -28,6 +28,14 @@ def hub_reachable(timeout_s: float = 2.0) -> bool:
         return _answers[endpoint]
 
 
+def known_reachability() -> bool | None:
+    """What :func:`hub_reachable` found, without asking: None when it has not asked yet
+    (the GUI thread calls this; the asking may wait on the network)."""
+    endpoint = os.environ.get("HF_ENDPOINT", DEFAULT_ENDPOINT)
+    with _lock:
+        return _answers.get(endpoint)
+
+
 def _connects(url: str, timeout_s: float) -> bool:
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         return False

@@ -9,7 +9,7 @@ that order in the message's ``layout``, see :func:`layout_entry`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ from assistant.core.messages import (
     Sources,
     TextDelta,
 )
+from assistant.core.notices import notices_from_meta
 
 if TYPE_CHECKING:
     from assistant.core.store_records import Message, StoredAttachment
@@ -182,7 +183,7 @@ def replay(message: Message) -> list[Chunk]:
     come as text, then files, for a question; notices, files, text and sources for an
     answer. A failed answer ends with its error, as it does live.
     """
-    notices = [notice_from_meta(n) for n in message.meta.get("notices", [])]
+    notices = notices_from_meta(message.meta)
     files = [_file_chunk(a, message.role) for a in message.attachments]
     sources = [
         Sources(tuple(Source(**s) for s in message.meta.get("sources", [])))
@@ -224,12 +225,6 @@ def _replay_layout(
     for queue in queues.values():
         chunks.extend(queue)
     return chunks
-
-
-def notice_from_meta(entry: dict[str, Any]) -> Notice:
-    """A stored notice as the chunk it was (fields a newer version added are kept)."""
-    known = {f.name for f in fields(Notice)}
-    return Notice(**{key: value for key, value in entry.items() if key in known})
 
 
 def _file_chunk(attachment: StoredAttachment, role: str) -> Chunk:

@@ -186,3 +186,21 @@ class LinkHandler(Protocol):
     """
 
     def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]: ...
+
+
+@runtime_checkable
+class ModelChecker(Protocol):
+    """A plugin that can tell which of its models are not on this computer (optional).
+
+    ``missing_models`` must be cheap and never touch the network or load a model: it looks
+    at folders and the hub's cache for the models *settings* (the plugin's own settings)
+    choose, and returns the ones that would need a download or a folder. The plugin
+    manager marks them "missing".
+    """
+
+    def missing_models(self, settings: BaseModel) -> list[ModelSpec]: ...
+
+
+def missing_models(plugin: object, settings: BaseModel) -> list[ModelSpec]:
+    """The models *plugin* says are missing for *settings*; none when it cannot tell."""
+    return plugin.missing_models(settings) if isinstance(plugin, ModelChecker) else []

@@ -25,19 +25,48 @@ M = TypeVar("M", bound=BaseModel)
 class GeneralSettings(BaseModel):
     """Settings of the app itself."""
 
-    default_plugin: str = Field("chat", description="Plugin that answers when nothing else fits")
-    theme: Literal["system", "light", "dark"] = Field("system", description="Colour scheme")
-    language: Literal["system", "en", "zh_CN"] = Field("system", description="Language")
-    max_attachment_mb: int = Field(512, ge=1, description="Largest file that can be attached (MB)")
-    memory_budget_gb: float = Field(8.0, gt=0, description="Memory models may use together (GB)")
-    gpu_budget_gb: float = Field(
-        0.0, ge=0, description="GPU memory models may use together (GB; 0: nine tenths of it)"
+    default_plugin: str = Field(
+        "chat", title="Default plugin", description="Plugin that answers when nothing else fits"
     )
-    model_idle_minutes: int = Field(15, ge=1, description="Unload a model unused this long (min)")
-    image_plugin: str = Field("vision", description="Plugin for attached images")
-    audio_plugin: str = Field("transcribe", description="Plugin for attached audio")
-    document_plugin: str = Field("rag", description="Plugin for attached documents")
-    disabled_plugins: list[str] = Field(default_factory=list, description="Plugins turned off")
+    theme: Literal["system", "light", "dark"] = Field(
+        "system", title="Theme", description="Colour scheme"
+    )
+    language: Literal["system", "en", "zh_CN"] = Field(
+        "system", title="Language", description="Language"
+    )
+    max_attachment_mb: int = Field(
+        512,
+        title="Largest attachment (MB)",
+        ge=1,
+        description="Largest file that can be attached (MB)",
+    )
+    memory_budget_gb: float = Field(
+        8.0, title="Memory for models (GB)", gt=0, description="Memory models may use together (GB)"
+    )
+    gpu_budget_gb: float = Field(
+        0.0,
+        title="GPU memory for models (GB)",
+        ge=0,
+        description="GPU memory models may use together (GB; 0: nine tenths of it)",
+    )
+    model_idle_minutes: int = Field(
+        15,
+        title="Unload idle models after (min)",
+        ge=1,
+        description="Unload a model unused this long (min)",
+    )
+    image_plugin: str = Field(
+        "vision", title="Plugin for images", description="Plugin for attached images"
+    )
+    audio_plugin: str = Field(
+        "transcribe", title="Plugin for audio", description="Plugin for attached audio"
+    )
+    document_plugin: str = Field(
+        "rag", title="Plugin for documents", description="Plugin for attached documents"
+    )
+    disabled_plugins: list[str] = Field(
+        default_factory=list, title="Plugins turned off", description="Plugins turned off"
+    )
 
 
 class SettingsStore:

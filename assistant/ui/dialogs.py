@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from assistant.core.plugin import ModelSpec, missing_models
 from assistant.core.registry import PluginState
 from assistant.core.secrets import SecretStoreError, set_secret
 from assistant.core.settings import GeneralSettings
@@ -68,6 +69,20 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
 
+    def show_field(self, section: str, field: str = "") -> bool:
+        """Show *section*'s tab (a plugin's name, or "general") with *field*'s editor
+        focused; False when there is no such tab (a plugin without settings, or off)."""
+        for index, form in enumerate(self.forms):
+            if form.section == section:
+                self.tabs.setCurrentIndex(index)
+                if field:
+                    form.focus_field(field)
+                    area = self.tabs.widget(index)
+                    if isinstance(area, QScrollArea) and field in form.editors:
+                        area.ensureWidgetVisible(form.editors[field])
+                return True
+        return False
+
     def accept(self) -> None:
         settings = self.assistant.settings
         changed: list[str] = []
@@ -99,6 +114,9 @@ class PluginManager(QDialog):
     """Every plugin: on or off, loaded or not, memory in use, last error."""
 
     COLUMNS = ("Plugin", "State", "Memory", "Models", "Last error")
+    MODELS = 3
+
+    missing: dict[str, list[ModelSpec]]  # per plugin, the models not on this computer
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -125,10 +143,21 @@ class PluginManager(QDialog):
     def refresh(self) -> None:
         records = self.assistant.registry.records()
         self.table.setRowCount(len(records))
+        self.missing = {}
         for row, record in enumerate(records):
             used = self.assistant.models.used_bytes(record.name)
             manifest = record.manifest
             models = ", ".join(m.name for m in manifest.models) if manifest else ""
+            if manifest is not None:
+                settings = self.assistant.settings.section(record.name, manifest.settings)
+                self.missing[record.name] = missing_models(record.plugin, settings)
+            missing = self.missing.get(record.name, [])
+            if missing:
+                models = (
+                    (models + "; " if models else "")
+                    + tr("missing: ")
+                    + ", ".join(_missing_text(spec) for spec in missing)
+                )
             cells = (
                 manifest.title if manifest else record.name,
                 record.state.value,
@@ -140,6 +169,14 @@ class PluginManager(QDialog):
                 item = QTableWidgetItem(text)
                 item.setToolTip(record.details or text)
                 self.table.setItem(row, column, item)
+            if missing:
+                self.table.item(row, self.MODELS).setToolTip(
+                    tr(
+                        "Models marked missing are not on this computer: they download on "
+                        "first use when the internet is reachable, or choose their folder in "
+                        "Settings."
+                    )
+                )
         self.table.resizeColumnsToContents()
 
     def _selected(self) -> str | None:
@@ -172,8 +209,17 @@ class PluginManager(QDialog):
             self.window.reload_plugin(name).signals.finished.connect(self.refresh)
 
 
-def open_settings(window: MainWindow) -> None:
-    SettingsDialog(window).exec()
+def _missing_text(spec: ModelSpec) -> str:
+    size = f", about {spec.approx_mb} MB" if spec.approx_mb else ""
+    return f"{spec.name} ({spec.source}{size})"
+
+
+def open_settings(window: MainWindow, section: str = "", field: str = "") -> None:
+    """The settings dialog, on *section*'s tab at *field* when given (an app link)."""
+    dialog = SettingsDialog(window)
+    if section:
+        dialog.show_field(section, field)
+    dialog.exec()
 
 
 def open_plugin_manager(window: MainWindow) -> None:

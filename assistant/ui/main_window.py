@@ -79,6 +79,9 @@ class MainWindow(QMainWindow):
         self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
         self.plugin_jobs.failed.connect(self.show_error)
+        self.plugin_jobs.progress_reported.connect(lambda p: self._on_turn_progress_reported(0, p))
+        self._welcome(assistant)
+        self._show_chat_model()
         self._sweeper.timeout.connect(self.plugin_jobs.unload_idle_models)
         self._sweeper.start()
         self.composer.setEnabled(True)
@@ -100,6 +103,35 @@ class MainWindow(QMainWindow):
         for dock in (self.memory, self.knowledge):
             self.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.hide()
+
+    def _welcome(self, assistant: Assistant) -> None:
+        """What an empty conversation shows: what each plugin does, prompts to try."""
+        from assistant.core.downloads import models_here
+        from assistant.ui.welcome import WelcomeView
+
+        manifests = assistant.registry.manifests()
+        welcome = WelcomeView(manifests, models_here(manifests))
+        welcome.example_chosen.connect(self._on_welcome_example_chosen)
+        self.view.set_welcome(welcome)
+
+    def _on_welcome_example_chosen(self, prompt: str) -> None:
+        self.composer.editor.setPlainText(prompt)  # to send as it is, or to change first
+        self.composer.editor.setFocus()
+        self.composer.editor.moveCursor(QtGui.QTextCursor.MoveOperation.End)
+
+    def _show_chat_model(self) -> None:
+        """The status bar says which chat model answers, and whether the app is offline."""
+        if "chat" not in self.assistant.registry:
+            return
+        from assistant.core.network import known_reachability
+        from assistant.ui.status_model import ChatModelStatus
+        from plugins.chat.settings import ChatSettings
+
+        if not hasattr(self, "model_status"):
+            self.model_status = ChatModelStatus(self)
+            self.statusBar().addPermanentWidget(self.model_status)
+        settings = self.assistant.settings.section("chat", ChatSettings)
+        self.model_status.update_from(settings, known_reachability())
 
     def _show_image(self, path: Path, title: str) -> None:
         from assistant.ui.image_viewer import ImageViewer
@@ -366,6 +398,10 @@ class MainWindow(QMainWindow):
         self.view.prepend(page[-PAGE_SIZE:], has_more=len(page) > PAGE_SIZE)
 
     def _on_view_link_requested(self, url: QUrl) -> None:
+        from assistant.ui.app_link_actions import follow_app_link
+
+        if follow_app_link(self, url.toString()):
+            return
         if url.isLocalFile() or url.scheme() in ("http", "https"):
             QtGui.QDesktopServices.openUrl(url)
         elif url.scheme() in self.assistant.registry:
@@ -374,6 +410,7 @@ class MainWindow(QMainWindow):
 
     def reload_plugin(self, plugin: str) -> Job:
         """Unload *plugin* on its own thread; it loads again, with new settings, when asked."""
+        self._show_chat_model()  # its settings may have changed
         return self.plugin_jobs.reload(plugin)
 
     def _on_sidebar_rename_requested(self, conversation_id: int, title: str) -> None:

@@ -38,7 +38,11 @@ if TYPE_CHECKING:
 PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the window
 THUMBNAIL_WIDTH = 320
 COPIED_FEEDBACK_MS = 1500
-NOTICE_COLOURS = {"error": "#c0392b", "warning": "#b9770e", "info": "#2471a3"}
+NOTICE_COLOURS = {  # level: (on a light page, on a dark page)
+    "error": ("#c0392b", "#f28b82"),
+    "warning": ("#b9770e", "#fdd663"),
+    "info": ("#2471a3", "#8ab4f8"),
+}
 
 
 def tr(text: str) -> str:
@@ -137,7 +141,11 @@ class CodeBlock(QFrame):
         header.setContentsMargins(10, 4, 4, 4)
         self.language = QLabel(self)
         self.language.setObjectName("codeLanguage")
+        from assistant.ui.icons import icon
+
         self.copy_button = QToolButton(self)
+        self.copy_button.setIcon(icon("copy"))
+        self.copy_button.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.copy_button.setText(tr("Copy"))
         self.copy_button.setToolTip(tr("Copy the code"))
         self.copy_button.setAutoRaise(True)
@@ -250,24 +258,33 @@ def _fits(widget: QWidget, block: Block) -> bool:
 class NoticeBox(QFrame):
     """Something the person should know, in a box of its own, with what they can do."""
 
-    def __init__(self, notice: Notice, signals: ViewSignals, parent: QWidget) -> None:
+    def __init__(self, notice: Notice, signals: ViewSignals, dark: bool, parent: QWidget) -> None:
+        from assistant.ui.icons import icon
+
         super().__init__(parent)
         self.setObjectName("notice")
         self.notice = notice
-        colour = NOTICE_COLOURS.get(notice.level, NOTICE_COLOURS["info"])
+        colour = NOTICE_COLOURS.get(notice.level, NOTICE_COLOURS["info"])[1 if dark else 0]
         red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         self.setStyleSheet(
             f"QFrame#notice {{ border-left: 3px solid {colour}; border-radius: 4px;"
-            f" background: rgba({red},{green},{blue},30); }}"
+            f" background: rgba({red},{green},{blue},{40 if dark else 30}); }}"
         )
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 8, 6)
+        level = notice.level if notice.level in NOTICE_COLOURS else "info"
+        badge = QLabel(self)
+        badge.setPixmap(icon(level, QtGui.QColor(colour)).pixmap(18, 18))
+        row.addWidget(badge, 0, QtCore.Qt.AlignmentFlag.AlignTop)
         self.label = _wrapping_label(self, rich=False)
         self.label.setText(notice.text)
         row.addWidget(self.label, 1)
-        for action in getattr(notice, "actions", ()):
+        self.buttons: list[QToolButton] = []
+        for action in notice.actions:
             button = QToolButton(self)
             button.setText(action.label)
+            button.setToolTip(action.label)
+            self.buttons.append(button)
             button.clicked.connect(
                 lambda _=False, link=action.link: signals.link_requested.emit(QUrl(link))
             )
@@ -466,7 +483,7 @@ def part_widget(
     if isinstance(part, parts.TextPart):
         return MarkdownPart(signals, dark, parent)
     if isinstance(part, parts.NoticePart):
-        return NoticeBox(part.notice, signals, parent)
+        return NoticeBox(part.notice, signals, dark, parent)
     if isinstance(part, parts.ImagesPart):
         return ImageGrid(signals, thumbnails, parent)
     if isinstance(part, parts.AudioPart):

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 ROW_HEIGHT_ESTIMATE = 22  # px a line of text takes, for the room kept before a build
 CHARS_PER_LINE = 90
+ICONS = {  # footer action: its icon
+    "copy": "copy", "edit": "edit", "regenerate": "regenerate", "reroute": "send-to",
+    "older": "chevron-left", "newer": "chevron-right",
+}  # fmt: skip
+VERSION_ACTIONS = ("older", "newer")
 USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
 
 
@@ -259,9 +264,19 @@ class MessageWidget(QFrame):
         newer.setEnabled(self.version < self.versions)
 
     def _add_button(self, action: str, label: str, tip: str) -> QToolButton:
+        from assistant.ui.icons import icon
+
         button = QToolButton(self.card)
         button.setText(label)
         button.setToolTip(tip)
+        button.setIcon(icon(ICONS[action]))
+        # Answers show their actions as icons with tips; the arrows are icons anyway.
+        style = QtCore.Qt.ToolButtonStyle
+        button.setToolButtonStyle(
+            style.ToolButtonTextBesideIcon
+            if self.role == "user" and action not in VERSION_ACTIONS
+            else style.ToolButtonIconOnly
+        )
         button.setAutoRaise(True)
         button.setObjectName(f"{action}Button")
         button.clicked.connect(lambda _=False, a=action: self._on_button_clicked(a))

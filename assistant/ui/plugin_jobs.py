@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from assistant.core.messages import ImageOut, Notice, TextDelta
+from assistant.core.messages import ImageOut, Notice, Progress, TextDelta
 from assistant.ui.jobs import Job, JobRunner
 
 if TYPE_CHECKING:
@@ -22,6 +22,7 @@ class PluginJobs(QObject):
 
     image_shown = Signal(object, str)  # Path, title
     message_shown = Signal(str)
+    progress_reported = Signal(object)  # Progress, out of band (a download a link started)
     failed = Signal(str)
 
     def __init__(self, assistant: Assistant, jobs: JobRunner, parent: QObject | None = None):
@@ -36,14 +37,17 @@ class PluginJobs(QObject):
         """Ask *plugin* what one of its links (``plugin:target``) shows."""
         from assistant.core.engine import follow_link
 
-        job = Job(lambda job: follow_link(self.assistant, plugin, target, job.cancel))
+        job = Job(lambda job: follow_link(self.assistant, plugin, target, job.cancel, job.report))
         job.signals.yielded.connect(self._on_link_chunk)
+        job.signals.progressed.connect(self.progress_reported)
         job.signals.failed.connect(self.failed)
         return self._start(job, plugin)
 
     def _on_link_chunk(self, chunk: object) -> None:
         if isinstance(chunk, ImageOut):
             self.image_shown.emit(chunk.path, chunk.caption or chunk.path.name)
+        elif isinstance(chunk, Progress):
+            self.progress_reported.emit(chunk)
         elif isinstance(chunk, TextDelta | Notice):
             self.message_shown.emit(chunk.text)
 

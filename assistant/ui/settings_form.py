@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -80,6 +81,24 @@ def _value(editor: Editor, current: Any) -> Any:
     return editor.text()
 
 
+def field_label(name: str, field: FieldInfo) -> str:
+    """The label of a field: its title; a schema without titles shows its description,
+    else the field's name in words."""
+    return field.title or field.description or name.replace("_", " ").capitalize()
+
+
+def _help_line(text: str, parent: QWidget) -> QLabel:
+    """The description of a field, wrapped under its editor, in the palette's quieter text."""
+    help_line = QLabel(text, parent)
+    help_line.setWordWrap(True)
+    help_line.setMinimumWidth(LABEL_WIDTH)
+    help_line.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    font = help_line.font()
+    font.setPointSizeF(font.pointSizeF() * 0.9)
+    help_line.setFont(font)
+    return help_line
+
+
 class SettingsForm(QWidget):
     """Edits one settings model; secrets are read from and returned for the keyring."""
 
@@ -88,28 +107,41 @@ class SettingsForm(QWidget):
         self.section = section
         self.values = values
         self.editors: dict[str, Editor] = {}
+        self.labels: dict[str, QLabel] = {}
+        self.help: dict[str, QLabel] = {}  # the description under a titled field's editor
         self.forget: dict[str, QCheckBox] = {}  # per secret: forget the stored one
         layout = QFormLayout(self)
         for name, field in type(values).model_fields.items():
             secret = f"{section}.{name}" if is_secret(name) else ""
             editor = _editor(field, getattr(values, name), self, secret)
             editor.setToolTip(field.description or "")
-            # Labels are the fields' descriptions, some a sentence long: they wrap, so
-            # that the dialog keeps a sensible width.
-            label = QLabel(field.description or name.replace("_", " ").capitalize(), self)
-            label.setWordWrap(True)
-            label.setMinimumWidth(LABEL_WIDTH)
+            label = QLabel(field_label(name, field), self)
+            label.setToolTip(field.description or "")
+            label.setBuddy(editor)
             self.editors[name] = editor
+            self.labels[name] = label
             if not secret:
                 layout.addRow(label, editor)
-                continue
-            forget = QCheckBox(tr("Forget the stored key"), self)
-            forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
-            self.forget[name] = forget
-            row = QHBoxLayout()
-            row.addWidget(editor, 1)
-            row.addWidget(forget)
-            layout.addRow(label, row)
+            else:
+                forget = QCheckBox(tr("Forget the stored key"), self)
+                forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
+                self.forget[name] = forget
+                row = QHBoxLayout()
+                row.addWidget(editor, 1)
+                row.addWidget(forget)
+                layout.addRow(label, row)
+            if field.title and field.description:
+                self.help[name] = _help_line(field.description, self)
+                layout.addRow("", self.help[name])
+
+    def focus_field(self, name: str) -> bool:
+        """Give *name*'s editor the keyboard focus (for an "open Settings at this field"
+        link); False when the form has no such field."""
+        editor = self.editors.get(name)
+        if editor is None:
+            return False
+        editor.setFocus()
+        return True
 
     def secret_scope(self, name: str, values: BaseModel) -> str:
         """What the secret *name* belongs to in *values* (e.g. its server's URL), or ""."""

@@ -121,6 +121,13 @@ class ChatPlugin:
             self._handle = None
             self._handle_key = ()
 
+    def missing_models(self, settings: BaseModel) -> list[ModelSpec]:
+        """The chosen local model when it is not on this computer (a server has none)."""
+        from assistant.core.downloads import missing_model
+
+        chosen = settings if isinstance(settings, ChatSettings) else ChatSettings()
+        return [] if chosen.backend != "local" else missing_model("chat model", chosen.local_model)
+
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
         """Stream the model's answer, then fold what fell out of the window into memory."""
         if request.command == "memory":

@@ -19,10 +19,12 @@ class ChatSettings(BaseModel):
 
     backend: Literal["local", "openai"] = Field(
         "local",
+        title="Backend",
         description="Run a model on this computer, or talk to an OpenAI-compatible server.",
     )
     local_model: str = Field(
         "",
+        title="Local model",
         description=(
             "Empty for the built-in SmolLM2-135M-Instruct; otherwise a Hugging Face model id, "
             "a model folder or a .gguf file."
@@ -30,34 +32,54 @@ class ChatSettings(BaseModel):
     )
     engine: Literal["auto", "transformers", "llama.cpp"] = Field(
         "auto",
+        title="Engine",
         description=(
             "Which engine runs a local GGUF model; auto uses llama.cpp when it is installed "
             "(about 5× faster on a CPU). Other models always run on transformers."
         ),
     )
     device: Literal["auto", "cpu", "cuda", "mps"] = Field(
-        "auto", description="Where the local model runs; auto picks a GPU when there is one."
+        "auto",
+        title="Device",
+        description="Where the local model runs; auto picks a GPU when there is one.",
     )
     openai_base_url: str = Field(
-        "http://127.0.0.1:8000/v1", description="Base URL of the OpenAI-compatible server."
+        "http://127.0.0.1:8000/v1",
+        title="Server URL",
+        description="Base URL of the OpenAI-compatible server.",
     )
-    openai_model: str = Field("", description="Model name the server knows the model by.")
+    openai_model: str = Field(
+        "", title="Server model", description="Model name the server knows the model by."
+    )
     openai_api_key: str = Field(
         "",
+        title="API key",
         description="API key for the server (kept in the system keyring, never on disk).",
         json_schema_extra={SCOPE: "openai_base_url"},  # a key belongs to its server
     )
     system_prompt: str = Field(
-        DEFAULT_SYSTEM_PROMPT, description="Instructions the model sees before every chat."
+        DEFAULT_SYSTEM_PROMPT,
+        title="System prompt",
+        description="Instructions the model sees before every chat.",
     )
     temperature: float = Field(
-        0.7, ge=0.0, le=2.0, description="Higher is more varied, 0 always picks the likeliest word."
+        0.7,
+        title="Temperature",
+        ge=0.0,
+        le=2.0,
+        description="Higher is more varied, 0 always picks the likeliest word.",
     )
-    max_new_tokens: int = Field(512, ge=1, description="Longest answer, in tokens.")
+    max_new_tokens: int = Field(
+        512, title="Longest answer (tokens)", ge=1, description="Longest answer, in tokens."
+    )
     context_window: int = Field(
-        0, ge=0, description="Tokens the model can see at once; 0 reads it from the model."
+        0,
+        title="Context window (tokens)",
+        ge=0,
+        description="Tokens the model can see at once; 0 reads it from the model.",
     )
     summarise: bool = Field(
         True,
+        title="Summarise older turns",
         description="Fold turns that no longer fit the context window into a running summary.",
     )

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from assistant.core.messages import Attachment, Chunk, Kind, Notice, Progress, Request, TextDelta
 from assistant.core.models import stoppable
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
@@ -98,6 +100,15 @@ class RagPlugin:
         # that it is in memory once. Made on first need, for the registry it was made in.
         self._builtin: tuple[ModelRegistry, ModelHandle[Any]] | None = None
         self._embedding: ModelHandle[Any] | None = None  # the local model indexing uses
+
+    def missing_models(self, settings: BaseModel) -> list[ModelSpec]:
+        """The chosen embedding model when it is not on this computer (a server has none)."""
+        from assistant.core.downloads import missing_model
+
+        chosen = settings if isinstance(settings, RagSettings) else RagSettings()
+        if chosen.embedding_base_url.strip():
+            return []
+        return missing_model("embedding model", chosen.embedding_model)
 
     def intent_classifier(self, models: ModelRegistry) -> IntentClassifier:
         """Routing by meaning for the whole app: the built-in MiniLM compares each request

@@ -29,13 +29,14 @@ from assistant.core.messages import (
 )
 from assistant.core.models import ModelHandle, ModelRegistry, ProgressFn, stoppable
 from assistant.core.plugin import PluginContext
-from plugins.vision.ask_chat import BLIND_CHAT_MODEL, ask_chat_model
+from plugins.vision.ask_chat import BLIND_CHAT_NOTICE, ask_chat_model
 from plugins.vision.classify import ClassScore, is_embedded, load_classifier
 from plugins.vision.detect import load_detector
 from plugins.vision.drawing import Detection, draw_detections, save_detections
 from plugins.vision.hub import ModelUnavailableError
 from plugins.vision.images import ImageReadError, PreparedImage, open_image
 from plugins.vision.language import load_captioner, load_question_answerer
+from plugins.vision.missing import notice_for
 from plugins.vision.settings import VisionSettings
 from plugins.vision.summary import count_answer, count_labels, counted_thing, summary_markdown
 
@@ -109,6 +110,10 @@ class VisionModels:
         while len(self.recent) > _RECENT_IMAGES:
             self.recent.popitem(last=False)
 
+    def forget_missing(self, role: str, source: str) -> None:
+        """Try the *role* model from *source* again next time (it was just downloaded)."""
+        self._missing.pop((role, source.strip()), None)
+
     def forget(self) -> None:
         """Unload every model and forget what was missing (settings may have changed)."""
         self.registry.unload_all(owner="vision")
@@ -125,7 +130,7 @@ class ImageAnalyst:
         self.context = context
         settings = context.settings
         self.settings = settings if isinstance(settings, VisionSettings) else VisionSettings()
-        self._notices: list[str] = []
+        self._notices: list[Notice] = []
         self._told: set[str] = set()
 
     def _model(self, role: str, source: str) -> Any | None:
@@ -135,14 +140,15 @@ class ImageAnalyst:
         try:
             return self.models.get(role, source, self.context)
         except ModelUnavailableError as exc:
-            if str(exc) not in self._told:
-                self._told.add(str(exc))
-                self._notices.append(str(exc))
+            notice = notice_for(role, source, exc)
+            if (notice.key or notice.text) not in self._told:
+                self._told.add(notice.key or notice.text)
+                self._notices.append(notice)
             return None
 
     def _pending_notices(self) -> Iterator[Chunk]:
         while self._notices:
-            yield Notice(self._notices.pop(0), level="warning")
+            yield self._notices.pop(0)
 
     def analyse(
         self, attachment: Attachment, index: int = 0, total: int = 1
@@ -248,7 +254,7 @@ class ImageAnalyst:
         llm = self.context.services.get("llm")
         if self.settings.ask_chat_model and llm is not None:
             if not llm.sees_images():
-                yield Notice(BLIND_CHAT_MODEL, "warning")
+                yield BLIND_CHAT_NOTICE
             elif (yield from ask_chat_model(llm, image, question, self.context)):
                 return
         vqa = self._model("vqa", self.settings.vqa_model)

@@ -11,15 +11,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Generator
 
+from assistant.core.app_links import settings_link
 from assistant.core.cancel import Cancelled
-from assistant.core.messages import Chunk, Notice, TextDelta
+from assistant.core.messages import Chunk, Notice, NoticeAction, TextDelta
 from assistant.core.plugin import ChatModel, PluginContext
 from plugins.vision.images import PreparedImage
 
 BLIND_CHAT_MODEL = (
     "The chat model cannot be sent pictures (it runs on this computer, or the chat plugin is "
     "off), so the VQA model answers. For answers in sentences, choose an OpenAI-compatible "
-    "server with a vision model (GPT-4o, LLaVA, Qwen-VL…) in Settings → Chat."
+    "server with a vision model (GPT-4o, LLaVA, Qwen-VL…) as the chat Backend."
+)
+# Said once per conversation, with a button to the chat settings.
+BLIND_CHAT_NOTICE = Notice(
+    BLIND_CHAT_MODEL,
+    "warning",
+    key="vision.blind-chat-model",
+    actions=(NoticeAction("Chat settings", settings_link("chat", "backend")),),
 )
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel
+
 from assistant.core.messages import (
     Attachment,
     Chunk,
@@ -21,6 +23,7 @@ from assistant.core.messages import (
     TextDelta,
 )
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
+from plugins.vision.missing import DOWNLOAD, download_model, download_source, missing_models
 from plugins.vision.settings import VisionSettings
 
 if TYPE_CHECKING:
@@ -142,18 +145,33 @@ class VisionPlugin:
             yield from analyst.analyse(attachment)
 
     def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]:
-        """``highlight/<output image>/<label>``: that image with only *label*'s boxes."""
+        """``highlight/<output image>/<label>``: that image with only *label*'s boxes;
+        ``download/<role>``: download the hub model that role uses, with progress."""
         from urllib.parse import unquote
 
         from plugins.vision.drawing import highlight
 
         action, _, rest = target.partition("/")
+        if action == DOWNLOAD:
+            yield from self._download(rest, context)
+            return
         name, _, label = rest.partition("/")
         image = context.data_dir / "outputs" / Path(unquote(name)).name
         if action != "highlight" or not image.is_file():
             raise ValueError("That picture is no longer there to highlight.")
         label = unquote(label)
         yield ImageOut(highlight(image, image.with_suffix(".json"), label), caption=label)
+
+    def _download(self, role: str, context: PluginContext) -> Iterator[Chunk]:
+        settings = context.settings
+        source = download_source(role, settings if isinstance(settings, VisionSettings) else None)
+        yield from download_model(role, source, context)
+        self._models_for(context).forget_missing(role, source)  # the next photo uses it
+
+    def missing_models(self, settings: BaseModel) -> list[ModelSpec]:
+        """The models *settings* choose that are not on this computer (no network)."""
+        chosen = settings if isinstance(settings, VisionSettings) else VisionSettings()
+        return missing_models(chosen)
 
     def unload(self) -> None:
         """Unload the models and forget which were missing (the settings may change)."""

@@ -2,6 +2,38 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>AppLinks</name>
+    <message>
+        <location filename="../../assistant/ui/app_link_actions.py" line="62"/>
+        <location filename="../../assistant/ui/app_link_actions.py" line="70"/>
+        <source>Folder not saved</source>
+        <translation>文件夹未保存</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/app_link_actions.py" line="62"/>
+        <source>That plugin is not installed.</source>
+        <translation>该插件未安装。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/app_link_actions.py" line="64"/>
+        <source>Choose the model's folder</source>
+        <translation>选择模型所在的文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>ChatModelStatus</name>
+    <message>
+        <location filename="../../assistant/ui/status_model.py" line="21"/>
+        <source>The model that answers in the chat; change it in Settings → Chat.</source>
+        <translation>在对话中回答的模型；可在“设置 → Chat”中更改。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/status_model.py" line="32"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+</context>
+<context>
     <name>Composer</name>
     <message>
         <location filename="../../assistant/ui/composer.py" line="67"/>
@@ -43,59 +75,69 @@
 <context>
     <name>Dialogs</name>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="49"/>
+        <location filename="../../assistant/ui/dialogs.py" line="50"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="55"/>
+        <location filename="../../assistant/ui/dialogs.py" line="56"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="91"/>
+        <location filename="../../assistant/ui/dialogs.py" line="106"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="105"/>
+        <location filename="../../assistant/ui/dialogs.py" line="123"/>
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="110"/>
+        <location filename="../../assistant/ui/dialogs.py" line="128"/>
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="110"/>
+        <location filename="../../assistant/ui/dialogs.py" line="128"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="110"/>
+        <location filename="../../assistant/ui/dialogs.py" line="128"/>
         <source>Memory</source>
         <translation>内存占用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="110"/>
+        <location filename="../../assistant/ui/dialogs.py" line="128"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="110"/>
+        <location filename="../../assistant/ui/dialogs.py" line="128"/>
         <source>Last error</source>
         <translation>最近的错误</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="112"/>
+        <location filename="../../assistant/ui/dialogs.py" line="130"/>
         <source>Turn on / off</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="114"/>
+        <location filename="../../assistant/ui/dialogs.py" line="132"/>
         <source>Unload models</source>
         <translation>卸载模型</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="158"/>
+        <source>missing: </source>
+        <translation>缺失：</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dialogs.py" line="174"/>
+        <source>Models marked missing are not on this computer: they download on first use when the internet is reachable, or choose their folder in Settings.</source>
+        <translation>标为缺失的模型不在这台电脑上：联网时首次使用会自动下载，也可以在“设置”中选择它们所在的文件夹。</translation>
     </message>
 </context>
 <context>
@@ -185,12 +227,12 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="191"/>
+        <location filename="../../assistant/ui/main_window.py" line="194"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="397"/>
+        <location filename="../../assistant/ui/main_window.py" line="400"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -322,56 +364,83 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="136"/>
+        <location filename="../../assistant/ui/audio_player.py" line="42"/>
+        <location filename="../../assistant/ui/audio_player.py" line="74"/>
+        <location filename="../../assistant/ui/audio_player.py" line="89"/>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="51"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="52"/>
+        <source>Open {name} in another program</source>
+        <translation>用其他程序打开 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="62"/>
+        <source>There is no sound output on this computer; Open plays it elsewhere.</source>
+        <translation>这台电脑没有声音输出；点“打开”用其他程序播放。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="78"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="141"/>
         <location filename="../../assistant/ui/message_widget.py" line="223"/>
         <location filename="../../assistant/ui/message_widget.py" line="227"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="137"/>
+        <location filename="../../assistant/ui/message_parts.py" line="142"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="161"/>
+        <location filename="../../assistant/ui/message_parts.py" line="166"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="183"/>
-        <location filename="../../assistant/ui/message_widget.py" line="281"/>
+        <location filename="../../assistant/ui/message_parts.py" line="188"/>
+        <location filename="../../assistant/ui/message_widget.py" line="282"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="285"/>
+        <location filename="../../assistant/ui/message_parts.py" line="290"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="358"/>
+        <location filename="../../assistant/ui/message_parts.py" line="363"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="358"/>
-        <location filename="../../assistant/ui/message_parts.py" line="358"/>
+        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="363"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="360"/>
+        <location filename="../../assistant/ui/message_parts.py" line="365"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="386"/>
+        <location filename="../../assistant/ui/message_parts.py" line="391"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="390"/>
+        <location filename="../../assistant/ui/message_parts.py" line="395"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -454,12 +523,12 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="63"/>
+        <location filename="../../assistant/ui/settings_form.py" line="64"/>
         <source>kept in the system keyring; type to replace</source>
         <translation>已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="106"/>
+        <location filename="../../assistant/ui/settings_form.py" line="126"/>
         <source>Forget the stored key</source>
         <translation>删除已保存的密钥</translation>
     </message>
@@ -518,6 +587,39 @@
         <location filename="../../assistant/ui/sidebar.py" line="124"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeView</name>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="70"/>
+        <source>No models are on this computer yet; they download on first use.</source>
+        <translation>这台电脑上还没有模型；首次使用时会下载。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="72"/>
+        <source>On this computer: {names}.</source>
+        <translation>这台电脑上有：{names}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="78"/>
+        <source>Drop photos on the window.</source>
+        <translation>把照片拖到窗口上。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="80"/>
+        <source>Drop documents on the window.</source>
+        <translation>把文档拖到窗口上。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="82"/>
+        <source>Drop recordings on the window.</source>
+        <translation>把录音拖到窗口上。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/welcome.py" line="109"/>
+        <source>What can I help with?</source>
+        <translation>有什么可以帮你？</translation>
     </message>
 </context>
 </TS>

@@ -113,3 +113,17 @@ def test_a_gated_repository_is_handed_back_for_the_loader_to_explain(
     hub.repos["owner/gated"] = make_repo(tmp_path / "repo")
     hub.gated.add("owner/gated")
     assert fetch_from_hub("owner/gated", lambda _text, _part: None) == "owner/gated"
+
+
+def test_models_here_are_the_shipped_ones_and_those_found(tmp_path: Path) -> None:
+    from assistant.core.downloads import models_here
+    from assistant.core.plugin import Manifest, ModelSpec
+
+    folder = tmp_path / "model"
+    folder.mkdir()
+    shipped = ModelSpec("built in", "some-package", 10, offline=True)
+    found = ModelSpec("found", str(folder), 20)
+    manifest = Manifest(
+        "x", "X", "x", models=(shipped, found, ModelSpec("gone", "nobody/nothing-here", 30))
+    )
+    assert models_here([manifest]) == [shipped, found]

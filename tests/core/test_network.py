@@ -50,3 +50,12 @@ def test_offline_setting_is_honoured_without_a_connection(monkeypatch: pytest.Mo
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setattr(network.socket, "create_connection", pytest.fail)
     assert not network.hub_reachable()
+
+
+def test_what_was_found_is_known_without_asking_again(monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    network.forget()
+    assert network.known_reachability() is None
+    assert network.hub_reachable() is False
+    assert network.known_reachability() is False
+    network.forget()

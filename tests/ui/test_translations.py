@@ -81,7 +81,7 @@ def test_every_string_the_ui_translates_is_in_the_ts() -> None:
     assert not missing, f"run resources/i18n/extract.py and translate: {missing}"
     assert {context for context, _ in messages} == {
         "MainWindow", "MessageView", "Composer", "Sidebar", "MemoryPanel", "Dialogs",
-        "KnowledgePanel", "SettingsForm",
+        "KnowledgePanel", "SettingsForm", "AppLinks", "WelcomeView", "ChatModelStatus",
     }  # fmt: skip
 
 

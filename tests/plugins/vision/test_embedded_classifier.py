@@ -44,9 +44,20 @@ def test_offline_the_default_plugin_still_classifies_and_names_missing_models(
 
     chunks = run_plugin(plugin, context, "", [attach(photos["coffee"])])
 
-    warnings = [c.text for c in chunks if isinstance(c, Notice)]
-    assert any("“facebook/detr-resnet-50”" in w and "Detector model" in w for w in warnings)
-    assert any("“Salesforce/blip-image-captioning-base”" in w for w in warnings)
+    notices = {c.key: c for c in chunks if isinstance(c, Notice)}
+    detector = notices["vision.missing-model.detector/facebook/detr-resnet-50"]
+    assert detector.text == (
+        "The object detector (DETR, about 160 MB) is not on this computer, so photos get no boxes."
+    )
+    # Offline: no Download button, only a folder to choose (for the field the notice names).
+    assert [(a.label, a.link) for a in detector.actions] == [
+        ("Choose a folder…", "app:choose-folder/vision/detector_model"),
+        ("Settings", "app:settings/vision/detector_model"),
+    ]
+    assert (
+        "BLIP" in notices["vision.missing-model.caption/Salesforce/blip-image-captioning-base"].text
+    )
+    assert len(notices) == 2  # the VQA model is not needed without a question
     # No boxes to draw: the photo is not shown again (the question already shows it).
     assert not [c for c in chunks if isinstance(c, ImageOut)]
     summary = "".join(c.text for c in chunks if isinstance(c, TextDelta))

@@ -98,7 +98,10 @@ def test_without_a_vqa_model_counts_come_from_the_detector(
     chunks = run_plugin(plugin, context, "how many people are there?", history=history)
 
     (notice,) = [c for c in chunks if isinstance(c, Notice)]
-    assert "no-such-model" in notice.text and "Settings → Vision → VQA model" in notice.text
+    assert "no-such-model" in notice.text and notice.key.startswith("vision.missing-model.vqa")
+    assert ("Choose a folder…", "app:choose-folder/vision/vqa_model") in [
+        (a.label, a.link) for a in notice.actions
+    ]
     (answer,) = [c.text for c in chunks if isinstance(c, TextDelta)]
     assert "The object detector counts" in answer and "person" in answer
 
