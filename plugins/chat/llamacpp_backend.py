@@ -12,6 +12,7 @@ time on the caller's thread: a stop is noticed between two tokens and no thread 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import logging
 import threading
@@ -93,14 +94,15 @@ class LlamaCppBackend:
         offload = self._device_preference != "cpu" and llama_cpp.llama_supports_gpu_offload()
         threads = physical_cores()
         try:
-            llm = Llama(
-                model_path=str(self.gguf),
-                n_ctx=window,
-                n_gpu_layers=-1 if offload else 0,
-                n_threads=threads,
-                n_threads_batch=threads,
-                verbose=False,
-            )
+            with _plain_cpu_buffers():
+                llm = Llama(
+                    model_path=str(self.gguf),
+                    n_ctx=window,
+                    n_gpu_layers=-1 if offload else 0,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    verbose=False,
+                )
         except ValueError as exc:  # what llama-cpp-python raises when llama.cpp refuses
             raise ChatBackendError(
                 f"llama.cpp could not load {self.gguf.name} ({exc}). The model may be too new "
@@ -181,6 +183,34 @@ class LlamaCppBackend:
             raise ChatBackendError(f"The model's chat template refused the chat: {exc}") from exc
         # The template writes the special tokens (BOS included) itself, as text.
         return self._llm.tokenize(rendered.encode(), add_bos=False, special=True)
+
+
+_params_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _plain_cpu_buffers() -> Iterator[None]:
+    """Llama() opens the model without llama.cpp's AMX weight buffers where the CPU has
+    AMX: on such CPUs (a Xeon under a hypervisor here) a prompt of more than a few tokens
+    crashed the process in llama.cpp's AMX matrix product. ``Llama`` has no option for
+    it, so its default model parameters are swapped for the time of the load."""
+    if b"AMX_INT8 = 1" not in llama_cpp.llama_print_system_info():
+        yield
+        return
+    module = llama_cpp.llama_cpp
+    default = module.llama_model_default_params
+
+    def without_extra_buffers() -> Any:
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    with _params_lock:
+        module.llama_model_default_params = without_extra_buffers
+        try:
+            yield
+        finally:
+            module.llama_model_default_params = default
 
 
 def _chat_template(llm: Llama, gguf: Path) -> Jinja2ChatFormatter:
