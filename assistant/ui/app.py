@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
@@ -81,8 +81,22 @@ def _attach_core(window: MainWindow) -> None:
         QMessageBox.critical(window, "Assistant", f"The assistant could not start: {exc}")
         window.close()
     else:
+        _warm_up_routing(window)
         states = ", ".join(f"{r.name} ({r.state.value})" for r in assistant.registry.records())
         logging.getLogger("assistant").info("Ready; plugins: %s", states)
+
+
+def _warm_up_routing(window: MainWindow) -> None:
+    """Load the router's model off the GUI thread now that the window is up, so that the
+    first message is routed at once (a message sent meanwhile waits only for the rest)."""
+    from assistant.core.bootstrap import warm_up_routing
+    from assistant.ui.jobs import Job
+
+    def body(job: Job) -> Iterator[None]:
+        warm_up_routing(window.assistant)
+        yield from ()
+
+    window.jobs.start(Job(body))
 
 
 def create_application(argv: list[str]) -> QApplication:
