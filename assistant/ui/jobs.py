@@ -55,6 +55,11 @@ class JobSignals(QObject):
         if first:
             self._batch_ready.emit()
 
+    def deliver_waiting(self) -> None:
+        """Deliver what the worker has handed over and the GUI thread not yet taken (call
+        on the GUI thread)."""
+        self._deliver()
+
     def _deliver(self) -> None:
         with self._lock:
             items, self._waiting = self._waiting, []
