@@ -167,3 +167,29 @@ class SlowLoader:
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
         for word in ("loaded", "and", "ready"):
             yield TextDelta(word + " ")
+
+
+class StuckStreamer:
+    """Streams a first part, then is stuck in one long call that no stop reaches (as a
+    model computing a long step in native code is) until the test opens the gate."""
+
+    manifest = Manifest(
+        name="stuck",
+        title="Stuck",
+        description="Says a little, then thinks for a long time.",
+        commands=(Command("stuck", "Say a little, then get stuck"),),
+    )
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield TextDelta("first part")
+        self.gate.wait(60)
+        yield TextDelta(" and the rest")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -122,8 +123,23 @@ def run_app() -> int:
     window.installEventFilter(_AfterFirstPaint(lambda: _attach_core(window), window))
     window.show()
     status = app.exec()
-    # A worker still running (a model load cannot be interrupted) may still write; its
-    # connection closes with the process instead.
-    if hasattr(window, "assistant") and getattr(window, "finished_cleanly", True):
+    if not hasattr(window, "assistant"):
+        return status
+    if getattr(window, "finished_cleanly", True):
         window.assistant.store.close()
-    return status
+        return status
+    # A worker is stuck in a call that cannot be interrupted (a model load, a download's
+    # read): waiting for it could take minutes, and Qt's thread pools would wait for it
+    # when destroyed. What the answers said is stored (every write is committed, and the
+    # database is in WAL mode), so the process ends now, without waiting for that thread.
+    _exit_now(status)
+    return status  # not reached
+
+
+def _exit_now(status: int) -> None:
+    """End the process at once, after flushing what it printed and logged."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(status)

@@ -69,6 +69,13 @@ class TurnRunner(QObject):
                     STOP_GRACE_MS, self, lambda r=job_reply, j=job: self._let_go(r, j)
                 )
 
+    def let_go_all(self) -> None:
+        """Store every answer still being written as stopped, with what it said, and end
+        its turn (the app is closing and will not wait for it)."""
+        for reply, job in list(self._answering.items()):
+            job.cancel.cancel()
+            self._let_go(reply, job)
+
     def _let_go(self, reply: int, job: Job) -> None:
         """End a stopped answer whose job is stuck in a call that cannot be interrupted."""
         if self._answering.get(reply) is not job:
