@@ -13,8 +13,8 @@ after the window's own slot has put the text into the message view. It prints
 - ``enter <unix time>``, ``routed <unix time>``, ``first-token <unix time>``,
 - ``done <unix time> <reply text as JSON>``,
 
-then closes the window. With ``BENCH_STOP_AFTER_FIRST_TOKEN`` set it presses Esc at the
-first token and prints ``stopped <unix time>`` when the turn has finished.
+then closes the window. With ``BENCH_ESC_AFTER_S`` set it presses Esc that many seconds
+after Enter (``escape <unix time>``; ``done`` then says when the stopped turn finished).
 """
 
 from __future__ import annotations
@@ -85,6 +85,16 @@ class _Probe(QObject):
         editor.setPlainText(QUESTION)
         _say(f"enter {time.time():.4f}")
         QTest.keyClick(editor, Qt.Key.Key_Return)
+        escape_after = os.environ.get("BENCH_ESC_AFTER_S")
+        if escape_after:
+            QTimer.singleShot(int(float(escape_after) * 1000), self._press_escape)
+
+    def _press_escape(self) -> None:
+        window = self._window
+        assert window is not None
+        _say(f"escape {time.time():.4f}")
+        # Through Qt's shortcut map, as a key press goes: Esc is "Stop answering".
+        QTest.keyClick(window.composer.editor, Qt.Key.Key_Escape)
 
     def _on_turn_opened(self, turn: object) -> None:
         _say(f"routed {time.time():.4f} {getattr(turn, 'route', None)!r}")
@@ -97,13 +107,6 @@ class _Probe(QObject):
         if self._first:
             self._first = False
             _say(f"first-token {time.time():.4f}")
-            if os.environ.get("BENCH_STOP_AFTER_FIRST_TOKEN"):
-                window = self._window
-                assert window is not None
-                _say(f"escape {time.time():.4f}")
-                # QTest goes through the shortcut map, as a key press does: Esc is the
-                # "Stop answering" action's shortcut.
-                QTest.keyClick(window.composer.editor, Qt.Key.Key_Escape)
 
     def _on_turn_finished(self, reply: int) -> None:
         _say(f"done {time.time():.4f} {json.dumps(''.join(self._text))}")

@@ -102,7 +102,7 @@ class LlamaCppBackend:
         offload = self._device_preference != "cpu" and llama_cpp.llama_supports_gpu_offload()
         threads = generation_threads()
         try:
-            with _plain_cpu_buffers():
+            with plain_cpu_buffers():
                 llm = Llama(
                     model_path=str(self.gguf),
                     n_ctx=window,
@@ -197,7 +197,7 @@ _params_lock = threading.Lock()
 
 
 @contextlib.contextmanager
-def _plain_cpu_buffers() -> Iterator[None]:
+def plain_cpu_buffers() -> Iterator[None]:
     """Llama() opens the model without llama.cpp's AMX weight buffers where the CPU has
     AMX: on such CPUs (a Xeon under a hypervisor here) a prompt of more than a few tokens
     crashed the process in llama.cpp's AMX matrix product. ``Llama`` has no option for

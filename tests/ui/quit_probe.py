@@ -7,7 +7,8 @@ for the main window's first paint and the core; then, by *SCENARIO*:
 - ``loading``: sends ``/slowload`` (``tests.fakes.SlowLoader``) and waits for its load;
 - ``streaming``: sends ``/stuck`` (``tests.fakes.StuckStreamer``) and waits for its text;
 - ``indexing``: adds the folder *ARG* to the documents and waits for the indexing job;
-- ``chat``: asks the chat plugin *ARG* and waits for the first words.
+- ``chat``: asks the chat plugin *ARG* and waits for the first words;
+- ``ask``: asks *ARG* (routed as typed) and waits for the first words.
 
 It prints ``quit <unix time>`` and presses Ctrl+Q on the window (through Qt's shortcut
 map, as a person's key press goes). The fake plugins are found through their entry points
@@ -62,6 +63,9 @@ class _Probe(QObject):
             self._send("/stuck")
         elif self._scenario == "chat":
             self._send(f"/chat {self._argument}")
+        elif self._scenario == "ask":
+            self._send(self._argument)
+            self._scenario = "chat"
         elif self._scenario == "indexing":
             window.knowledge.add([Path(self._argument)])
             self._when(lambda: window.knowledge.job is not None, delay_ms=300)
