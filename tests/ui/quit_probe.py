@@ -6,7 +6,8 @@ for the main window's first paint and the core; then, by *SCENARIO*:
 - ``idle``: nothing;
 - ``loading``: sends ``/slowload`` (``tests.fakes.SlowLoader``) and waits for its load;
 - ``streaming``: sends ``/stuck`` (``tests.fakes.StuckStreamer``) and waits for its text;
-- ``indexing``: adds the folder *ARG* to the documents and waits for the indexing job;
+- ``indexing``: adds the folder *ARG* to the documents and waits until files are being
+  indexed (the embedding model loaded, the first file done);
 - ``chat``: asks the chat plugin *ARG* and waits for the first words;
 - ``ask``: asks *ARG* (routed as typed) and waits for the first words.
 
@@ -67,10 +68,17 @@ class _Probe(QObject):
             self._send(self._argument)
             self._scenario = "chat"
         elif self._scenario == "indexing":
-            window.knowledge.add([Path(self._argument)])
-            self._when(lambda: window.knowledge.job is not None, delay_ms=300)
+            job = window.knowledge.add([Path(self._argument)])
+            job.signals.progressed.connect(self._on_indexing_progressed)
         else:
             self._quit()
+
+    def _on_indexing_progressed(self, progress: object) -> None:
+        # Files being embedded (not the model loading): quit in the middle of indexing.
+        if getattr(progress, "files_done", 0) >= 1 and self._scenario == "indexing":
+            self._scenario = "quitting"
+            _say(f"indexed {getattr(progress, 'files_done', 0)}")
+            QTimer.singleShot(0, self._quit)
 
     def _plugin(self, name: str) -> Any:
         return self._window.assistant.registry.record(name).plugin

@@ -97,11 +97,13 @@ def test_quit_while_an_answer_streams_keeps_it_as_stopped(tmp_path: Path) -> Non
 def test_quit_while_documents_are_indexed(tmp_path: Path) -> None:
     folder = tmp_path / "notes"
     folder.mkdir()
-    for number in range(20):
+    for number in range(300):  # many more than are indexed before the quit
         text = f"Note {number}: the budget for project {number} is {number * 1000} euros.\n"
         (folder / f"note{number}.txt").write_text(text * 50)
     seconds, _, _ = quit_app(tmp_path, "indexing", str(folder))
     assert seconds < QUIT_BOUND_S
+    index = tmp_path / "home" / "data" / "plugins" / "rag" / "index.sqlite"
+    assert index.exists()
 
 
 @pytest.mark.parametrize("scenario", ["idle"])
