@@ -84,6 +84,7 @@ class Job(QRunnable):
         self.body = body
         self.cancel = cancel or CancelToken()
         self.signals = JobSignals()
+        self.ended = False  # set on the worker when the body is done (before finished is sent)
 
     def report(self, chunk: object) -> None:
         """Send progress from inside a blocking call (thread-safe)."""
@@ -108,6 +109,7 @@ class Job(QRunnable):
             close = getattr(items, "close", None)
             if close is not None:
                 close()  # a generator stopped between items runs its own clean-up now
+            self.ended = True
             signals._finished.emit()
 
 

@@ -78,8 +78,8 @@ class TurnRunner(QObject):
 
     def _let_go(self, reply: int, job: Job) -> None:
         """End a stopped answer whose job is stuck in a call that cannot be interrupted."""
-        if self._answering.get(reply) is not job:
-            return  # it ended by itself
+        if self._answering.get(reply) is not job or job.ended:
+            return  # it ended by itself (it stored its own ending; its finished follows)
         job.signals.deliver_waiting()  # what it streamed before the stop is shown and kept
         self.assistant.store.finish_message(reply, self.text_so_far(reply), "stopped")
         self._on_answer_finished(reply, job)
