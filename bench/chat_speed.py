@@ -118,20 +118,21 @@ def llamacpp_comparison(messages: list[dict[str, str]], data_dir: Path) -> dict[
     """The plugin on llama.cpp against llama-cpp-python used directly, on the same GGUF."""
     from llama_cpp import Llama
 
-    from plugins.chat.llamacpp_backend import physical_cores
+    from plugins.chat.llamacpp_backend import generation_threads, plain_cpu_buffers
 
     settings = ChatSettings(engine="llama.cpp", temperature=0.0, max_new_tokens=NEW_TOKENS)
     context = PluginContext(CancelToken(), settings, ModelRegistry(), data_dir)
     plugin = ChatPlugin()
     plugin.load(context)
-    threads = physical_cores()  # what the plugin gives llama.cpp, so both sides match
-    llm = Llama(
-        model_path=str(embedded_gguf()),
-        n_ctx=plugin.backend(context).context_window,
-        n_threads=threads,
-        n_threads_batch=threads,
-        verbose=False,
-    )
+    threads = generation_threads()  # what the plugin gives llama.cpp, so both sides match
+    with plain_cpu_buffers():
+        llm = Llama(
+            model_path=str(embedded_gguf()),
+            n_ctx=plugin.backend(context).context_window,
+            n_threads=threads,
+            n_threads_batch=threads,
+            verbose=False,
+        )
     prompt = llamacpp_prompt(llm, messages)
     # llama.cpp reuses the prompt's cached keys and values from the second run on, and
     # evaluating only its last token shifts the logits a hair: greedy answers can differ

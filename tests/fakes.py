@@ -137,3 +137,59 @@ class SteadyPlugin:
         for number in range(10_000):
             yield TextDelta(f"w{number} ")
             threading.Event().wait(0.002)
+
+
+class SlowLoader:
+    """Its load blocks in one call, as a library's model load does, until the test opens
+    the gate: no stop reaches it meanwhile."""
+
+    manifest = Manifest(
+        name="slowload",
+        title="Slow load",
+        description="Loads a big model, slowly.",
+        commands=(Command("slowload", "Load slowly, then answer"),),
+    )
+
+    def __init__(self) -> None:
+        self.loading = threading.Event()
+        self.gate = threading.Event()
+        self.loaded = False
+
+    def load(self, context: PluginContext) -> None:
+        context.progress("Loading a big model", None)
+        self.loading.set()
+        self.gate.wait(60)  # never forever: a failing test must not hang the suite
+        self.loaded = True
+
+    def unload(self) -> None:
+        self.loaded = False
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        for word in ("loaded", "and", "ready"):
+            yield TextDelta(word + " ")
+
+
+class StuckStreamer:
+    """Streams a first part, then is stuck in one long call that no stop reaches (as a
+    model computing a long step in native code is) until the test opens the gate."""
+
+    manifest = Manifest(
+        name="stuck",
+        title="Stuck",
+        description="Says a little, then thinks for a long time.",
+        commands=(Command("stuck", "Say a little, then get stuck"),),
+    )
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        yield TextDelta("first part")
+        self.gate.wait(60)
+        yield TextDelta(" and the rest")

@@ -34,6 +34,14 @@ def open_assistant(paths: Paths | None = None, registry: PluginRegistry | None =
     return assistant
 
 
+def warm_up_routing(assistant: Assistant) -> None:
+    """Load the intent classifier's model and embed the plugins' intents now (slow-ish:
+    call it off the GUI thread), so that the first message is routed at once."""
+    warm = getattr(assistant.router.classifier, "warm_up", None)
+    if callable(warm):
+        warm(assistant.registry.manifests())
+
+
 def _offered_classifier(assistant: Assistant) -> IntentClassifier | None:
     """An intent classifier a plugin offers (the documents plugin brings an embedding one).
 

@@ -292,7 +292,11 @@ class Assistant:
         context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
         try:
             plugin = self.registry.ensure_loaded(turn.route.plugin, context)
+            cancel.raise_if_cancelled()  # stopped while it loaded: the model stays loaded
             for chunk in recorder.once(plugin.run(turn.request, context)):
+                # After a stop nothing more is kept: the window may have let this answer go
+                # (a load cannot be interrupted) and shows nothing it says from then on.
+                cancel.raise_if_cancelled()
                 recorder.add(chunk)
                 yield chunk
                 cancel.raise_if_cancelled()
@@ -300,6 +304,9 @@ class Assistant:
             recorder.finish("stopped")
             return
         except Exception as exc:
+            if cancel.cancelled:  # a load or download torn down by the stop: no failure
+                recorder.finish("stopped")
+                return
             message = describe_error(exc)
             recorder.finish("error", error=message)
             raise PluginFailed(message) from exc

@@ -89,6 +89,18 @@ class LayeredIntentClassifier:
             meant = None
         return meant or self.rules.classify(text, manifests, recent)
 
+    def warm_up(self, manifests: Sequence[Manifest]) -> None:
+        """Have the model ready for *manifests* before the first request, when it can be
+        (a model without ``warm_up`` loads on its first request); a failure is kept in
+        *error* and the rules decide alone, as a failure on a request would."""
+        warm = getattr(self.model, "warm_up", None)
+        if not callable(warm) or self.error:
+            return
+        try:
+            warm(manifests)
+        except Exception as exc:  # any failure of the model means: the rules alone
+            self.error = str(exc) or type(exc).__name__
+
 
 def _without_follow_ups(manifest: Manifest) -> Manifest:
     return replace(manifest, intents=tuple(i for i in manifest.intents if i.follows is None))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
@@ -81,8 +82,22 @@ def _attach_core(window: MainWindow) -> None:
         QMessageBox.critical(window, "Assistant", f"The assistant could not start: {exc}")
         window.close()
     else:
+        _warm_up_routing(window)
         states = ", ".join(f"{r.name} ({r.state.value})" for r in assistant.registry.records())
         logging.getLogger("assistant").info("Ready; plugins: %s", states)
+
+
+def _warm_up_routing(window: MainWindow) -> None:
+    """Load the router's model off the GUI thread now that the window is up, so that the
+    first message is routed at once (a message sent meanwhile waits only for the rest)."""
+    from assistant.core.bootstrap import warm_up_routing
+    from assistant.ui.jobs import Job
+
+    def body(job: Job) -> Iterator[None]:
+        warm_up_routing(window.assistant)
+        yield from ()
+
+    window.jobs.start(Job(body))
 
 
 def create_application(argv: list[str]) -> QApplication:
@@ -108,8 +123,23 @@ def run_app() -> int:
     window.installEventFilter(_AfterFirstPaint(lambda: _attach_core(window), window))
     window.show()
     status = app.exec()
-    # A worker still running (a model load cannot be interrupted) may still write; its
-    # connection closes with the process instead.
-    if hasattr(window, "assistant") and getattr(window, "finished_cleanly", True):
+    if not hasattr(window, "assistant"):
+        return status
+    if getattr(window, "finished_cleanly", True):
         window.assistant.store.close()
-    return status
+        return status
+    # A worker is stuck in a call that cannot be interrupted (a model load, a download's
+    # read): waiting for it could take minutes, and Qt's thread pools would wait for it
+    # when destroyed. What the answers said is stored (every write is committed, and the
+    # database is in WAL mode), so the process ends now, without waiting for that thread.
+    _exit_now(status)
+    return status  # not reached
+
+
+def _exit_now(status: int) -> None:
+    """End the process at once, after flushing what it printed and logged."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(status)

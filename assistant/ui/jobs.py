@@ -55,6 +55,11 @@ class JobSignals(QObject):
         if first:
             self._batch_ready.emit()
 
+    def deliver_waiting(self) -> None:
+        """Deliver what the worker has handed over and the GUI thread not yet taken (call
+        on the GUI thread)."""
+        self._deliver()
+
     def _deliver(self) -> None:
         with self._lock:
             items, self._waiting = self._waiting, []
@@ -79,6 +84,7 @@ class Job(QRunnable):
         self.body = body
         self.cancel = cancel or CancelToken()
         self.signals = JobSignals()
+        self.ended = False  # set on the worker when the body is done (before finished is sent)
 
     def report(self, chunk: object) -> None:
         """Send progress from inside a blocking call (thread-safe)."""
@@ -103,6 +109,7 @@ class Job(QRunnable):
             close = getattr(items, "close", None)
             if close is not None:
                 close()  # a generator stopped between items runs its own clean-up now
+            self.ended = True
             signals._finished.emit()
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
+QUIT_GRACE_MS = 400  # what workers get to end by themselves when the window closes
 
 
 def tr(text: str) -> str:
@@ -431,10 +432,15 @@ class MainWindow(QMainWindow):
             self.refresh_conversations()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop everything and give the workers a moment; an answer still stuck after it
+        (a model load cannot be interrupted) is stored as stopped with what it said, and
+        ``finished_cleanly`` is False: the app then exits without waiting for it."""
         self._sweeper.stop()
         if hasattr(self, "turns"):
             self.turns.stop()  # answers end as "stopped", with what they said so far
         self.statusBar().showMessage(tr("Finishing…"))
         QCoreApplication.processEvents()  # show it before waiting for the workers
-        self.finished_cleanly = self.jobs.shutdown()
+        self.finished_cleanly = self.jobs.shutdown(QUIT_GRACE_MS)
+        if not self.finished_cleanly and hasattr(self, "turns"):
+            self.turns.let_go_all()
         super().closeEvent(event)

@@ -36,7 +36,9 @@ def build_menus(window: MainWindow) -> None:
     _action(
         file_menu, tr("&New conversation"), QKeySequence.StandardKey.New, window.new_conversation
     )
-    _action(file_menu, tr("&Quit"), QKeySequence.StandardKey.Quit, window.close)
+    # Ctrl+Q everywhere (Cmd+Q on macOS): the platform's standard Quit key is none at all
+    # on Windows and on some Linux platforms.
+    _action(file_menu, tr("&Quit"), QKeySequence("Ctrl+Q"), window.close)
     edit_menu = bar.addMenu(tr("&Edit"))
     _action(
         edit_menu,

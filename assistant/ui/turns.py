@@ -1,18 +1,27 @@
 """Turns in flight: each request is prepared on the shared pool, then answered on its
-plugin's own thread, and every chunk is delivered to the GUI thread as a signal."""
+plugin's own thread, and every chunk is delivered to the GUI thread as a signal.
+
+A stop is cooperative, but a library call (a model load, a download's blocking read)
+cannot be interrupted: an answer that has not ended ``STOP_GRACE_MS`` after its stop is
+let go. It is stored as stopped and its turn finishes at once, so the person can go on;
+its job ends in the background (a model it was loading stays loaded for the next
+request) and nothing it still sends reaches the window.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from assistant.core.messages import Chunk, Progress, TextDelta
 from assistant.ui.jobs import Job, JobRunner
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant, Turn
+
+STOP_GRACE_MS = 200  # a stopped answer that has not ended by then is let go
 
 
 class TurnRunner(QObject):
@@ -53,9 +62,27 @@ class TurnRunner(QObject):
 
     def stop(self, reply_id: int | None = None) -> None:
         """Stop one answer, or all of them."""
-        for job_reply, job in self._answering.items():
+        for job_reply, job in list(self._answering.items()):
             if reply_id is None or job_reply == reply_id:
                 job.cancel.cancel()
+                QTimer.singleShot(
+                    STOP_GRACE_MS, self, lambda r=job_reply, j=job: self._let_go(r, j)
+                )
+
+    def let_go_all(self) -> None:
+        """Store every answer still being written as stopped, with what it said, and end
+        its turn (the app is closing and will not wait for it)."""
+        for reply, job in list(self._answering.items()):
+            job.cancel.cancel()
+            self._let_go(reply, job)
+
+    def _let_go(self, reply: int, job: Job) -> None:
+        """End a stopped answer whose job is stuck in a call that cannot be interrupted."""
+        if self._answering.get(reply) is not job or job.ended:
+            return  # it ended by itself (it stored its own ending; its finished follows)
+        job.signals.deliver_waiting()  # what it streamed before the stop is shown and kept
+        self.assistant.store.finish_message(reply, self.text_so_far(reply), "stopped")
+        self._on_answer_finished(reply, job)
 
     def stop_conversation(self, conversation_id: int) -> None:
         """Stop every answer being written in one conversation."""
@@ -89,15 +116,17 @@ class TurnRunner(QObject):
 
         job = Job(body)
         self._streamed[reply] = []
-        job.signals.yielded.connect(lambda chunk: self._on_chunk(reply, chunk))
-        job.signals.progressed.connect(lambda chunk: self.progress_reported.emit(reply, chunk))
-        job.signals.failed.connect(lambda message: self.turn_failed.emit(reply, message))
-        job.signals.finished.connect(lambda: self._on_answer_finished(reply))
+        job.signals.yielded.connect(lambda chunk: self._on_chunk(reply, chunk, job))
+        job.signals.progressed.connect(lambda chunk: self._on_progress(reply, chunk, job))
+        job.signals.failed.connect(lambda message: self._on_failed(reply, message, job))
+        job.signals.finished.connect(lambda: self._on_answer_finished(reply, job))
         self._answering[reply] = job
         self._conversations[reply] = turn.conversation_id
         self.runner.start(job, thread=self.assistant.registry.thread_for(turn.route.plugin))
 
-    def _on_chunk(self, reply: int, chunk: Chunk) -> None:
+    def _on_chunk(self, reply: int, chunk: Chunk, job: Job) -> None:
+        if self._answering.get(reply) is not job:
+            return  # let go after a stop: nothing more of it is shown
         if not isinstance(chunk, Progress):
             self._streamed[reply].append(chunk)
         self.chunk_arrived.emit(reply, chunk)
@@ -110,7 +139,17 @@ class TurnRunner(QObject):
         """All the text an answer still being written has streamed, up to now."""
         return "".join(c.text for c in self.streamed(reply) if isinstance(c, TextDelta))
 
-    def _on_answer_finished(self, reply: int) -> None:
+    def _on_progress(self, reply: int, chunk: Progress, job: Job) -> None:
+        if self._answering.get(reply) is job:
+            self.progress_reported.emit(reply, chunk)
+
+    def _on_failed(self, reply: int, message: str, job: Job) -> None:
+        if self._answering.get(reply) is job:
+            self.turn_failed.emit(reply, message)
+
+    def _on_answer_finished(self, reply: int, job: Job) -> None:
+        if self._answering.get(reply) is not job:
+            return  # let go after a stop: its turn has already finished
         self._answering.pop(reply, None)
         self._streamed.pop(reply, None)
         self._conversations.pop(reply, None)

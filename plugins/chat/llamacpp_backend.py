@@ -12,6 +12,7 @@ time on the caller's thread: a stop is noticed between two tokens and no thread 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import ctypes
 import logging
 import threading
@@ -61,6 +62,14 @@ def physical_cores() -> int:
     return psutil.cpu_count(logical=False) or psutil.cpu_count() or 1
 
 
+def generation_threads() -> int:
+    """llama.cpp's threads: every core but one, which stays with the window and the rest of
+    the app. Its threads wait for each other at every step by spinning; when one of them
+    has no core (the window repaints, another program runs) the others spin for nothing:
+    on two busy cores two threads took 11 s to the first token and one thread 0.2 s."""
+    return max(1, physical_cores() - 1)
+
+
 class LlamaCppBackend:
     """A GGUF model run by llama-cpp-python, with the chat template the file carries."""
 
@@ -91,16 +100,17 @@ class LlamaCppBackend:
         trained = trained_context(self.gguf)
         window = self._requested_window or min(trained or MAX_DEFAULT_WINDOW, MAX_DEFAULT_WINDOW)
         offload = self._device_preference != "cpu" and llama_cpp.llama_supports_gpu_offload()
-        threads = physical_cores()
+        threads = generation_threads()
         try:
-            llm = Llama(
-                model_path=str(self.gguf),
-                n_ctx=window,
-                n_gpu_layers=-1 if offload else 0,
-                n_threads=threads,
-                n_threads_batch=threads,
-                verbose=False,
-            )
+            with plain_cpu_buffers():
+                llm = Llama(
+                    model_path=str(self.gguf),
+                    n_ctx=window,
+                    n_gpu_layers=-1 if offload else 0,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    verbose=False,
+                )
         except ValueError as exc:  # what llama-cpp-python raises when llama.cpp refuses
             raise ChatBackendError(
                 f"llama.cpp could not load {self.gguf.name} ({exc}). The model may be too new "
@@ -181,6 +191,34 @@ class LlamaCppBackend:
             raise ChatBackendError(f"The model's chat template refused the chat: {exc}") from exc
         # The template writes the special tokens (BOS included) itself, as text.
         return self._llm.tokenize(rendered.encode(), add_bos=False, special=True)
+
+
+_params_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def plain_cpu_buffers() -> Iterator[None]:
+    """Llama() opens the model without llama.cpp's AMX weight buffers where the CPU has
+    AMX: on such CPUs (a Xeon under a hypervisor here) a prompt of more than a few tokens
+    crashed the process in llama.cpp's AMX matrix product. ``Llama`` has no option for
+    it, so its default model parameters are swapped for the time of the load."""
+    if b"AMX_INT8 = 1" not in llama_cpp.llama_print_system_info():
+        yield
+        return
+    module = llama_cpp.llama_cpp
+    default = module.llama_model_default_params
+
+    def without_extra_buffers() -> Any:
+        params = default()
+        params.use_extra_bufts = False
+        return params
+
+    with _params_lock:
+        module.llama_model_default_params = without_extra_buffers
+        try:
+            yield
+        finally:
+            module.llama_model_default_params = default
 
 
 def _chat_template(llm: Llama, gguf: Path) -> Jinja2ChatFormatter:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.core.intents import IntentMatch
@@ -27,6 +28,35 @@ if TYPE_CHECKING:
 EmbedFn = Callable[[Sequence[str]], "np.ndarray"]
 
 DEFAULT_THRESHOLD = 0.3
+
+
+class LightFirstEmbed:
+    """Embeds with the numpy MiniLM (:mod:`plugins.rag.light_embedder`: no torch, loads in
+    a tenth of a second); when its files cannot be read, with *fallback* instead (the
+    sentence-transformers model, which gives the same vectors, only later)."""
+
+    def __init__(self, fallback: EmbedFn, folder: Path | None = None) -> None:
+        self._fallback = fallback
+        self._folder = folder
+        self._lock = threading.Lock()
+        self._embed: EmbedFn | None = None
+        self.light_error = ""  # why the light path could not load, if it could not
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        return self.resolve()(texts)
+
+    def resolve(self) -> EmbedFn:
+        """The embedding function, loading the light model the first time."""
+        with self._lock:
+            if self._embed is None:
+                from plugins.rag.light_embedder import LightEmbedder, LightEmbedderError
+
+                try:
+                    self._embed = LightEmbedder(self._folder).embed
+                except (LightEmbedderError, ImportError) as exc:
+                    self.light_error = str(exc)
+                    self._embed = self._fallback
+            return self._embed
 
 
 def embed_with_handle(handle: ModelHandle[Any]) -> EmbedFn:
@@ -84,6 +114,14 @@ class EmbeddingIntentClassifier:
                 return None
             return IntentMatch(plugin, intent.label, score)
         return None
+
+    def warm_up(self, manifests: Sequence[Manifest]) -> None:
+        """Load the model and embed the intents of *manifests* now, so that the first
+        request does not wait for it (the window calls it after its first paint)."""
+        resolve = getattr(self._embed, "resolve", None)
+        if callable(resolve):
+            resolve()
+        self._centroids(manifests)
 
     def _centroids(self, manifests: Sequence[Manifest]) -> _Centroids:
         key = tuple((m.name, m.intents) for m in manifests)

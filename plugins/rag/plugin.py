@@ -112,10 +112,17 @@ class RagPlugin:
 
     def intent_classifier(self, models: ModelRegistry) -> IntentClassifier:
         """Routing by meaning for the whole app: the built-in MiniLM compares each request
-        with every plugin's intent examples. The model loads on the first request."""
-        from plugins.rag.intents import EmbeddingIntentClassifier
+        with every plugin's intent examples. It runs in numpy (no torch: a tenth of a
+        second to load), through sentence-transformers only when that cannot load; the
+        model loads on the first request, or earlier through ``warm_up``."""
+        from plugins.rag.intents import (
+            EmbeddingIntentClassifier,
+            LightFirstEmbed,
+            embed_with_handle,
+        )
 
-        return EmbeddingIntentClassifier(self._model_handle(models, ""))
+        fallback = embed_with_handle(self._model_handle(models, ""))
+        return EmbeddingIntentClassifier(LightFirstEmbed(fallback))
 
     def _model_handle(self, models: ModelRegistry, name: str) -> ModelHandle[Any]:
         """The handle of embedding model *name*; the built-in one ("") is shared."""
