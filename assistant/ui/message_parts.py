@@ -72,6 +72,46 @@ def _wrapping_label(parent: QWidget, rich: bool) -> QLabel:
     return label
 
 
+class Bubble(QFrame):
+    """The rounded, tinted box of a question. Painted here (a style sheet would be applied
+    anew to every widget a streaming answer adds); answers, which repaint as they stream,
+    have no box to paint."""
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        palette = self.palette()
+        dark = palette.color(QtGui.QPalette.ColorRole.Base).lightness() < 128
+        fill = QtGui.QColor(palette.color(QtGui.QPalette.ColorRole.Highlight))
+        fill.setAlpha(60 if dark else 34)
+        painter = QtGui.QPainter(self)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRoundedRect(QtCore.QRectF(self.rect()), 14, 14)
+        painter.end()
+
+
+def boxed(widget: QWidget) -> QWidget:
+    """*widget* on the palette's alternate base, filled by Qt itself (no Python in its
+    painting), in light and dark alike."""
+    widget.setBackgroundRole(QtGui.QPalette.ColorRole.AlternateBase)
+    widget.setAutoFillBackground(True)
+    return widget
+
+
+def notice_colour(level: str, dark: bool) -> str:
+    """The colour of a notice of *level* on a light or a dark page."""
+    return NOTICE_COLOURS.get(level, NOTICE_COLOURS["info"])[1 if dark else 0]
+
+
+def quiet(label: QLabel) -> QLabel:
+    """*label* in the small grey of footers and captions."""
+    label.setForegroundRole(QtGui.QPalette.ColorRole.PlaceholderText)
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    label.setFont(font)
+    return label
+
+
 def flash(button: QToolButton, text: str) -> None:
     """Show *text* on *button* for a moment ("Copied"), then its own label again."""
     label = button.text()
@@ -104,23 +144,37 @@ class ProseBlock(QLabel):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
         self._dark = dark
-        self._heights: dict[int, int] = {}
         self.block: Block | None = None
+        self.settled_width = 0
         self.show_block(block)
 
     def show_block(self, block: Block) -> None:
         if block != self.block:
             self.block = block
-            self._heights.clear()
             self.setText(to_html(block.source, dark=self._dark))
+            if self.settled_width:
+                self.settle(self.settled_width)
 
-    def heightForWidth(self, width: int) -> int:
-        # Qt asks every label of a message at each relayout, and a rich-text label lays out
-        # its text anew each time: remembered, a streaming answer costs its last block only.
-        height = self._heights.get(width)
-        if height is None:
-            height = self._heights[width] = super().heightForWidth(width)
-        return height
+    def settle(self, width: int) -> None:
+        """Keep the height this text takes at *width*, so that relaying out a streaming
+        answer does not lay out every finished paragraph again (Qt asks each wrapped
+        label for its height at every relayout)."""
+        self.setMinimumHeight(0)  # a label's height for a width is at least its minimum
+        self.setMaximumHeight(16777215)
+        height = max(1, super().heightForWidth(width))
+        self.settled_width = width
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(False)
+        self.setSizePolicy(policy)
+        self.setFixedHeight(height)
+
+    def unsettle(self) -> None:
+        self.settled_width = 0
+        self.setMinimumHeight(0)
+        self.setMaximumHeight(16777215)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def rendered(self) -> tuple[Any, ...]:
         return ("prose", self.text())
@@ -132,15 +186,14 @@ class CodeBlock(QFrame):
 
     def __init__(self, block: Block, dark: bool, parent: QWidget) -> None:
         super().__init__(parent)
-        self.setObjectName("codeBlock")
+        boxed(self)
         self._dark = dark
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         header = QHBoxLayout()
         header.setContentsMargins(10, 4, 4, 4)
-        self.language = QLabel(self)
-        self.language.setObjectName("codeLanguage")
+        self.language = quiet(QLabel(self))
         from assistant.ui.icons import icon
 
         self.copy_button = QToolButton(self)
@@ -162,6 +215,7 @@ class CodeBlock(QFrame):
         self.scroller.setFrameShape(QFrame.Shape.NoFrame)
         self.scroller.setWidget(self.code)
         self.scroller.setWidgetResizable(False)
+        self.scroller.viewport().setAutoFillBackground(False)  # the box's colour shows
         self.scroller.setProperty("verticalScrollBarPolicy", "ScrollBarAlwaysOff")
         column.addWidget(self.scroller)
         self.block: Block | None = None
@@ -186,8 +240,8 @@ class CodeBlock(QFrame):
         extra = bar.sizeHint().height() if wide else 0
         self.scroller.setFixedHeight(self.code.height() + extra)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
-        super().resizeEvent(event)
+    def fit(self) -> None:
+        """Room for a scroll bar under the code only when its lines are too long."""
         self._fit_height()
 
     def _on_copy_clicked(self) -> None:
@@ -212,9 +266,11 @@ class MarkdownPart(QWidget):
         self._parsed = StreamedBlocks()
         self._shown: list[ProseBlock | CodeBlock] = []
         self.text = ""
+        self._streaming = True
 
     def show_text(self, text: str, final: bool) -> None:
         self.text = text
+        self._streaming = not final
         found = self._parsed.final(text) if final else self._parsed.update(text)
         for index, block in enumerate(found):
             if index < len(self._shown) and _fits(self._shown[index], block):
@@ -237,6 +293,28 @@ class MarkdownPart(QWidget):
             self._column.removeWidget(extra)
             extra.deleteLater()
         del self._shown[len(found) :]
+        self._settle(final)
+
+    def _settle(self, final: bool) -> None:
+        """Fix the height of every block but the one still being written."""
+        width = self.width()
+        if width <= 0:
+            return
+        last = len(self._shown) - (0 if final else 1)
+        for index, widget in enumerate(self._shown):
+            if isinstance(widget, ProseBlock):
+                if index < last and widget.settled_width != width:
+                    widget.settle(width)
+                elif index >= last and widget.settled_width:
+                    widget.unsettle()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():  # not on every new line
+            self._settle(final=not self._streaming)
+            for widget in self._shown:
+                if isinstance(widget, CodeBlock):
+                    widget.fit()
 
     def rendered(self) -> tuple[Any, ...]:
         return ("text", tuple(w.rendered() for w in self._shown))
@@ -262,14 +340,9 @@ class NoticeBox(QFrame):
         from assistant.ui.icons import icon
 
         super().__init__(parent)
-        self.setObjectName("notice")
         self.notice = notice
-        colour = NOTICE_COLOURS.get(notice.level, NOTICE_COLOURS["info"])[1 if dark else 0]
-        red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-        self.setStyleSheet(
-            f"QFrame#notice {{ border-left: 3px solid {colour}; border-radius: 4px;"
-            f" background: rgba({red},{green},{blue},{40 if dark else 30}); }}"
-        )
+        colour = notice_colour(notice.level, dark)
+        boxed(self)
         row = QHBoxLayout(self)
         row.setContentsMargins(10, 6, 8, 6)
         level = notice.level if notice.level in NOTICE_COLOURS else "info"

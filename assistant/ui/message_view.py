@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtCore, QtGui
+from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -85,36 +85,14 @@ class MessageView(QScrollArea):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
-        self._apply_style()
+        self._style_applied = False
 
     def _apply_style(self) -> None:
-        """Bubbles for the person, open cards for answers, calm boxes for code; in the
-        palette's colours, so light and dark both read well."""
-        # Plain numbers, not QColor arithmetic: a QColor constructor builds Qt's enum
-        # namespace, which the window's first paint must not pay for (see assistant.ui).
-        palette = self.palette()
-        base = palette.color(QtGui.QPalette.ColorRole.Base)
-        dark = base.lightness() < 128
-        accent = palette.color(QtGui.QPalette.ColorRole.Highlight)
-        rgba = f"rgba({accent.red()},{accent.green()},{accent.blue()},{60 if dark else 34})"
-        code = "#272822" if dark else "#f4f4f4"
-        line = "rgba(255,255,255,36)" if dark else "rgba(0,0,0,28)"
-        grey = palette.color(QtGui.QPalette.ColorRole.PlaceholderText).name()
-        self.setStyleSheet(
-            f"#conversationColumn {{ background: {base.name()}; }}"
-            f" QFrame#userBubble {{ background: {rgba}; border-radius: 14px; }}"
-            f" QFrame#assistantCard {{ border: 1px solid {line}; border-radius: 10px; }}"
-            f" QFrame#noticeCard {{ border: none; }}"
-            f" QFrame#codeBlock {{ background: {code}; border-radius: 6px; }}"
-            f" QFrame#codeBlock QScrollArea, QFrame#codeBlock QLabel {{ background: {code}; }}"
-            f" QLabel#messageFooter, QLabel#codeLanguage, QLabel#versionLabel"
-            f" {{ color: {grey}; font-size: 11px; }}"
-        )
-
-    def changeEvent(self, event: QtCore.QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QtCore.QEvent.Type.PaletteChange:
-            self._apply_style()
+        """The conversation on the palette's base colour; the boxes in it paint themselves
+        (no style sheet: Qt would apply one anew to every widget a streaming answer adds)."""
+        for widget in (self.viewport(), self._column_widget):
+            widget.setBackgroundRole(QtGui.QPalette.ColorRole.Base)
+            widget.setAutoFillBackground(True)
 
     def _timer(self, interval: int, slot: Any) -> QTimer:
         timer = QTimer(self)
@@ -319,6 +297,9 @@ class MessageView(QScrollArea):
         )
 
     def _place(self, widget: MessageWidget, index: int) -> None:
+        if not self._style_applied:  # with the first message, after the first paint
+            self._style_applied = True
+            self._apply_style()
         widget.setParent(self._column_widget)
         self._shown[widget.message_id] = widget
         self._order.insert(index, widget.message_id)

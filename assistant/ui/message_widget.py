@@ -18,11 +18,13 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLay
 from assistant.core.parts import PartsBuilder, replay
 from assistant.ui.message_parts import (
     PLUGIN_TITLES,
+    Bubble,
     MarkdownPart,
     ViewSignals,
     fits,
     flash,
     part_widget,
+    quiet,
     show_part,
 )
 
@@ -73,10 +75,9 @@ class MessageWidget(QFrame):
         self.built = True
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        # The card (an answer) or bubble (a question) draws the background; this widget
-        # spans the column's width, so Qt's height-for-width of wrapped text holds.
-        self.card = QFrame(self)
-        self.card.setObjectName("userBubble" if role == "user" else f"{role}Card")
+        # A question's bubble (an answer has no box); this widget spans the column's
+        # width, so Qt's height-for-width of wrapped text holds.
+        self.card = Bubble(self) if role == "user" else QFrame(self)
         outer.addWidget(self.card)
         column = QVBoxLayout(self.card)
         column.setContentsMargins(14, 10, 14, 8)
@@ -87,8 +88,7 @@ class MessageWidget(QFrame):
         self._footer = QHBoxLayout()
         self._footer.setSpacing(2)
         column.addLayout(self._footer)
-        self._footer_line = QLabel(self.card)
-        self._footer_line.setObjectName("messageFooter")
+        self._footer_line = quiet(QLabel(self.card))
         self._footer_line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self._buttons: dict[str, QToolButton] = {}
         self._fit_width = 0
@@ -256,8 +256,7 @@ class MessageWidget(QFrame):
 
     def _add_versions(self) -> None:
         older = self._add_button("older", "‹", tr("The previous version"))
-        label = QLabel(f"{self.version}/{self.versions}", self.card)
-        label.setObjectName("versionLabel")
+        label = quiet(QLabel(f"{self.version}/{self.versions}", self.card))
         self._footer.addWidget(label)
         newer = self._add_button("newer", "›", tr("The next version"))
         older.setEnabled(self.version > 1)
@@ -278,7 +277,6 @@ class MessageWidget(QFrame):
             else style.ToolButtonIconOnly
         )
         button.setAutoRaise(True)
-        button.setObjectName(f"{action}Button")
         button.clicked.connect(lambda _=False, a=action: self._on_button_clicked(a))
         self._footer.addWidget(button)
         self._buttons[action] = button
