@@ -161,11 +161,14 @@ def blocks(text: str, first_line: int = 0) -> list[Block]:
     return found
 
 
+REPARSED = 2  # blocks at the end of a streaming text parsed again with each new piece
+
+
 class StreamedBlocks:
     """The blocks of a growing text, re-parsing only from where the last block starts.
 
-    Appending text can change only the last block (a paragraph becoming a heading, a list
-    or a code block growing), so the others are kept as they are; :meth:`final` parses the
+    Appending text can change only the last blocks (a paragraph becoming a heading or the
+    next item of the list before it, a code block growing), so the others are kept; :meth:`final` parses the
     whole text once more, which is exactly what a reloaded answer shows.
     """
 
@@ -173,8 +176,10 @@ class StreamedBlocks:
         self.blocks: list[Block] = []
 
     def update(self, text: str) -> list[Block]:
-        kept = self.blocks[:-1]
-        start = self.blocks[-1].start_line if self.blocks else 0
+        # The last two, not one: "1. a", a blank line, then "2" is a list and a paragraph
+        # until ". b" arrives and the paragraph joins the list as its second item.
+        kept = self.blocks[:-REPARSED]
+        start = self.blocks[-REPARSED].start_line if len(self.blocks) >= REPARSED else 0
         rest = "".join(text.splitlines(keepends=True)[start:])
         self.blocks = kept + blocks(rest, start)
         return self.blocks

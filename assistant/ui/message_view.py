@@ -249,8 +249,6 @@ class MessageView(QScrollArea):
         (its stored copy may be a checkpoint behind)."""
         widget = self._shown.get(message_id)
         if widget is not None:
-            widget.built = True
-            widget.setMinimumHeight(0)
             widget.restart()
 
     def streamed_text(self, message_id: int) -> str:

@@ -19,7 +19,6 @@ from assistant.core.parts import PartsBuilder, replay
 from assistant.ui.message_parts import (
     PLUGIN_TITLES,
     Bubble,
-    MarkdownPart,
     ViewSignals,
     fits,
     flash,
@@ -71,7 +70,7 @@ class MessageWidget(QFrame):
         self._builder = PartsBuilder()
         self._widgets: list[PartWidget] = []
         self._dirty: set[int] = set()
-        self._pending_chunks: list[Chunk] | None = None  # a stored message not yet built
+        self._stored: Message | None = None  # a stored message whose parts are not built yet
         self.built = True
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -106,7 +105,7 @@ class MessageWidget(QFrame):
         widget.status = message.status
         widget.version = getattr(message, "version", 1)
         widget.versions = getattr(message, "versions", 1)
-        widget._pending_chunks = replay(message)
+        widget._stored = message
         widget.built = False
         lines = max(1, len(message.content) // CHARS_PER_LINE + message.content.count("\n"))
         extra = 260 if message.attachments else 0
@@ -118,7 +117,8 @@ class MessageWidget(QFrame):
         if self.built:
             return
         self.built = True
-        chunks, self._pending_chunks = self._pending_chunks or [], None
+        message, self._stored = self._stored, None
+        chunks = replay(message) if message is not None else []
         for chunk in chunks:
             self.add_chunk(chunk)
         self.finish(self.status)
@@ -180,6 +180,8 @@ class MessageWidget(QFrame):
         self._widgets.clear()
         self._builder = PartsBuilder()
         self._dirty.clear()
+        self._stored, self.built = None, True
+        self.setMinimumHeight(0)
         self.status = "streaming"
         self._write_footer()
 
@@ -308,6 +310,3 @@ class MessageWidget(QFrame):
         needed = max(widest + 8, pictures, footer) + 30
         left = max(int(width * (1 - USER_SHARE)), width - needed)
         self.layout().setContentsMargins(left, 0, 0, 0)
-
-    def markdown_parts(self) -> list[MarkdownPart]:
-        return [w for w in self._widgets if isinstance(w, MarkdownPart)]
