@@ -168,8 +168,9 @@ class StreamedBlocks:
     """The blocks of a growing text, re-parsing only from where the last block starts.
 
     Appending text can change only the last blocks (a paragraph becoming a heading or the
-    next item of the list before it, a code block growing), so the others are kept; :meth:`final` parses the
-    whole text once more, which is exactly what a reloaded answer shows.
+    next item of the list before it, a code block growing), so the others are kept;
+    :meth:`final` parses the whole text once more, which is exactly what a reloaded answer
+    shows.
     """
 
     def __init__(self) -> None:
