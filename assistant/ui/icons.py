@@ -2,7 +2,8 @@
 
 Each SVG draws with ``currentColor``; :func:`icon` puts a colour in its place (by default
 the palette's text colour, so the same files serve light and dark themes) and renders it
-sharp at whatever size and pixel ratio a widget asks for. Icons are cached per name and
+once, sharp at the usual sizes and at the screens' pixel ratios (Qt scales for any other).
+Icons are cached per name and
 colour. QtSvg is imported here, so import this module after the window's first paint
 (``tests/ui/test_app_start.py``). After a theme change call :func:`icon` again: the new
 palette's colour makes a new icon.
@@ -13,8 +14,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QIcon, QIconEngine, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
@@ -39,34 +40,34 @@ def _svg(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-class _SvgIconEngine(QIconEngine):
-    """Draws one SVG, in one colour, at any size; faded when the widget is disabled."""
+SIZES = (16, 18, 20, 24, 32)  # the sizes widgets ask for; Qt scales the rest
 
-    def __init__(self, svg: bytes) -> None:
-        super().__init__()
-        self._svg = svg
-        self._renderer = QSvgRenderer(QByteArray(svg))
 
-    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        if mode == QIcon.Mode.Disabled:
-            painter.setOpacity(DISABLED_OPACITY)
-        side = min(rect.width(), rect.height())
-        square = QRectF(
-            rect.x() + (rect.width() - side) / 2, rect.y() + (rect.height() - side) / 2, side, side
-        )
-        self._renderer.render(painter, square)
+def _render(renderer: QSvgRenderer, side: int, ratio: float, mode: QIcon.Mode) -> QPixmap:
+    pixmap = QPixmap(round(side * ratio), round(side * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if mode == QIcon.Mode.Disabled:
+        painter.setOpacity(DISABLED_OPACITY)
+    renderer.render(painter, QRectF(0, 0, side, side))
+    painter.end()
+    return pixmap
 
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
-        painter.end()
-        return pixmap
 
-    def clone(self) -> QIconEngine:
-        return _SvgIconEngine(self._svg)
+def _pixmap_icon(svg: bytes) -> QIcon:
+    """An icon of pixmaps drawn once, at every usual size and at the screens' pixel ratios,
+    normal and faded: painting it never calls back into Python (a Python ``QIconEngine``
+    would be asked for a pixmap at every repaint of every button showing it)."""
+    renderer = QSvgRenderer(QByteArray(svg))
+    ratios = {screen.devicePixelRatio() for screen in QApplication.screens()} or {1.0}
+    result = QIcon()
+    for mode in (QIcon.Mode.Normal, QIcon.Mode.Disabled):
+        for side in SIZES:
+            for ratio in ratios:
+                result.addPixmap(_render(renderer, side, ratio, mode), mode, QIcon.State.Off)
+    return result
 
 
 def text_colour() -> QColor:
@@ -85,4 +86,4 @@ def _icon(name: str, argb: str) -> QIcon:
     colour = QColor(argb)
     opacity = f'stroke-opacity="{colour.alphaF():.3f}" ' if colour.alpha() < 255 else ""
     svg = _svg(name).replace('stroke="currentColor"', f'{opacity}stroke="{colour.name()}"')
-    return QIcon(_SvgIconEngine(svg.replace("currentColor", colour.name()).encode()))
+    return _pixmap_icon(svg.replace("currentColor", colour.name()).encode())

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -73,21 +74,28 @@ def _wrapping_label(parent: QWidget, rich: bool) -> QLabel:
 
 
 class Bubble(QFrame):
-    """The rounded, tinted box of a question. Painted here (a style sheet would be applied
-    anew to every widget a streaming answer adds); answers, which repaint as they stream,
-    have no box to paint."""
+    """The rounded, tinted box of a question, drawn by Qt from a style sheet of its own (one
+    on the conversation would be applied anew to every widget a streaming answer adds, and a
+    Python ``paintEvent`` would be called at every repaint while an answer scrolls past)."""
 
-    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
-        palette = self.palette()
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("bubble")
+        self._tint()
+
+    def _tint(self) -> None:
+        palette = QApplication.palette()  # the theme's (this widget's follows the sheet)
         dark = palette.color(QtGui.QPalette.ColorRole.Base).lightness() < 128
         fill = QtGui.QColor(palette.color(QtGui.QPalette.ColorRole.Highlight))
-        fill.setAlpha(60 if dark else 34)
-        painter = QtGui.QPainter(self)
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(QtCore.QRectF(self.rect()), 14, 14)
-        painter.end()
+        rgba = f"rgba({fill.red()}, {fill.green()}, {fill.blue()}, {60 if dark else 34})"
+        sheet = f"QFrame#bubble {{ background: {rgba}; border-radius: 14px; }}"
+        if sheet != self.styleSheet():  # setting it changes the palette: once is enough
+            self.setStyleSheet(sheet)
+
+    def changeEvent(self, event: QtCore.QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QtCore.QEvent.Type.ApplicationPaletteChange:  # a new theme
+            self._tint()
 
 
 def boxed(widget: QWidget) -> QWidget:
@@ -284,14 +292,15 @@ class MarkdownPart(QWidget):
             if index < len(self._shown):
                 old = self._shown[index]
                 self._column.replaceWidget(old, widget)
-                old.deleteLater()
+                discard(old)
                 self._shown[index] = widget
             else:
                 self._column.addWidget(widget)
                 self._shown.append(widget)
+            show_now(widget)
         for extra in self._shown[len(found) :]:
             self._column.removeWidget(extra)
-            extra.deleteLater()
+            discard(extra)
         del self._shown[len(found) :]
         self._settle(final)
 
@@ -324,6 +333,24 @@ class MarkdownPart(QWidget):
             plain(w.text()) if isinstance(w, ProseBlock) else (w.block.code if w.block else "")
             for w in self._shown
         )
+
+
+def discard(widget: QWidget) -> None:
+    """Delete a part of a message that is showing, at once.
+
+    ``deleteLater()``, and the queued show Qt gives a widget added to a visible layout, would
+    each come back from the event loop into Python, waiting for the interpreter lock that a
+    streaming plugin's thread holds: that wait is a stall of the whole window.
+    """
+    widget.hide()
+    widget.setParent(None)  # Python owns it now: deleted when the last reference goes
+
+
+def show_now(widget: QWidget) -> None:
+    """Show a part just added to a message, as Qt would from the event loop (unless it was
+    hidden on purpose), but now: see :func:`discard`."""
+    if not widget.testAttribute(QtCore.Qt.WidgetAttribute.WA_WState_ExplicitShowHide):
+        widget.show()
 
 
 def _fits(widget: QWidget, block: Block) -> bool:

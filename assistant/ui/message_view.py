@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtGui
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals
+from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, discard
 
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
@@ -30,9 +30,19 @@ if TYPE_CHECKING:
 __all__ = ["PLUGIN_TITLES", "MessageView"]
 
 FLUSH_INTERVAL_MS = 16
+LAYOUT_PASSES = 10  # a text block, its Markdown, its message, the column, the view; and again
 PLACED_AT_ONCE = 24  # messages given widgets at once when a page opens or is scrolled to
 BUILD_MARGIN_PX = 900  # messages this near the viewport are built before they are seen
 FOLLOW_SLACK_PX = 48
+
+
+def lay_out_now() -> None:
+    """Lay out what changed now, inside the current call. Qt would otherwise do it from the
+    event loop and call back into Python (resizes, the scroll range) once per widget it
+    touches, each time waiting for the interpreter lock, which a plugin thread doing Python
+    work holds for up to 5 ms at a time: that is how a streaming answer stalled the window."""
+    for _ in range(LAYOUT_PASSES):  # a pass lays out a level; heights for widths take two
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def tr(text: str) -> str:
@@ -79,6 +89,7 @@ class MessageView(QScrollArea):
         self._dirty: set[int] = set()
         self._pending_keys = 0  # questions shown before they are stored have keys below 0
         self._following = True
+        self._keeping_up = False  # scrolling to the end because the content grew
         self.thumbnails: Thumbnailer | None = None
         self._flush_timer = self._timer(FLUSH_INTERVAL_MS, self._flush)
         self._build_timer = self._timer(0, self._build_near_viewport)
@@ -179,6 +190,7 @@ class MessageView(QScrollArea):
         self._place(widget, len(self._order))
         widget.build()
         self._update_welcome()
+        lay_out_now()
 
     def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
         """Open an empty answer at the end, ready to stream into."""
@@ -188,6 +200,7 @@ class MessageView(QScrollArea):
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
+        lay_out_now()
 
     def add_chunk(self, message_id: int, chunk: Chunk) -> None:
         """Add a streamed chunk to an answer; text is drawn at the next frame."""
@@ -202,6 +215,8 @@ class MessageView(QScrollArea):
             self._dirty.add(message_id)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
+        else:  # a picture, a notice, sources: in place now
+            lay_out_now()
 
     def append_text(self, message_id: int, text: str) -> None:
         from assistant.core.messages import TextDelta
@@ -215,6 +230,7 @@ class MessageView(QScrollArea):
             return
         self._dirty.discard(message_id)
         widget.finish(status, error)
+        lay_out_now()
 
     def remove_one(self, message_id: int) -> None:
         """Remove one message from the view, leaving the others."""
@@ -224,8 +240,9 @@ class MessageView(QScrollArea):
         self._order.remove(message_id)
         self._dirty.discard(message_id)
         self._column.removeWidget(widget)
-        widget.deleteLater()
+        discard(widget)
         self._update_welcome()
+        lay_out_now()
 
     def add_pending(self, text: str, names: list[str]) -> int:
         """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
@@ -242,6 +259,7 @@ class MessageView(QScrollArea):
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
+        lay_out_now()
         return self._pending_keys
 
     def restart_reply(self, message_id: int) -> None:
@@ -335,19 +353,25 @@ class MessageView(QScrollArea):
             if widget is not None:
                 widget.flush()
         self._dirty.clear()
+        lay_out_now()
 
     # ---- scrolling ---------------------------------------------------------------------
 
     def _on_scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
         self._following = value >= bar.maximum() - FOLLOW_SLACK_PX
-        self._build_timer.start()
+        if not self._keeping_up:  # following a growing answer brings nothing new into view
+            self._build_timer.start()
         if value == bar.minimum() and self._earlier.isVisible() and bar.maximum() > 0:
             self._on_earlier_clicked()
 
     def _on_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._following:
-            self.verticalScrollBar().setValue(maximum)
+            self._keeping_up = True
+            try:
+                self.verticalScrollBar().setValue(maximum)
+            finally:
+                self._keeping_up = False
 
     def scroll_to_message(self, message_id: int) -> None:
         ids = [m.id for m in self._held]

@@ -20,10 +20,12 @@ from assistant.ui.message_parts import (
     PLUGIN_TITLES,
     Bubble,
     ViewSignals,
+    discard,
     fits,
     flash,
     part_widget,
     quiet,
+    show_now,
     show_part,
 )
 
@@ -134,11 +136,13 @@ class MessageWidget(QFrame):
             widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
             self._widgets.insert(index, widget)
             self._body.insertWidget(index, widget)
+            show_now(widget)
         elif not fits(self._widgets[index], part):  # a preview became the picture
             old = self._widgets[index]
             widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
             self._body.replaceWidget(old, widget)
-            old.deleteLater()
+            discard(old)
+            show_now(widget)
             self._widgets[index] = widget
         if isinstance(chunk, TextDelta):
             self._dirty.add(index)
