@@ -97,8 +97,13 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+    """Conversation metadata: where a conversation was started, when it was last opened."""
+    conn.execute("ALTER TABLE conversations ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_to_v1, _migrate_to_v2]
+MIGRATIONS: list[Migration] = [_migrate_to_v1, _migrate_to_v2, _migrate_to_v3]
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
 TREE_SQL = "SELECT id, role, parent_id, chosen FROM messages WHERE conversation_id = ? ORDER BY id"
 
@@ -139,6 +141,19 @@ class ConversationTree:
 def read_tree(conn: sqlite3.Connection, conversation_id: int) -> ConversationTree:
     """The tree of one conversation, read in one SELECT."""
     return ConversationTree.of(conn.execute(TREE_SQL, (conversation_id,)))
+
+
+def path_lengths(conn: sqlite3.Connection) -> dict[int, int]:
+    """How many messages each conversation's active path has, read in one SELECT."""
+    rows = conn.execute(
+        "SELECT conversation_id, id, role, parent_id, chosen FROM messages"
+        " ORDER BY conversation_id, id"
+    )
+    lengths: dict[int, int] = {}
+    for conversation_id, group in groupby(rows, key=itemgetter(0)):
+        tree = ConversationTree.of(row[1:] for row in group)
+        lengths[conversation_id] = len(tree.active_path())
+    return lengths
 
 
 def page_of(path: list[int], before_id: int | None, limit: int | None) -> list[int]:

@@ -1,0 +1,113 @@
+"""The ``assistant`` command, run as a person runs it: a separate process, its output read."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.core.paths import default_paths
+from assistant.core.store import Store
+from tests.conftest import ignores_file_permissions, rerun_unprivileged
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``assistant ARGUMENTS`` in a new process, on the test's private folders."""
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *arguments],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "default"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def stored_conversations() -> list[tuple[int, str, str]]:
+    store = Store(default_paths().database)
+    try:
+        return [(c.id, c.title, c.origin) for c in store.conversations()]
+    finally:
+        store.close()
+
+
+def test_a_missing_attachment_is_an_error_before_anything_is_asked() -> None:
+    done = run("ask", "what is this?", "--attach", "/nonexistent.png", "--plugin", "help")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.strip() == (
+        "assistant ask: error: cannot attach /nonexistent.png: there is no file /nonexistent.png."
+    )
+    assert stored_conversations() == []  # nothing was stored, nothing asked
+
+
+def test_an_unreadable_attachment_is_an_error(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if ignores_file_permissions():
+        rerun_unprivileged(request)
+        return
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    secret.chmod(0)
+    done = run("ask", "summarise", "--attach", str(secret), "--plugin", "help")
+    assert done.returncode == 2, done.stderr
+    assert f"cannot attach {secret}" in done.stderr and "permission denied" in done.stderr
+    assert stored_conversations() == []
+
+
+def test_a_folder_or_an_unknown_conversation_is_an_error(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = run("ask", "look", "--attach", str(empty))
+    assert done.returncode == 2 and "the folder has no files in it" in done.stderr
+    done = run("ask", "go on", "--conversation", "41", "--plugin", "help")
+    assert done.returncode == 2 and "there is no conversation 41" in done.stderr
+    assert stored_conversations() == []
+
+
+def test_help_is_plain_text() -> None:
+    done = run("--help")
+    assert done.returncode == 0
+    for markup in ("``", ":class:", ":func:", "*ask*"):
+        assert markup not in done.stdout
+    assert not any(line.lstrip().startswith(".. ") for line in done.stdout.splitlines())
+    assert 'assistant ask "text"' in done.stdout
+    assert "assistant conversations" in done.stdout
+    assert "exit status" in done.stdout
+    ask = run("ask", "--help")
+    assert ask.returncode == 0 and "--json" in ask.stdout and "``" not in ask.stdout
+
+
+def test_ask_as_json_and_the_conversation_is_listed_as_from_the_command_line() -> None:
+    done = run("ask", "what can you do?", "--plugin", "help", "--json")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)  # the whole of standard output is one object
+    assert answer["route"]["plugin"] == "help"
+    assert answer["text"].strip() and answer["status"] == "done"
+    assert set(answer) >= {"sources", "images", "notices", "conversation_id", "message_id"}
+    [(conversation, title, origin)] = stored_conversations()
+    assert (conversation, origin) == (answer["conversation_id"], "cli")
+    listing = run("conversations")
+    assert listing.returncode == 0, listing.stderr
+    [line] = listing.stdout.splitlines()
+    number, day, clock, *rest = line.split()
+    assert int(number) == conversation
+    assert len(day) == 10 and day[4] == "-" and ":" in clock
+    assert " ".join(rest) == f"{title} (command line)"
+    rows = json.loads(run("conversations", "--json").stdout)
+    assert [(r["id"], r["title"], r["origin"], r["messages"]) for r in rows] == [
+        (conversation, title, "cli", 2)
+    ]
+
+
+def test_no_conversations_lists_nothing() -> None:
+    done = run("conversations")
+    assert (done.returncode, done.stdout) == (0, "")
