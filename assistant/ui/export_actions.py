@@ -17,7 +17,7 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Export", text)
+    return QCoreApplication.translate("MainWindow", text)  # the window's own strings
 
 
 def _filters() -> dict[str, str]:
