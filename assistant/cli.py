@@ -42,6 +42,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(arguments)
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed
         return int(exc.code or 0)
+    try:
+        return _run(args)
+    except BrokenPipeError:  # the output went to a pager or `head` that has closed
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # as a shell reports a process ended by SIGPIPE
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from assistant.cli_ask import AskOptions, ask
 

@@ -111,3 +111,23 @@ def test_ask_as_json_and_the_conversation_is_listed_as_from_the_command_line() -
 def test_no_conversations_lists_nothing() -> None:
     done = run("conversations")
     assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_only_the_apps_own_lines_reach_standard_error(tmp_path: Path) -> None:
+    from tests.plugins.chat.conftest import build_tiny_llm
+
+    model = build_tiny_llm(tmp_path / "tiny-llm")  # a real model, loaded by the real code
+    settings = {"local_model": str(model), "engine": "transformers", "max_new_tokens": 8}
+    config = default_paths().settings_file
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(json.dumps({"schema_version": 1, "plugins": {"chat": settings}}))
+    done = run("ask", "hello there", "--plugin", "chat")
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0] == "[chat · sent to chat by you]"
+    assert all(line.startswith("… ") for line in lines[1:]), done.stderr  # progress only
+    assert any("is ready" in line for line in lines)
+    assert done.stdout.strip()  # it did answer
+    # The control: with --verbose the library's own bar is there, so the check above holds.
+    loud = run("ask", "hello again", "--plugin", "chat", "--verbose")
+    assert loud.returncode == 0 and "Loading weights" in loud.stderr

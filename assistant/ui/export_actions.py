@@ -28,7 +28,8 @@ def suggested_path(title: str, kind: str) -> Path:
     """Where the dialog proposes to save: the Documents folder, named after the title."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     name = _UNSAFE.sub(" ", title).strip()[:80] or tr("Conversation")
-    return Path(folder or Path.home()) / f"{name}{SUFFIXES[kind]}"
+    place = Path(folder) if folder and Path(folder).is_dir() else Path.home()
+    return place / f"{name}{SUFFIXES[kind]}"
 
 
 def export_conversation(window: MainWindow, conversation_id: int, kind: str = "") -> Path | None:

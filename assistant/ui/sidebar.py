@@ -60,6 +60,7 @@ class Sidebar(QWidget):
         self.list.setProperty("resizeMode", "Adjust")  # rows fit again when it is resized
         self._targets: list[tuple[int, int]] = []  # per row: conversation id, message id
         self._delegate: QtWidgets.QStyledItemDelegate | None = None
+        self._current = 0  # the conversation the window shows
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.itemActivated.connect(self._on_item_chosen)
         self.list.itemClicked.connect(self._on_item_chosen)
@@ -89,6 +90,7 @@ class Sidebar(QWidget):
 
     def select(self, conversation: int) -> None:
         """Highlight the row of *conversation* (none for 0), and keep it in view."""
+        self._current = conversation
         for row, (target, message) in enumerate(self._targets):
             if target == conversation and conversation and not message:
                 item = self.list.item(row)
@@ -168,6 +170,8 @@ class Sidebar(QWidget):
         menu = self.context_menu(self.list.itemAt(point))
         if menu is not None:
             menu.exec(self.list.mapToGlobal(point))
+            if not self.search.text():  # the right click selected its row: show the open one
+                self.select(self._current)
 
     def context_menu(self, item: QListWidgetItem | None) -> QMenu | None:
         """The menu of a conversation's row (or a search hit's): rename, export, delete."""

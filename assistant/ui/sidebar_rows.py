@@ -77,7 +77,8 @@ def when_label(timestamp: float, key: tuple[int, int]) -> str:
         return (
             f"{locale.dayName(moment.date().dayOfWeek(), QLocale.FormatType.ShortFormat)} {clock}"
         )
-    return locale.toString(moment.date(), QLocale.FormatType.ShortFormat)
+    same_year = moment.date().year() == QDate.currentDate().year()
+    return locale.toString(moment.date(), "d MMM" if same_year else "d MMM yyyy")
 
 
 def full_when(timestamp: float) -> str:

@@ -259,3 +259,18 @@ def test_exporting_nothing_open_says_so(qtbot, open_window, monkeypatch, tmp_pat
     export.trigger()
     assert asked == [] and not (tmp_path / "never.md").exists()
     assert "Open a conversation" in window.statusBar().currentMessage()
+
+
+def test_a_right_click_leaves_the_open_conversation_selected(qtbot, open_window) -> None:
+    window = open_window()
+    first = window.store.create_conversation("first")
+    second = window.store.create_conversation("second")
+    window.refresh_conversations()
+    window.open_conversation(first)
+    index = {r.id: i for i, r in enumerate(rows(window)) if isinstance(r, Conversation)}
+    sidebar = window.sidebar.list
+    sidebar.setCurrentRow(index[second])  # what the right button's press does
+    point = sidebar.visualItemRect(sidebar.item(index[second])).center()
+    QTimer.singleShot(0, lambda: QApplication.activePopupWidget().close())
+    window.sidebar._on_list_context_menu(point)  # the menu opens, and is closed unused
+    assert sidebar.currentRow() == index[first] and window.conversation_id == first
