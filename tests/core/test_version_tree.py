@@ -152,6 +152,8 @@ def check_invariants(store: Store, conversation: int, made: list[int]) -> None:
         assert store.versions_of(message.id)[message.version - 1] == message.id
     assert all(store.message(i) is not None for i in made)  # nothing was ever deleted
     assert store.count_messages(conversation) == len(messages)
+    listed = {c.id: c.message_count for c in store.conversations()}  # the list's own count
+    assert listed[conversation] == len(messages)
     pages, before = [], None
     while page := store.messages(conversation, before_id=before, limit=3):
         pages[:0], before = page, page[0].id
