@@ -131,3 +131,31 @@ def test_only_the_apps_own_lines_reach_standard_error(tmp_path: Path) -> None:
     # The control: with --verbose the library's own bar is there, so the check above holds.
     loud = run("ask", "hello again", "--plugin", "chat", "--verbose")
     assert loud.returncode == 0 and "Loading weights" in loud.stderr
+
+
+def test_json_holds_every_part_of_an_answer() -> None:
+    from assistant.cli_ask import Answer
+    from assistant.core.bootstrap import open_assistant
+    from assistant.core.cancel import CancelToken
+    from assistant.core.registry import PluginRegistry
+    from tests.illustrator import NOTICE, SOURCE, Illustrator
+
+    core = open_assistant(registry=PluginRegistry([Illustrator()]))
+    try:
+        conversation = core.store.create_conversation(meta={"origin": "cli"})
+        turn = core.prepare(conversation, "draw for June", plugin="illustrator")
+        answer = Answer(conversation, turn.reply_message_id, {"plugin": "illustrator"})
+        for chunk in core.execute(turn, CancelToken()):
+            answer.add(chunk)
+    finally:
+        core.store.close()
+    printed = json.loads(json.dumps(answer.__dict__))
+    assert (
+        printed["text"] == "It shows a *red* square on **white**.\n\nSee [1] about June (answer 1)."
+    )
+    assert printed["notices"] == [{"level": NOTICE.level, "text": NOTICE.text}]
+    assert printed["sources"] == [
+        {"title": SOURCE.title, "path": SOURCE.path, "page": SOURCE.page, "snippet": SOURCE.snippet}
+    ]
+    [image] = printed["images"]
+    assert image["caption"] == "boxes.png" and Path(image["path"]).is_file()

@@ -62,7 +62,8 @@ def group_label(key: tuple[int, int]) -> str:
         return tr("Yesterday")
     if key == (2, 0):
         return tr("Previous 7 days")
-    return QLocale().toString(QDate(key[0], key[1], 1), "MMMM yyyy")
+    # The order of month and year is the language's: a translation gives its own pattern.
+    return QLocale().toString(QDate(key[0], key[1], 1), tr("MMMM yyyy"))
 
 
 def when_label(timestamp: float, key: tuple[int, int]) -> str:
@@ -78,7 +79,7 @@ def when_label(timestamp: float, key: tuple[int, int]) -> str:
             f"{locale.dayName(moment.date().dayOfWeek(), QLocale.FormatType.ShortFormat)} {clock}"
         )
     same_year = moment.date().year() == QDate.currentDate().year()
-    return locale.toString(moment.date(), "d MMM" if same_year else "d MMM yyyy")
+    return locale.toString(moment.date(), tr("d MMM") if same_year else tr("d MMM yyyy"))
 
 
 def full_when(timestamp: float) -> str:

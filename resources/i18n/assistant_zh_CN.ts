@@ -264,17 +264,17 @@
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/export_actions.py" line="42"/>
+        <location filename="../../assistant/ui/export_actions.py" line="43"/>
         <source>Open a conversation to export it.</source>
         <translation>请先打开一个对话再导出。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/export_actions.py" line="49"/>
+        <location filename="../../assistant/ui/export_actions.py" line="50"/>
         <source>Export conversation</source>
         <translation>导出对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/export_actions.py" line="70"/>
+        <location filename="../../assistant/ui/export_actions.py" line="71"/>
         <source>Exported to %1</source>
         <translation>已导出到 %1</translation>
     </message>
@@ -609,9 +609,9 @@
     </message>
     <message>
         <location filename="../../assistant/ui/sidebar.py" line="45"/>
-        <location filename="../../assistant/ui/sidebar.py" line="84"/>
-        <location filename="../../assistant/ui/sidebar_rows.py" line="192"/>
-        <location filename="../../assistant/ui/sidebar_rows.py" line="210"/>
+        <location filename="../../assistant/ui/sidebar.py" line="85"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="194"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="212"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
@@ -621,37 +621,37 @@
         <translation>搜索对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="107"/>
+        <location filename="../../assistant/ui/sidebar.py" line="109"/>
         <source>Nothing found</source>
         <translation>未找到结果</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="179"/>
+        <location filename="../../assistant/ui/sidebar.py" line="183"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="180"/>
+        <location filename="../../assistant/ui/sidebar.py" line="184"/>
         <source>Export as Markdown…</source>
         <translation>导出为 Markdown…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="181"/>
+        <location filename="../../assistant/ui/sidebar.py" line="185"/>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="183"/>
+        <location filename="../../assistant/ui/sidebar.py" line="187"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="203"/>
+        <location filename="../../assistant/ui/sidebar.py" line="207"/>
         <source>Delete conversation</source>
         <translation>删除对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="204"/>
+        <location filename="../../assistant/ui/sidebar.py" line="208"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
     </message>
@@ -670,15 +670,30 @@
         <source>Previous 7 days</source>
         <translation>过去 7 天</translation>
     </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="66"/>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="82"/>
+        <source>d MMM</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="82"/>
+        <source>d MMM yyyy</source>
+        <translation>yyyy年M月d日</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/sidebar_rows.py" line="253"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="255"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar_rows.py" line="256"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="258"/>
         <source>Started from the command line</source>
         <translation>从命令行开始的对话</translation>
     </message>
