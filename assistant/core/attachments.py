@@ -48,6 +48,29 @@ def ingest(
     return Attachment(path=stored, kind=kind, mime=mime, name=source.name, sha256=sha256, size=size)
 
 
+def check_attachable(source: Path, *, max_bytes: int = MAX_ATTACHMENT_BYTES_DEFAULT) -> None:
+    """Raise AttachmentError, naming *source* as given, if it could not be attached: it
+    is missing, not a file, too big, of a type the assistant cannot read, or unreadable.
+
+    What ``ingest`` would refuse, checked before anything is stored or asked.
+    """
+    source = Path(source)
+    if not source.exists() and not source.is_symlink():
+        raise AttachmentError(f"there is no file {source}.")
+    _checked_size(source, max_bytes)
+    if kind_of(guess_mime(source), source.suffix.lower()) is None:
+        raise AttachmentError(
+            f"{source} is a file type the assistant cannot read ({guess_mime(source)})."
+        )
+    try:
+        with source.open("rb") as reader:
+            reader.read(1)
+    except PermissionError:
+        raise AttachmentError(f"{source} cannot be read: permission denied.") from None
+    except OSError as exc:
+        raise AttachmentError(f"{source} cannot be read: {exc.strerror or exc}.") from exc
+
+
 def expand_folder(folder: Path, *, limit: int = MAX_FOLDER_FILES) -> list[Path]:
     """The regular files inside a dropped folder, recursively and sorted.
 

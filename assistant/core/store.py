@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from assistant.core.disk_errors import describe_data_folder_error, describe_database_error
+from assistant.core.search_text import snippet
 from assistant.core.sqlite_text import fts_query, storable_text
 from assistant.core.store_connections import ThreadConnections, transaction
 from assistant.core.store_records import (
@@ -33,9 +34,10 @@ from assistant.core.store_records import (
     SearchHit,
     StoredAttachment,
     StoreError,
+    conversation_from_row,
 )
 from assistant.core.store_schema import MIGRATIONS, Migration, migrate
-from assistant.core.store_tree import page_of, read_tree
+from assistant.core.store_tree import page_of, path_lengths, read_tree
 from assistant.core.store_versions import (
     ACTIVE_PATH,
     Parent,
@@ -120,15 +122,43 @@ class Store:
 
     # ---- conversations ------------------------------------------------------------------
 
-    def create_conversation(self, title: str = "") -> int:
-        """Start a new, empty conversation and return its id."""
+    def create_conversation(self, title: str = "", *, meta: dict[str, Any] | None = None) -> int:
+        """Start a new, empty conversation and return its id.
+
+        *meta* is what it keeps about itself (``{"origin": "cli"}`` from the command line).
+        """
         now = time.time()
         with self._write() as conn:
             cursor = conn.execute(
-                "INSERT INTO conversations (title, created, updated) VALUES (?, ?, ?)",
-                (storable_text(title), now, now),
+                "INSERT INTO conversations (title, created, updated, meta) VALUES (?, ?, ?, ?)",
+                (storable_text(title), now, now, json.dumps(meta or {})),
             )
         return _rowid(cursor)
+
+    def update_conversation_meta(self, conversation_id: int, meta: dict[str, Any]) -> None:
+        """Merge *meta* into a conversation's metadata (without moving it up the list)."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT meta FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+            if row is not None:
+                conn.execute(
+                    "UPDATE conversations SET meta = ? WHERE id = ?",
+                    (json.dumps({**json.loads(row[0]), **meta}), conversation_id),
+                )
+
+    def mark_opened(self, conversation_id: int) -> None:
+        """Remember that the window shows this conversation (see ``last_opened``)."""
+        self.update_conversation_meta(conversation_id, {"opened": time.time()})
+
+    def last_opened(self) -> int | None:
+        """The conversation the window showed last, or None if it never showed one."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT id FROM conversations WHERE json_extract(meta, '$.opened') IS NOT NULL"
+                " ORDER BY json_extract(meta, '$.opened') DESC, id DESC LIMIT 1"
+            ).fetchone()
+        return row[0] if row else None
 
     def rename_conversation(self, conversation_id: int, title: str) -> None:
         """Give a conversation a new title (without moving it up the list)."""
@@ -150,14 +180,17 @@ class Store:
         """Every conversation, the one most recently written to first."""
         with self._read() as conn:
             rows = conn.execute(CONVERSATIONS_SQL + " ORDER BY c.updated DESC, c.id DESC")
-            return [Conversation(*row) for row in rows]
+            listed = rows.fetchall()
+            counts = path_lengths(conn)
+        return [conversation_from_row(row, counts.get(row[0], 0)) for row in listed]
 
     def conversation(self, conversation_id: int) -> Conversation | None:
         """One conversation, or None when there is no such conversation."""
         with self._read() as conn:
             row = conn.execute(CONVERSATIONS_SQL + " WHERE c.id = ?", (conversation_id,))
             found = row.fetchone()
-        return Conversation(*found) if found else None
+            count = len(read_tree(conn, conversation_id).active_path()) if found else 0
+        return conversation_from_row(found, count) if found else None
 
     # ---- messages -----------------------------------------------------------------------
 
@@ -289,6 +322,12 @@ class Store:
             page = page_of(tree.active_path(), before_id, limit)
             return path_messages(conn, tree, page)
 
+    def all_messages(self, conversation_id: int) -> list[Message]:
+        """Every message of a conversation, hidden versions too, oldest first."""
+        with self._read() as conn:
+            tree = read_tree(conn, conversation_id)
+            return path_messages(conn, tree, sorted(tree.group_of))
+
     def count_messages(self, conversation_id: int) -> int:
         """How many messages the active path of a conversation has."""
         with self._read() as conn:
@@ -370,7 +409,8 @@ class Store:
     # ---- search -------------------------------------------------------------------------
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Messages whose text has every word of *query* (as a word prefix), best first.
+        """Messages whose text has every word of *query* (as a word prefix), best first,
+        each with a plain-text snippet around the words found.
 
         Any text is a valid query: FTS5 operators in it are searched for as words.
         """
@@ -379,7 +419,11 @@ class Store:
             return []
         with self._read() as conn:
             rows = conn.execute(SEARCH_SQL, (match, limit)).fetchall()
-        return [SearchHit(*row) for row in rows]
+        hits = []
+        for message_id, conversation_id, title, content, created in rows:
+            text, marks = snippet(content, query)
+            hits.append(SearchHit(message_id, conversation_id, title, text, created, marks))
+        return hits
 
     # ---- plugin state -------------------------------------------------------------------
 

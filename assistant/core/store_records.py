@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 FINAL_STATUSES = frozenset({"done", "stopped", "error"})
@@ -34,13 +34,24 @@ class StoredAttachment:
 
 @dataclass(frozen=True, slots=True)
 class Conversation:
-    """One conversation as the side bar lists it."""
+    """One conversation as the side bar lists it.
+
+    ``message_count`` counts the messages shown (its active path), not hidden versions.
+    ``meta`` holds what the conversation keeps about itself: ``origin`` ("cli" when the
+    command line started it) and ``opened`` (when the window last showed it).
+    """
 
     id: int
     title: str
     created: float
     updated: float
     message_count: int
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def origin(self) -> str:
+        """Where the conversation was started: "cli", or "" for the window."""
+        return str(self.meta.get("origin", ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +82,15 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """A message that matched a search, with the matching words in ``[`` ``]``."""
+    """A message that matched a search: ``snippet`` is plain text (no Markdown) around the
+    first match, and ``marks`` the ``(start, end)`` of each matching word in it."""
 
     message_id: int
     conversation_id: int
     conversation_title: str
     snippet: str
     created: float
+    marks: tuple[tuple[int, int], ...] = ()
 
 
 MESSAGE_COLUMNS = (
@@ -86,15 +99,10 @@ MESSAGE_COLUMNS = (
 )
 ATTACHMENT_COLUMNS = "id, message_id, kind, mime, name, sha256, path, size"
 
-CONVERSATIONS_SQL = (
-    "SELECT c.id, c.title, c.created, c.updated,"
-    " (SELECT COUNT(*) FROM messages AS m WHERE m.conversation_id = c.id)"
-    " FROM conversations AS c"
-)
+CONVERSATIONS_SQL = "SELECT c.id, c.title, c.created, c.updated, c.meta FROM conversations AS c"
 
 SEARCH_SQL = """
-    SELECT m.id, m.conversation_id, c.title,
-           snippet(messages_fts, 0, '[', ']', '…', 16), m.created
+    SELECT m.id, m.conversation_id, c.title, m.content, m.created
     FROM messages_fts
     JOIN messages AS m ON m.id = messages_fts.rowid
     JOIN conversations AS c ON c.id = m.conversation_id
@@ -107,6 +115,12 @@ SEARCH_SQL = """
 MESSAGES_BY_IDS_SQL = (
     f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE id IN (SELECT value FROM json_each(?))"
 )
+
+
+def conversation_from_row(row: Sequence[Any], message_count: int) -> Conversation:
+    """The Conversation for a row of ``CONVERSATIONS_SQL``, with its shown messages' count."""
+    meta: dict[str, Any] = json.loads(row[4])
+    return Conversation(row[0], row[1], row[2], row[3], message_count, meta)
 
 
 def message_from_row(

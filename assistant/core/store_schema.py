@@ -97,8 +97,16 @@ def _migrate_to_v2(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def _migrate_to_v3(conn: sqlite3.Connection) -> None:
+    """Conversation metadata (where a conversation was started, when it was last opened),
+    and an index of the groups of versions, so that the list finds at a glance which
+    conversations have versions (see ``store_tree.path_lengths``)."""
+    conn.execute("ALTER TABLE conversations ADD COLUMN meta TEXT NOT NULL DEFAULT '{}'")
+    conn.execute("CREATE INDEX messages_by_group ON messages(conversation_id, parent_id, role)")
+
+
 Migration = Callable[[sqlite3.Connection], None]
-MIGRATIONS: list[Migration] = [_migrate_to_v1, _migrate_to_v2]
+MIGRATIONS: list[Migration] = [_migrate_to_v1, _migrate_to_v2, _migrate_to_v3]
 
 
 def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration], path: Path) -> None:

@@ -115,6 +115,8 @@ def run_app() -> int:
     app.setOrganizationName("assistant")
     language, theme = _appearance(default_paths().settings_file)
     install_translations(app, language)  # type: ignore[arg-type]
+    if language != "system":  # dates and times in the chosen language too (the list's)
+        QLocale.setDefault(QLocale(language))
     apply_theme(app, theme)  # type: ignore[arg-type]
     window = MainWindow()
     bridge = ErrorBridge(window)

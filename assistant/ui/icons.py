@@ -24,6 +24,7 @@ NAMES = (
     "copy", "check", "regenerate", "send-to", "edit", "chevron-left", "chevron-right",
     "stop", "send", "attach", "mic", "speaker", "play", "pause", "download", "folder",
     "image", "file", "warning", "info", "error", "close", "search", "plus", "settings",
+    "terminal",
 )  # fmt: skip
 DISABLED_OPACITY = 0.4
 

@@ -88,9 +88,10 @@ class MainWindow(QMainWindow):
         self.composer.setEnabled(True)
         self.composer.editor.setFocus()
         self.refresh_conversations()
-        conversations = self.store.conversations()
-        if conversations:
-            self.open_conversation(conversations[0].id)
+        listed = [c.id for c in self.store.conversations()]
+        last = self.store.last_opened()  # the one open at quit, else the newest
+        if listed:
+            self.open_conversation(last if last in listed else listed[0])
 
     def _docks(self, assistant: Assistant) -> None:
         """The Memory and Documents panels: hidden at start, so built after the first paint."""
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.sidebar.new_requested.connect(self.new_conversation)
         self.sidebar.rename_requested.connect(self._on_sidebar_rename_requested)
         self.sidebar.delete_requested.connect(self._on_sidebar_delete_requested)
+        self.sidebar.export_requested.connect(self._on_sidebar_export_requested)
         self.sidebar.search_changed.connect(self._on_sidebar_search_changed)
         self.view.action_requested.connect(self._on_view_action_requested)
         self.view.earlier_requested.connect(self._on_view_earlier_requested)
@@ -199,6 +201,9 @@ class MainWindow(QMainWindow):
     def open_conversation(self, conversation_id: int, message_id: int = 0) -> None:
         self.conversation_id = conversation_id
         self._pending.clear()  # the view is rebuilt from what is stored
+        self.store.mark_opened(conversation_id)
+        if not self.sidebar.search.text():
+            self.sidebar.select(conversation_id)
         if message_id:  # a search hit may be in a version not shown: show its branch
             self.store.reveal(message_id)
         total = self.store.count_messages(conversation_id)
@@ -215,7 +220,7 @@ class MainWindow(QMainWindow):
                 for chunk in self.turns.streamed(reply):
                     self._on_turn_chunk_arrived(reply, chunk)
         if message_id:
-            self.view.scroll_to_message(message_id)
+            self.view.highlight_message(message_id)
         self.memory.show_conversation(conversation_id)
 
     # ---- sending ------------------------------------------------------------------------
@@ -224,6 +229,7 @@ class MainWindow(QMainWindow):
         """Ask *text* with *files* in the current conversation (a new one if there is none)."""
         if not self.conversation_id:
             self.conversation_id = self.store.create_conversation()
+            self.store.mark_opened(self.conversation_id)
         self.statusBar().showMessage(tr("Sending…"), 2000)
         self._unsaved = (text, list(files))  # given back to the composer if storing fails
         self._pending.append(self.view.add_pending(text, [f.name for f in files]))
@@ -424,6 +430,11 @@ class MainWindow(QMainWindow):
         if conversation_id == self.conversation_id:
             self.new_conversation()
         self.refresh_conversations()
+
+    def _on_sidebar_export_requested(self, conversation_id: int, kind: str) -> None:
+        from assistant.ui.export_actions import export_conversation
+
+        export_conversation(self, conversation_id, kind)
 
     def _on_sidebar_search_changed(self, query: str) -> None:
         if query.strip():

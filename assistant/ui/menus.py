@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from assistant.ui.dialogs import open_plugin_manager, open_settings
+from assistant.ui.export_actions import export_conversation
 
 if TYPE_CHECKING:
     from assistant.ui.main_window import MainWindow
@@ -36,6 +37,13 @@ def build_menus(window: MainWindow) -> None:
     _action(
         file_menu, tr("&New conversation"), QKeySequence.StandardKey.New, window.new_conversation
     )
+    _action(
+        file_menu,
+        tr("&Export conversation…"),
+        QKeySequence("Ctrl+Shift+E"),
+        lambda: export_conversation(window, window.conversation_id),
+    )
+    file_menu.addSeparator()
     # Ctrl+Q everywhere (Cmd+Q on macOS): the platform's standard Quit key is none at all
     # on Windows and on some Linux platforms.
     _action(file_menu, tr("&Quit"), QKeySequence("Ctrl+Q"), window.close)

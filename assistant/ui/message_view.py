@@ -384,6 +384,17 @@ class MessageView(QScrollArea):
             self._column_widget.adjustSize()
             self.ensureWidgetVisible(widget, 0, 40)
 
+    def highlight_message(self, message_id: int) -> None:
+        """Scroll to a message and highlight it briefly: where a search hit leads."""
+        self.scroll_to_message(message_id)
+        widget = self._shown.get(message_id)
+        if widget is not None:
+            from assistant.ui.flash import flash
+
+            flash(widget)
+            # Once the messages built near it have their height, it may have moved.
+            QTimer.singleShot(0, lambda: self.scroll_to_message(message_id))
+
     def scroll_to_end(self) -> None:
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())

@@ -1,4 +1,8 @@
-"""The list of conversations, with full-text search over everything said."""
+"""The list of conversations under date headings, with full-text search over everything said.
+
+How each row looks is ``sidebar_rows``' business; it is imported with the first list shown,
+after the window's first paint.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6 import QtWidgets
 from PySide6.QtCore import QCoreApplication, QPoint, QTimer, Signal
 from PySide6.QtWidgets import (
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
 
 if TYPE_CHECKING:
     from assistant.core.store import Conversation, SearchHit
+    from assistant.ui.rename_dialog import RenameDialog
 
 
 def tr(text: str, count: int = -1) -> str:
@@ -33,6 +37,7 @@ class Sidebar(QWidget):
     new_requested = Signal()
     rename_requested = Signal(int, str)
     delete_requested = Signal(int)
+    export_requested = Signal(int, str)  # conversation id, "markdown" or "json"
     search_changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -52,7 +57,10 @@ class Sidebar(QWidget):
         # name, which builds no Python enum type before the first paint (see assistant.ui).
         self.list.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         self.list.setProperty("contextMenuPolicy", "CustomContextMenu")
+        self.list.setProperty("resizeMode", "Adjust")  # rows fit again when it is resized
         self._targets: list[tuple[int, int]] = []  # per row: conversation id, message id
+        self._delegate: QtWidgets.QStyledItemDelegate | None = None
+        self._current = 0  # the conversation the window shows
         self.list.customContextMenuRequested.connect(self._on_list_context_menu)
         self.list.itemActivated.connect(self._on_item_chosen)
         self.list.itemClicked.connect(self._on_item_chosen)
@@ -63,22 +71,78 @@ class Sidebar(QWidget):
         layout.addWidget(self.list, 1)
 
     def show_conversations(self, conversations: list[Conversation], current: int) -> None:
+        """List *conversations* (newest first) under date headings, *current* selected."""
+        from assistant.ui import sidebar_rows as rows
+
+        self._use_delegate()
         self._clear()
+        heading = None
         for conversation in conversations:
+            group = rows.date_group(conversation.updated)
+            if group != heading:
+                heading = group
+                self._add_heading(rows.group_label(group))
             item = QListWidgetItem(conversation.title or tr("New conversation"))
-            item.setToolTip(tr("%n message(s)", conversation.message_count))
+            item.setData(rows.ROW_ROLE, conversation)
+            item.setToolTip(rows.row_tooltip(conversation))
             self._add(item, conversation.id)
-            if conversation.id == current:
-                item.setSelected(True)
+        self.select(current)
+
+    def select(self, conversation: int) -> None:
+        """Highlight the row of *conversation* (none for 0), and keep it in view."""
+        self._current = conversation
+        for row, (target, message) in enumerate(self._targets):
+            if target == conversation and conversation and not message:
+                item = self.list.item(row)
                 self.list.setCurrentItem(item)
+                self.list.scrollToItem(item)
+                return
+        self.list.clearSelection()
 
     def show_hits(self, hits: list[SearchHit]) -> None:
+        """List the messages a search found, each under its conversation's title."""
+        from assistant.ui import sidebar_rows as rows
+
+        self._use_delegate()
         self._clear()
         if not hits:
-            self._add(QListWidgetItem(tr("Nothing found")), 0)
+            self._add_heading(tr("Nothing found"))
         for hit in hits:
-            item = QListWidgetItem(f"{hit.conversation_title}\n  {hit.snippet}")
+            item = QListWidgetItem(f"{hit.conversation_title}\n{hit.snippet}")
+            item.setData(rows.ROW_ROLE, hit)
+            item.setToolTip(rows.full_when(hit.created))
             self._add(item, hit.conversation_id, hit.message_id)
+
+    def title_of(self, conversation: int) -> str:
+        """The title a conversation's row shows ("" if it is not listed)."""
+        from assistant.ui import sidebar_rows as rows
+
+        for row, (target, _message) in enumerate(self._targets):
+            data = self.list.item(row).data(rows.ROW_ROLE) if target == conversation else None
+            if data is not None and hasattr(data, "message_count"):
+                return str(data.title)
+        return ""
+
+    def listed(self) -> list[tuple[int, int]]:
+        """What the rows stand for, headings left out: (conversation, message or 0)."""
+        return [target for target in self._targets if target[0]]
+
+    def _use_delegate(self) -> None:
+        if self._delegate is None:
+            from assistant.ui.sidebar_rows import SidebarDelegate
+
+            self._delegate = SidebarDelegate(self.list)
+            self.list.setItemDelegate(self._delegate)
+
+    def _add_heading(self, label: str) -> None:
+        from PySide6.QtCore import Qt
+
+        from assistant.ui.sidebar_rows import ROW_ROLE
+
+        item = QListWidgetItem(label)
+        item.setData(ROW_ROLE, label)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading: neither chosen nor selected
+        self._add(item, 0)
 
     def _clear(self) -> None:
         self.list.clear()
@@ -103,19 +167,39 @@ class Sidebar(QWidget):
             self.conversation_selected.emit(conversation, message)
 
     def _on_list_context_menu(self, point: QPoint) -> None:
-        item = self.list.itemAt(point)
+        menu = self.context_menu(self.list.itemAt(point))
+        if menu is not None:
+            menu.exec(self.list.mapToGlobal(point))
+            if not self.search.text():  # the right click selected its row: show the open one
+                self.select(self._current)
+
+    def context_menu(self, item: QListWidgetItem | None) -> QMenu | None:
+        """The menu of a conversation's row (or a search hit's): rename, export, delete."""
         conversation, _message = self._target(item)
         if item is None or not conversation:
-            return
+            return None
+        title = self.title_of(conversation) or item.text().split("\n")[0]
         menu = QMenu(self)
-        menu.addAction(tr("Rename…"), lambda: self._rename(conversation, item.text()))
-        menu.addAction(tr("Delete"), lambda: self._delete(conversation, item.text()))
-        menu.exec(self.list.mapToGlobal(point))
+        menu.addAction(tr("Rename…"), lambda: self._rename(conversation, title))
+        menu.addAction(tr("Export as Markdown…"), lambda: self._export(conversation, "markdown"))
+        menu.addAction(tr("Export as JSON…"), lambda: self._export(conversation, "json"))
+        menu.addSeparator()
+        menu.addAction(tr("Delete"), lambda: self._delete(conversation, title))
+        return menu
+
+    def _export(self, conversation: int, kind: str) -> None:
+        self.export_requested.emit(conversation, kind)
+
+    def rename_dialog(self, title: str) -> RenameDialog:
+        """The Rename dialog for a conversation called *title*."""
+        from assistant.ui.rename_dialog import RenameDialog
+
+        return RenameDialog(title, self)
 
     def _rename(self, conversation: int, title: str) -> None:
-        new, ok = QInputDialog.getText(self, tr("Rename conversation"), tr("Title:"), text=title)
-        if ok and new.strip():
-            self.rename_requested.emit(conversation, new.strip())
+        dialog = self.rename_dialog(title)
+        if dialog.exec() and dialog.title():
+            self.rename_requested.emit(conversation, dialog.title())
 
     def _delete(self, conversation: int, title: str) -> None:
         answer = QtWidgets.QMessageBox.question(

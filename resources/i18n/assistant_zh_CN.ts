@@ -141,6 +141,33 @@
     </message>
 </context>
 <context>
+    <name>Export</name>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation type="vanished">Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>JSON, every version and part (*.json)</source>
+        <translation type="vanished">JSON，含所有版本和内容 (*.json)</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation type="vanished">对话</translation>
+    </message>
+    <message>
+        <source>Open a conversation to export it.</source>
+        <translation type="vanished">请先打开一个对话再导出。</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation type="vanished">导出对话</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation type="vanished">已导出到 %1</translation>
+    </message>
+</context>
+<context>
     <name>KnowledgePanel</name>
     <message>
         <location filename="../../assistant/ui/knowledge_panel.py" line="44"/>
@@ -222,87 +249,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="48"/>
+        <location filename="../../assistant/ui/export_actions.py" line="24"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/export_actions.py" line="24"/>
+        <source>JSON, every version and part (*.json)</source>
+        <translation>JSON，含所有版本和内容 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/export_actions.py" line="30"/>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/export_actions.py" line="43"/>
+        <source>Open a conversation to export it.</source>
+        <translation>请先打开一个对话再导出。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/export_actions.py" line="50"/>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/export_actions.py" line="71"/>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="49"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="194"/>
+        <location filename="../../assistant/ui/main_window.py" line="233"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400"/>
+        <location filename="../../assistant/ui/main_window.py" line="452"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="35"/>
+        <location filename="../../assistant/ui/menus.py" line="36"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="37"/>
+        <location filename="../../assistant/ui/menus.py" line="38"/>
         <source>&amp;New conversation</source>
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <location filename="../../assistant/ui/menus.py" line="42"/>
+        <source>&amp;Export conversation…</source>
+        <translation>导出对话(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/menus.py" line="49"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <location filename="../../assistant/ui/menus.py" line="50"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <location filename="../../assistant/ui/menus.py" line="53"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <location filename="../../assistant/ui/menus.py" line="59"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <location filename="../../assistant/ui/menus.py" line="64"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <location filename="../../assistant/ui/menus.py" line="67"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <location filename="../../assistant/ui/menus.py" line="71"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <location filename="../../assistant/ui/menus.py" line="73"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <location filename="../../assistant/ui/menus.py" line="76"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <location filename="../../assistant/ui/menus.py" line="80"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <location filename="../../assistant/ui/menus.py" line="83"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
@@ -391,56 +453,56 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="141"/>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_parts.py" line="202"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="142"/>
+        <location filename="../../assistant/ui/message_parts.py" line="203"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="166"/>
+        <location filename="../../assistant/ui/message_parts.py" line="228"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="188"/>
-        <location filename="../../assistant/ui/message_widget.py" line="282"/>
+        <location filename="../../assistant/ui/message_parts.py" line="250"/>
+        <location filename="../../assistant/ui/message_widget.py" line="297"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="290"/>
+        <location filename="../../assistant/ui/message_parts.py" line="380"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="365"/>
+        <location filename="../../assistant/ui/message_parts.py" line="455"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="391"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="395"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -450,72 +512,72 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <location filename="../../assistant/ui/message_widget.py" line="231"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="260"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <location filename="../../assistant/ui/message_widget.py" line="263"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
@@ -536,57 +598,104 @@
 <context>
     <name>Sidebar</name>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="40"/>
-        <location filename="../../assistant/ui/sidebar.py" line="68"/>
+        <location filename="../../assistant/ui/rename_dialog.py" line="23"/>
+        <source>Rename conversation</source>
+        <translation>重命名对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/rename_dialog.py" line="26"/>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="45"/>
+        <location filename="../../assistant/ui/sidebar.py" line="85"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="194"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="212"/>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="43"/>
+        <location filename="../../assistant/ui/sidebar.py" line="48"/>
         <source>Search conversations</source>
         <translation>搜索对话</translation>
     </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="109"/>
+        <source>Nothing found</source>
+        <translation>未找到结果</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="183"/>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="184"/>
+        <source>Export as Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="185"/>
+        <source>Export as JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="187"/>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="207"/>
+        <source>Delete conversation</source>
+        <translation>删除对话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar.py" line="208"/>
+        <source>Delete “%1” and everything said in it?</source>
+        <translation>要删除“%1”及其中的全部内容吗？</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="60"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="62"/>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="64"/>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="66"/>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="82"/>
+        <source>d MMM</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="82"/>
+        <source>d MMM yyyy</source>
+        <translation>yyyy年M月d日</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../assistant/ui/sidebar.py" line="69"/>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="255"/>
         <source>%n message(s)</source>
         <translation>
             <numerusform>%n 条消息</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/sidebar.py" line="78"/>
-        <source>Nothing found</source>
-        <translation>未找到结果</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="111"/>
-        <source>Rename…</source>
-        <translation>重命名…</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="112"/>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="116"/>
-        <source>Rename conversation</source>
-        <translation>重命名对话</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="116"/>
-        <source>Title:</source>
-        <translation>标题：</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="123"/>
-        <source>Delete conversation</source>
-        <translation>删除对话</translation>
-    </message>
-    <message>
-        <location filename="../../assistant/ui/sidebar.py" line="124"/>
-        <source>Delete “%1” and everything said in it?</source>
-        <translation>要删除“%1”及其中的全部内容吗？</translation>
+        <location filename="../../assistant/ui/sidebar_rows.py" line="258"/>
+        <source>Started from the command line</source>
+        <translation>从命令行开始的对话</translation>
     </message>
 </context>
 <context>

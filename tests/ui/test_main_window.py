@@ -169,7 +169,7 @@ def test_history_is_there_after_a_restart(qtbot, open_window) -> None:
     window.jobs.shutdown()
     again = open_window()
     assert "remember this sentence" in shown_text(again)
-    assert again.sidebar.list.count() == 1
+    assert again.sidebar.listed() == [(again.conversation_id, 0)]
 
 
 def test_long_conversations_are_paged(qtbot, open_window) -> None:
