@@ -38,7 +38,7 @@ from assistant.core.parts import layout_entry
 from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
-from assistant.core.router import Router
+from assistant.core.router import Router, missing_default_notice
 from assistant.core.services import LazyChatModel
 from assistant.core.settings import SettingsStore
 from assistant.core.store import Message, Store, StoredAttachment
@@ -284,6 +284,10 @@ class Assistant:
         recorder = _ReplyRecorder(self.store, turn.reply_message_id)
         for problem in turn.problems:
             notice = Notice(problem, "error")
+            recorder.add(notice)
+            yield notice
+        rerouted = missing_default_notice(turn.route)
+        for notice in recorder.once([rerouted] if rerouted is not None else []):
             recorder.add(notice)
             yield notice
         if not turn.request.text.strip() and not turn.request.attachments and turn.problems:

@@ -11,11 +11,15 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.core.intents import IntentClassifier, KeywordIntentClassifier
-from assistant.core.messages import Attachment, Kind, Route
+from assistant.core.messages import Attachment, Kind, Notice, Route
 from assistant.core.plugin import Manifest
+from assistant.core.setting_fields import settings_path
+from assistant.core.settings import GeneralSettings
 
 _COMMAND = re.compile(r"^\s*/([A-Za-z][\w-]{0,31})(?:\s+|$)(.*)\Z", re.DOTALL)
 HELP_PLUGIN = "help"
+FALLBACK_PLUGIN = "chat"  # answers in place of a default plugin that is not installed
+MISSING_DEFAULT = "missing_default"  # Route.extra: the default plugin that is not installed
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,21 @@ def parse_command(text: str) -> SlashCommand | None:
     if match is None:
         return None
     return SlashCommand(match.group(1).lower(), match.group(2).strip())
+
+
+def missing_default_notice(route: Route) -> Notice | None:
+    """What to tell the person when *route* went elsewhere because the default plugin in
+    the settings is not installed (once per conversation), else None."""
+    missing = route.extra.get(MISSING_DEFAULT)
+    if not missing:
+        return None
+    where = settings_path("General", GeneralSettings, "default_plugin")
+    return Notice(
+        f"The default plugin “{missing}” is not installed, so “{route.plugin}” answered. "
+        f"Choose another in {where}.",
+        "warning",
+        key=f"settings.missing-default/{missing}",
+    )
 
 
 class Router:
@@ -72,7 +91,19 @@ class Router:
         match = self.classifier.classify(text, list(manifests.values()), recent)
         if match is not None and match.plugin in manifests:
             return Route(match.plugin, f"intent: {match.label}", text)
-        return Route(self.default, "default", text)
+        return self._default_route(manifests, text)
+
+    def _default_route(self, manifests: Mapping[str, Manifest], text: str) -> Route:
+        """The default plugin's route; when it is not installed (a name left in the settings
+        file, a plugin since removed), another plugin's, saying so."""
+        if self.default in manifests or not manifests:
+            return Route(self.default, "default", text)
+        takes_text = [m.name for m in manifests.values() if Kind.TEXT in m.accepts]
+        candidates = [n for n in (FALLBACK_PLUGIN, *takes_text) if n in manifests]
+        candidates = [n for n in candidates if n != HELP_PLUGIN] or [*manifests]
+        fallback = candidates[0]
+        reason = f"default plugin “{self.default}” is not installed"
+        return Route(fallback, reason, text, extra={MISSING_DEFAULT: self.default})
 
     def _by_command(
         self, command: SlashCommand, manifests: Mapping[str, Manifest], text: str
@@ -85,7 +116,7 @@ class Router:
             return Route(command.name, reason, command.rest, command=command.name)
         if HELP_PLUGIN in manifests:
             return Route(HELP_PLUGIN, f"unknown command /{command.name}", text, command="help")
-        return Route(self.default, "default", text)
+        return self._default_route(manifests, text)
 
     def _for_kind(self, kind: Kind, manifests: Mapping[str, Manifest]) -> str | None:
         preferred = self.by_kind.get(kind, "")
