@@ -42,7 +42,7 @@ Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit | QListWi
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsEditors", text)
+    return QCoreApplication.translate("SettingsForm", text)  # the same form
 
 
 @dataclass
