@@ -287,9 +287,9 @@ class Assistant:
             recorder.add(notice)
             yield notice
         rerouted = missing_default_notice(turn.route)
-        for notice in recorder.once([rerouted] if rerouted is not None else []):
-            recorder.add(notice)
-            yield notice
+        for said in recorder.once([rerouted] if rerouted is not None else []):
+            recorder.add(said)
+            yield said
         if not turn.request.text.strip() and not turn.request.attachments and turn.problems:
             recorder.finish("error", error="Nothing could be sent.")
             return
