@@ -9,6 +9,8 @@ A settings model (the app's or a plugin's) declares these in a field's
     ``"package.module:function"``: a cheap function (no heavy import) that returns the
     values of the field's ``Literal`` type that work on this computer (the engines that are
     installed, the devices there are); the others are offered greyed out.
+``CHOICE_TITLES``
+    ``{value: title}``: what a drop-down shows for a ``Literal`` value (its value otherwise).
 ``PATH``
     ``"file"``, ``"folder"`` or ``"file_or_folder"``: the form adds Browse…;
     ``PATH_FILTER`` is the file dialog's filter, e.g. ``"GGUF models (*.gguf)"``.
@@ -30,6 +32,7 @@ from pydantic.fields import FieldInfo
 CHOICES = "choices"
 PLUGINS = "plugins"  # the CHOICES value for "one of the installed plugins"
 ACCEPTS = "accepts"
+CHOICE_TITLES = "choice_titles"
 PATH = "path"
 PATH_FILTER = "path_filter"
 ENABLED_WHEN = "enabled_when"
@@ -79,6 +82,12 @@ def chooses_plugin(field: FieldInfo) -> bool:
 def plugin_kind(field: FieldInfo) -> str:
     """The kind of input a plugin-choice field's plugins must take, or "" for any."""
     return str(field_extra(field).get(ACCEPTS, ""))
+
+
+def choice_title(field: FieldInfo, value: Any) -> str:
+    """What a drop-down shows for *value* of *field*."""
+    titles = field_extra(field).get(CHOICE_TITLES, {})
+    return str(titles.get(value, value)) if isinstance(titles, Mapping) else str(value)
 
 
 def available_values(field: FieldInfo) -> list[Any] | None:

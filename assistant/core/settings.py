@@ -16,7 +16,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.core.secrets import is_secret
-from assistant.core.setting_fields import ACCEPTS, CHOICES, PLUGINS
+from assistant.core.setting_fields import ACCEPTS, CHOICE_TITLES, CHOICES, PLUGINS
 
 SCHEMA_VERSION = 1
 
@@ -33,10 +33,20 @@ class GeneralSettings(BaseModel):
         json_schema_extra={CHOICES: PLUGINS},
     )
     theme: Literal["system", "light", "dark"] = Field(
-        "system", title="Theme", description="Colour scheme"
+        "system",
+        title="Theme",
+        description="Colour scheme of the window (after a restart); system follows the computer's",
+        json_schema_extra={
+            CHOICE_TITLES: {"system": "As the system", "light": "Light", "dark": "Dark"}
+        },
     )
     language: Literal["system", "en", "zh_CN"] = Field(
-        "system", title="Language", description="Language"
+        "system",
+        title="Language",
+        description="Language of the window (after a restart); system follows the computer's",
+        json_schema_extra={
+            CHOICE_TITLES: {"system": "As the system", "en": "English", "zh_CN": "简体中文"}
+        },
     )
     max_attachment_mb: int = Field(
         512,

@@ -32,6 +32,7 @@ from assistant.core.plugin import PluginInfo
 from assistant.core.setting_fields import (
     PATH_FILTER,
     available_values,
+    choice_title,
     chooses_plugin,
     field_extra,
     path_kind,
@@ -161,7 +162,8 @@ def _literal_combo(field: FieldInfo, value: Any, parent: QWidget) -> tuple[QComb
     offered = available_values(field)
     for choice in typing.get_args(field.annotation):
         usable = offered is None or choice in offered
-        combo.addItem(str(choice) if usable else tr("{0} (not available here)").format(choice))
+        title = choice_title(field, choice)
+        combo.addItem(title if usable else tr("{0} (not available here)").format(title))
         combo.setItemData(combo.count() - 1, choice)
         if not usable:
             model = combo.model()

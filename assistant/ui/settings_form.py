@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -45,6 +45,9 @@ def _help_line(text: str, parent: QWidget) -> QLabel:
     """The description of a field, wrapped under its editor, in the palette's quieter text."""
     help_line = QLabel(text, parent)
     help_line.setWordWrap(True)
+    # The form may give the line the height it needs at its narrowest: the text stays
+    # under its field, the spare height below it.
+    help_line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     help_line.setMinimumWidth(LABEL_WIDTH)
     help_line.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     font = help_line.font()
@@ -99,7 +102,7 @@ class SettingsForm(QWidget):
             editor.setEchoMode(QLineEdit.EchoMode.Password)
             # The key itself is never read back into the window: an empty field keeps the
             # key in the keyring, typing replaces it.
-            editor.setPlaceholderText(tr("kept in the system keyring; type to replace"))
+            editor.setPlaceholderText(tr("kept in the keyring; type to replace"))
             forget = QCheckBox(tr("Forget the stored key"), built.row)
             forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
             self.forget[name] = forget

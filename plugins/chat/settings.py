@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.core.secrets import SCOPE
-from assistant.core.setting_fields import CHOICES, ENABLED_WHEN, PATH, PATH_FILTER
+from assistant.core.setting_fields import CHOICE_TITLES, CHOICES, ENABLED_WHEN, PATH, PATH_FILTER
 
 LOCAL = {ENABLED_WHEN: {"backend": ["local"]}}  # fields that apply to a model run here
 SERVER = {ENABLED_WHEN: {"backend": ["openai"]}}  # fields that apply to a server
@@ -25,6 +25,9 @@ class ChatSettings(BaseModel):
         "local",
         title="Backend",
         description="Run a model on this computer, or talk to an OpenAI-compatible server.",
+        json_schema_extra={
+            CHOICE_TITLES: {"local": "On this computer", "openai": "OpenAI-compatible server"}
+        },
     )
     local_model: str = Field(
         "",

@@ -523,54 +523,58 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="144"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="145"/>
         <source>“{value}” is not available here; {choice} is chosen instead.</source>
         <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="164"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="166"/>
         <source>{0} (not available here)</source>
         <translation>{0}（此处不可用）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="181"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="183"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="207"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="209"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="212"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="214"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="217"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="219"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="227"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="229"/>
         <source>A file…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="228"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="230"/>
         <source>A folder…</source>
         <translation>文件夹…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="102"/>
-        <source>kept in the system keyring; type to replace</source>
-        <translation>已保存在系统密钥环中；输入新值即可替换</translation>
+        <location filename="../../assistant/ui/settings_form.py" line="105"/>
+        <source>kept in the keyring; type to replace</source>
+        <translation>保存在密钥环中；输入即可替换</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="103"/>
+        <location filename="../../assistant/ui/settings_form.py" line="106"/>
         <source>Forget the stored key</source>
         <translation>删除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>kept in the system keyring; type to replace</source>
+        <translation type="vanished">已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
 </context>
 <context>

@@ -117,6 +117,10 @@ def test_server_fields_are_greyed_out_while_the_model_runs_here(dialog) -> None:
     chat = form_of(dialog, "chat")
     backend = chat.editors["backend"]
     assert isinstance(backend, QComboBox) and backend.currentData() == "local"
+    assert [backend.itemText(i) for i in range(2)] == [
+        "On this computer",
+        "OpenAI-compatible server",
+    ]
     server = ("openai_base_url", "openai_model", "openai_api_key")
     local = ("local_model", "engine", "device")
     assert not any(chat.rows[n].isEnabled() or chat.labels[n].isEnabled() for n in server)
