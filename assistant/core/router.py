@@ -10,8 +10,9 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from assistant.core.app_links import GENERAL, settings_link
 from assistant.core.intents import IntentClassifier, KeywordIntentClassifier
-from assistant.core.messages import Attachment, Kind, Notice, Route
+from assistant.core.messages import Attachment, Kind, Notice, NoticeAction, Route
 from assistant.core.plugin import Manifest
 from assistant.core.setting_fields import settings_path
 from assistant.core.settings import GeneralSettings
@@ -20,6 +21,7 @@ _COMMAND = re.compile(r"^\s*/([A-Za-z][\w-]{0,31})(?:\s+|$)(.*)\Z", re.DOTALL)
 HELP_PLUGIN = "help"
 FALLBACK_PLUGIN = "chat"  # answers in place of a default plugin that is not installed
 MISSING_DEFAULT = "missing_default"  # Route.extra: the default plugin that is not installed
+FALLBACK_TITLE = "fallback_title"  # Route.extra: the title of the plugin that answered instead
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +47,13 @@ def missing_default_notice(route: Route) -> Notice | None:
     if not missing:
         return None
     where = settings_path("General", GeneralSettings, "default_plugin")
+    answered = route.extra.get(FALLBACK_TITLE, route.plugin)
     return Notice(
-        f"The default plugin “{missing}” is not installed, so “{route.plugin}” answered. "
+        f"The default plugin “{missing}” is not installed, so {answered} answered. "
         f"Choose another in {where}.",
         "warning",
         key=f"settings.missing-default/{missing}",
+        actions=(NoticeAction("Settings", settings_link(GENERAL, "default_plugin")),),
     )
 
 
@@ -103,7 +107,8 @@ class Router:
         candidates = [n for n in candidates if n != HELP_PLUGIN] or [*manifests]
         fallback = candidates[0]
         reason = f"default plugin “{self.default}” is not installed"
-        return Route(fallback, reason, text, extra={MISSING_DEFAULT: self.default})
+        extra = {MISSING_DEFAULT: self.default, FALLBACK_TITLE: manifests[fallback].title}
+        return Route(fallback, reason, text, extra=extra)
 
     def _by_command(
         self, command: SlashCommand, manifests: Mapping[str, Manifest], text: str

@@ -100,11 +100,14 @@ def test_a_default_plugin_that_is_not_installed_is_replaced_and_said_once() -> N
         for text in ("hello", "again"):
             turn = core.prepare(conversation, text)
             chunks = list(core.execute(turn, CancelToken()))
-            said.append([c.text for c in chunks if isinstance(c, Notice)])
+            notices = [c for c in chunks if isinstance(c, Notice)]
+            said.append([n.text for n in notices])
+            links = [a.link for n in notices for a in n.actions]
+            assert links == (["app:settings/general/default_plugin"] if text == "hello" else [])
             assert turn.route.plugin == "echo"  # not help, and not a failure
             assert "".join(c.text for c in chunks if isinstance(c, TextDelta)).strip() == text
         assert said[0] == [
-            "The default plugin “banana” is not installed, so “echo” answered. "
+            "The default plugin “banana” is not installed, so Echo answered. "
             "Choose another in Settings → General → Default plugin."
         ]
         assert said[1] == []  # once per conversation
