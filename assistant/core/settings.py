@@ -35,7 +35,7 @@ class GeneralSettings(BaseModel):
     theme: Literal["system", "light", "dark"] = Field(
         "system",
         title="Theme",
-        description="Colour scheme of the window (after a restart); system follows the computer's",
+        description="Colour scheme of the window (after a restart)",
         json_schema_extra={
             CHOICE_TITLES: {"system": "As the system", "light": "Light", "dark": "Dark"}
         },
@@ -43,7 +43,7 @@ class GeneralSettings(BaseModel):
     language: Literal["system", "en", "zh_CN"] = Field(
         "system",
         title="Language",
-        description="Language of the window (after a restart); system follows the computer's",
+        description="Language of the window (after a restart)",
         json_schema_extra={
             CHOICE_TITLES: {"system": "As the system", "en": "English", "zh_CN": "简体中文"}
         },
