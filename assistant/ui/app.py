@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from assistant.core.paths import default_paths
 from assistant.ui.errors import ErrorBridge
 from assistant.ui.main_window import MainWindow
+from assistant.ui.platform_check import platform_hint
 from assistant.ui.theme import apply_theme
 
 I18N = Path(__file__).resolve().parents[2] / "resources" / "i18n"
@@ -110,6 +111,8 @@ def create_application(argv: list[str]) -> QApplication:
 def run_app() -> int:
     """Open the window and run until it closes; returns the exit status."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    if QApplication.instance() is None and (hint := platform_hint()):
+        print(hint, file=sys.stderr, flush=True)  # before Qt stops with its own words
     app = QApplication.instance() or create_application(sys.argv)
     app.setApplicationName("Assistant")
     app.setOrganizationName("assistant")

@@ -52,12 +52,14 @@ class SettingsDialog(QDialog):
         self.window = window
         self.assistant = window.assistant
         self.tabs = QTabWidget(self)
-        self.forms = [SettingsForm(GENERAL, self.assistant.settings.general, self)]
+        plugins = self.assistant.registry.infos()
+        general = self.assistant.settings.general
+        self.forms = [SettingsForm(GENERAL, general, self, plugins=plugins)]
         self.tabs.addTab(_scrolling(self.forms[0]), tr("General"))
         for manifest in self.assistant.registry.manifests():
             if manifest.settings.model_fields:
                 values = self.assistant.settings.section(manifest.name, manifest.settings)
-                form = SettingsForm(manifest.name, values, self)
+                form = SettingsForm(manifest.name, values, self, plugins=plugins)
                 self.forms.append(form)
                 self.tabs.addTab(_scrolling(form), manifest.title)
         buttons = QDialogButtonBox(
@@ -99,6 +101,7 @@ class SettingsDialog(QDialog):
                     assert isinstance(values, GeneralSettings)
                     settings.update_general(values)
                     self.assistant.apply_general()
+                    self._turn_plugins_off(values.disabled_plugins)
                 elif values != form.values or secrets:
                     settings.update_section(form.section, values)
                     changed.append(form.section)
@@ -108,6 +111,15 @@ class SettingsDialog(QDialog):
         for name in changed:
             self.window.reload_plugin(name)  # with the new settings, on its own thread
         super().accept()
+
+    def _turn_plugins_off(self, names: list[str]) -> None:
+        """Turn the plugins in *names* off (freeing their models) and the others on."""
+        registry = self.assistant.registry
+        for record in registry.records():
+            was_on = record.state is not PluginState.DISABLED
+            registry.set_enabled(record.name, record.name not in names)
+            if was_on and record.name in names:
+                self.window.reload_plugin(record.name)
 
 
 class PluginManager(QDialog):

@@ -1,27 +1,32 @@
-"""Forms generated from pydantic settings models: one editor per field, by its type."""
+"""Forms generated from pydantic settings models: one editor per field, by its type and
+what it declares (see :mod:`assistant.core.setting_fields`); a field that does not apply
+to the other fields' values is greyed out."""
 
 from __future__ import annotations
 
-import typing
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QSpinBox,
     QWidget,
 )
 
+from assistant.core.plugin import PluginInfo
 from assistant.core.secrets import SCOPE, is_secret
+from assistant.core.setting_fields import applies, conditions
+from assistant.ui.settings_editors import Editor, build_editor, editor_value
 
 LABEL_WIDTH = 300
 
@@ -30,67 +35,19 @@ def tr(text: str) -> str:
     return QCoreApplication.translate("SettingsForm", text)
 
 
-Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit
-
-
-def _editor(field: FieldInfo, value: Any, parent: QWidget, secret: str) -> Editor:
-    annotation = field.annotation
-    if typing.get_origin(annotation) is typing.Literal:
-        combo = QComboBox(parent)
-        for choice in typing.get_args(annotation):
-            combo.addItem(str(choice), choice)
-        combo.setCurrentIndex(max(combo.findData(value), 0))
-        return combo
-    if annotation is bool:
-        box = QCheckBox(parent)
-        box.setChecked(bool(value))
-        return box
-    if annotation is int:
-        spin = QSpinBox(parent)
-        spin.setRange(-(2**31) + 1, 2**31 - 1)
-        spin.setValue(int(value))
-        return spin
-    if annotation is float:
-        double = QDoubleSpinBox(parent)
-        double.setRange(-1e9, 1e9)
-        double.setDecimals(3)
-        double.setValue(float(value))
-        return double
-    line = QLineEdit(parent)
-    if secret:
-        line.setEchoMode(QLineEdit.EchoMode.Password)
-        # The key itself is never read back into the window: an empty field keeps the key
-        # in the keyring, typing replaces it.
-        line.setPlaceholderText(tr("kept in the system keyring; type to replace"))
-    elif isinstance(value, list):
-        line.setText(", ".join(map(str, value)))
-    else:
-        line.setText("" if value is None else str(value))
-    return line
-
-
-def _value(editor: Editor, current: Any) -> Any:
-    if isinstance(editor, QComboBox):
-        return editor.currentData()
-    if isinstance(editor, QCheckBox):
-        return editor.isChecked()
-    if isinstance(editor, QSpinBox | QDoubleSpinBox):
-        return editor.value()
-    if isinstance(current, list):
-        return [part.strip() for part in editor.text().split(",") if part.strip()]
-    return editor.text()
-
-
 def field_label(name: str, field: FieldInfo) -> str:
-    """The label of a field: its title; a schema without titles shows its description,
-    else the field's name in words."""
-    return field.title or field.description or name.replace("_", " ").capitalize()
+    """The label of a field: its title, else its name in words (never its description,
+    which is a sentence: it is the help under the field)."""
+    return field.title or name.replace("_", " ").capitalize()
 
 
 def _help_line(text: str, parent: QWidget) -> QLabel:
     """The description of a field, wrapped under its editor, in the palette's quieter text."""
     help_line = QLabel(text, parent)
     help_line.setWordWrap(True)
+    # The form may give the line the height it needs at its narrowest: the text stays
+    # under its field, the spare height below it.
+    help_line.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     help_line.setMinimumWidth(LABEL_WIDTH)
     help_line.setForegroundRole(QPalette.ColorRole.PlaceholderText)
     font = help_line.font()
@@ -100,39 +57,100 @@ def _help_line(text: str, parent: QWidget) -> QLabel:
 
 
 class SettingsForm(QWidget):
-    """Edits one settings model; secrets are read from and returned for the keyring."""
+    """Edits one settings model; secrets are read from and returned for the keyring.
 
-    def __init__(self, section: str, values: BaseModel, parent: QWidget | None = None) -> None:
+    *plugins* are the installed plugins, offered by the fields that choose one.
+    """
+
+    def __init__(
+        self,
+        section: str,
+        values: BaseModel,
+        parent: QWidget | None = None,
+        *,
+        plugins: Sequence[PluginInfo] = (),
+    ) -> None:
         super().__init__(parent)
         self.section = section
         self.values = values
         self.editors: dict[str, Editor] = {}
+        self.rows: dict[str, QWidget] = {}  # each editor with its buttons
         self.labels: dict[str, QLabel] = {}
-        self.help: dict[str, QLabel] = {}  # the description under a titled field's editor
+        self.help: dict[str, QLabel] = {}  # the description, under the field's editor
+        self.fallbacks: dict[str, QLabel] = {}  # a stored value that is not offered, said so
         self.forget: dict[str, QCheckBox] = {}  # per secret: forget the stored one
         layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for name, field in type(values).model_fields.items():
-            secret = f"{section}.{name}" if is_secret(name) else ""
-            editor = _editor(field, getattr(values, name), self, secret)
-            editor.setToolTip(field.description or "")
-            label = QLabel(field_label(name, field), self)
-            label.setToolTip(field.description or "")
-            label.setBuddy(editor)
-            self.editors[name] = editor
-            self.labels[name] = label
-            if not secret:
-                layout.addRow(label, editor)
-            else:
-                forget = QCheckBox(tr("Forget the stored key"), self)
-                forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
-                self.forget[name] = forget
-                row = QHBoxLayout()
-                row.addWidget(editor, 1)
-                row.addWidget(forget)
-                layout.addRow(label, row)
-            if field.title and field.description:
-                self.help[name] = _help_line(field.description, self)
-                layout.addRow("", self.help[name])
+            self._add_row(layout, name, field, plugins)
+        self._watch_dependencies()
+        self.update_applicable()
+
+    def _add_row(
+        self, layout: QFormLayout, name: str, field: FieldInfo, plugins: Sequence[PluginInfo]
+    ) -> None:
+        secret = is_secret(name)
+        built = build_editor(field, "" if secret else getattr(self.values, name), self, plugins)
+        editor = built.editor
+        editor.setToolTip(field.description or "")
+        label = QLabel(field_label(name, field), self)
+        label.setToolTip(field.description or "")
+        label.setBuddy(editor)
+        self.editors[name], self.rows[name], self.labels[name] = editor, built.row, label
+        if secret:
+            assert isinstance(editor, QLineEdit)
+            editor.setEchoMode(QLineEdit.EchoMode.Password)
+            # The key itself is never read back into the window: an empty field keeps the
+            # key in the keyring, typing replaces it.
+            editor.setPlaceholderText(tr("kept in the keyring; type to replace"))
+            forget = QCheckBox(tr("Forget the stored key"), built.row)
+            forget.toggled.connect(lambda on, line=editor: line.setEnabled(not on))
+            self.forget[name] = forget
+            row_layout = built.row.layout()
+            assert row_layout is not None
+            row_layout.addWidget(forget)
+        layout.addRow(label, built.row)
+        if field.description:
+            self.help[name] = _help_line(field.description, self)
+            layout.addRow("", self.help[name])
+        if built.fallback:
+            self.fallbacks[name] = _help_line(built.fallback, self)
+            self.fallbacks[name].setForegroundRole(QPalette.ColorRole.WindowText)
+            layout.addRow("", self.fallbacks[name])
+
+    def _watch_dependencies(self) -> None:
+        """Check which fields apply whenever a field another depends on changes."""
+        watched = {
+            other for f in type(self.values).model_fields.values() for other in conditions(f)
+        }
+        for name in watched & self.editors.keys():
+            editor = self.editors[name]
+            if isinstance(editor, QComboBox):
+                editor.currentIndexChanged.connect(self.update_applicable)
+            elif isinstance(editor, QCheckBox):
+                editor.toggled.connect(self.update_applicable)
+            elif isinstance(editor, QLineEdit):
+                editor.textChanged.connect(self.update_applicable)
+            elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+                editor.valueChanged.connect(self.update_applicable)
+            elif isinstance(editor, QListWidget):
+                editor.itemChanged.connect(self.update_applicable)
+
+    def update_applicable(self) -> None:
+        """Grey out the fields that do not apply to what the others hold now."""
+        current = self._current()
+        for name, field in type(self.values).model_fields.items():
+            on = applies(field, current)
+            for widget in (self.rows[name], self.labels[name], self.help.get(name)):
+                if widget is not None:
+                    widget.setEnabled(on)
+
+    def _current(self) -> dict[str, Any]:
+        return {
+            name: editor_value(editor, getattr(self.values, name))
+            for name, editor in self.editors.items()
+            if not is_secret(name)
+        }
 
     def focus_field(self, name: str) -> bool:
         """Give *name*'s editor the keyboard focus (for an "open Settings at this field"
@@ -155,7 +173,7 @@ class SettingsForm(QWidget):
         data: dict[str, Any] = {}
         secrets: dict[str, str] = {}
         for name, editor in self.editors.items():
-            value = _value(editor, getattr(self.values, name))
+            value = editor_value(editor, getattr(self.values, name))
             if is_secret(name):
                 if self.forget[name].isChecked():
                     secrets[name] = ""

@@ -87,6 +87,16 @@ def llama_cpp_available() -> bool:
     return importlib.util.find_spec("llama_cpp") is not None
 
 
+def available_engines() -> list[str]:
+    """The engines installed here, for the settings form (found without importing them)."""
+    engines = ["auto"]
+    if importlib.util.find_spec("transformers") is not None:
+        engines.append("transformers")
+    if llama_cpp_available():
+        engines.append("llama.cpp")
+    return engines
+
+
 def local_gguf(settings: ChatSettings) -> Path | None:
     """The GGUF file the local backend runs, or None when it runs a transformers model.
 

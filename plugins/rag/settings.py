@@ -5,6 +5,9 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from assistant.core.secrets import SCOPE
+from assistant.core.setting_fields import ENABLED_WHEN, PATH
+
+ON_SERVER = {ENABLED_WHEN: {"embedding_base_url": True}}  # apply when a server is named
 
 
 class RagSettings(BaseModel):
@@ -17,6 +20,7 @@ class RagSettings(BaseModel):
             "Empty for the built-in all-MiniLM-L6-v2; otherwise a sentence-transformers model "
             "id or folder. Changing it re-indexes your documents."
         ),
+        json_schema_extra={PATH: "folder", ENABLED_WHEN: {"embedding_base_url": False}},
     )
     embedding_base_url: str = Field(
         "",
@@ -30,12 +34,13 @@ class RagSettings(BaseModel):
         "",
         title="Server embedding model",
         description="The embedding model's name on that server, e.g. nomic-embed-text.",
+        json_schema_extra=ON_SERVER,
     )
     embedding_api_key: str = Field(
         "",
         title="Embeddings API key",
         description="API key of the embeddings server, if it needs one (kept in the keyring).",
-        json_schema_extra={SCOPE: "embedding_base_url"},  # a key belongs to its server
+        json_schema_extra={**ON_SERVER, SCOPE: "embedding_base_url"},  # a key belongs to its server
     )
     chunk_size: int = Field(
         1000,

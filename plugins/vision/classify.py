@@ -134,7 +134,7 @@ def load_transformers_classifier(source: str) -> TransformersClassifier:
         AutoModelForImageClassification,
         source,
         task="Classification",
-        setting="Classifier model",
+        setting="classifier_model",
     )
     return TransformersClassifier(model, processor)
 

@@ -77,6 +77,6 @@ def load_detector(source: str) -> Detector:
         AutoModelForObjectDetection,
         source,
         task="Object detection",
-        setting="Detector model",
+        setting="detector_model",
     )
     return Detector(model, processor)

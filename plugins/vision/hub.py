@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from assistant.core.device import best_device
+from assistant.core.setting_fields import settings_path
+from plugins.vision.settings import TITLE, VisionSettings
 
 T = TypeVar("T")
 
@@ -27,16 +29,18 @@ def looks_like_folder(source: str) -> bool:
 
 
 def missing_message(task: str, source: str, setting: str) -> str:
-    """Which model is missing for *task*, and the two ways to get it."""
+    """Which model is missing for *task*, and the two ways to get it; *setting* is the
+    field of :class:`VisionSettings` that names the model."""
+    where = settings_path(TITLE, VisionSettings, setting)
     if looks_like_folder(source):
         return (
             f"{task} is unavailable: the folder “{source}” does not hold a model this app "
-            f"can load. Choose another folder, or a hub id, in Settings → Vision → {setting}."
+            f"can load. Choose another folder, or a hub id, in {where}."
         )
     return (
         f"{task} needs the model “{source}”, which is not on this computer. It downloads "
         "by itself on first use when the internet is reachable; offline, download it on "
-        f"another computer and choose its folder in Settings → Vision → {setting}."
+        f"another computer and choose its folder in {where}."
     )
 
 

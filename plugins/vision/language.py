@@ -69,7 +69,7 @@ def load_captioner(source: str) -> Captioner:
     from transformers import AutoModelForImageTextToText, AutoProcessor
 
     processor, model = load_processor_and_model(
-        AutoProcessor, AutoModelForImageTextToText, source, task="Captions", setting="Caption model"
+        AutoProcessor, AutoModelForImageTextToText, source, task="Captions", setting="caption_model"
     )
     return Captioner(model, processor)
 
@@ -83,6 +83,6 @@ def load_question_answerer(source: str) -> QuestionAnswerer:
         AutoModelForVisualQuestionAnswering,
         source,
         task="Answering questions about photos",
-        setting="VQA model",
+        setting="vqa_model",
     )
     return QuestionAnswerer(model, processor)

@@ -24,7 +24,7 @@ from assistant.core.messages import (
 )
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
 from plugins.vision.missing import DOWNLOAD, download_model, download_source, missing_models
-from plugins.vision.settings import VisionSettings
+from plugins.vision.settings import TITLE, VisionSettings
 
 if TYPE_CHECKING:
     from plugins.vision.analysis import VisionModels
@@ -57,7 +57,7 @@ QUESTION_INTENT = Intent(
 
 MANIFEST = Manifest(
     name="vision",
-    title="Vision",
+    title=TITLE,
     description=(
         "Looks at photos: boxes and names the objects in them, lists what they most likely "
         "show, writes a caption, and answers questions about the last photo."

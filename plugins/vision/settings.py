@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from assistant.core.setting_fields import PATH
+
 EMBEDDED_CLASSIFIER = "efficientnet-lite0"
+TITLE = "Vision"  # the plugin's title, and so the title of its settings page
 
 
 class VisionSettings(BaseModel):
@@ -17,21 +20,25 @@ class VisionSettings(BaseModel):
             "Image classifier: 'efficientnet-lite0' (or empty) uses the one built in, which "
             "works offline; or a hub id such as google/vit-base-patch16-224, or a folder."
         ),
+        json_schema_extra={PATH: "folder"},
     )
     detector_model: str = Field(
         "facebook/detr-resnet-50",
         title="Detector model",
         description="Object detector (boxes around people, cars, animals…): hub id or folder.",
+        json_schema_extra={PATH: "folder"},
     )
     caption_model: str = Field(
         "Salesforce/blip-image-captioning-base",
         title="Caption model",
         description="Writes a one-line caption of each photo: hub id or folder; empty = off.",
+        json_schema_extra={PATH: "folder"},
     )
     vqa_model: str = Field(
         "dandelin/vilt-b32-finetuned-vqa",
         title="VQA model",
         description="Answers questions about a photo: hub id or folder; empty turns it off.",
+        json_schema_extra={PATH: "folder"},
     )
     ask_chat_model: bool = Field(
         False,

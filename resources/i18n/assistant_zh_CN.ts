@@ -80,62 +80,62 @@
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="56"/>
+        <location filename="../../assistant/ui/dialogs.py" line="58"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="106"/>
+        <location filename="../../assistant/ui/dialogs.py" line="109"/>
         <source>Settings not saved</source>
         <translation>设置未保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="123"/>
+        <location filename="../../assistant/ui/dialogs.py" line="135"/>
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="128"/>
+        <location filename="../../assistant/ui/dialogs.py" line="140"/>
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="128"/>
+        <location filename="../../assistant/ui/dialogs.py" line="140"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="128"/>
+        <location filename="../../assistant/ui/dialogs.py" line="140"/>
         <source>Memory</source>
         <translation>内存占用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="128"/>
+        <location filename="../../assistant/ui/dialogs.py" line="140"/>
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="128"/>
+        <location filename="../../assistant/ui/dialogs.py" line="140"/>
         <source>Last error</source>
         <translation>最近的错误</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="130"/>
+        <location filename="../../assistant/ui/dialogs.py" line="142"/>
         <source>Turn on / off</source>
         <translation>启用 / 停用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="132"/>
+        <location filename="../../assistant/ui/dialogs.py" line="144"/>
         <source>Unload models</source>
         <translation>卸载模型</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="158"/>
+        <location filename="../../assistant/ui/dialogs.py" line="170"/>
         <source>missing: </source>
         <translation>缺失：</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dialogs.py" line="174"/>
+        <location filename="../../assistant/ui/dialogs.py" line="186"/>
         <source>Models marked missing are not on this computer: they download on first use when the internet is reachable, or choose their folder in Settings.</source>
         <translation>标为缺失的模型不在这台电脑上：联网时首次使用会自动下载，也可以在“设置”中选择它们所在的文件夹。</translation>
     </message>
@@ -453,131 +453,131 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="202"/>
-        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_parts.py" line="210"/>
         <location filename="../../assistant/ui/message_widget.py" line="234"/>
+        <location filename="../../assistant/ui/message_widget.py" line="238"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="203"/>
+        <location filename="../../assistant/ui/message_parts.py" line="211"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="228"/>
+        <location filename="../../assistant/ui/message_parts.py" line="236"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="250"/>
-        <location filename="../../assistant/ui/message_widget.py" line="297"/>
+        <location filename="../../assistant/ui/message_parts.py" line="258"/>
+        <location filename="../../assistant/ui/message_widget.py" line="301"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="380"/>
+        <location filename="../../assistant/ui/message_parts.py" line="407"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="480"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="453"/>
-        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="480"/>
+        <location filename="../../assistant/ui/message_parts.py" line="480"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="455"/>
+        <location filename="../../assistant/ui/message_parts.py" line="482"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="508"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <location filename="../../assistant/ui/message_parts.py" line="512"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="67"/>
+        <location filename="../../assistant/ui/message_view.py" line="77"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="231"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="234"/>
+        <location filename="../../assistant/ui/message_widget.py" line="238"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="235"/>
+        <location filename="../../assistant/ui/message_widget.py" line="239"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="235"/>
+        <location filename="../../assistant/ui/message_widget.py" line="239"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="252"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="255"/>
+        <location filename="../../assistant/ui/message_widget.py" line="259"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="255"/>
+        <location filename="../../assistant/ui/message_widget.py" line="259"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="255"/>
+        <location filename="../../assistant/ui/message_widget.py" line="259"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="260"/>
+        <location filename="../../assistant/ui/message_widget.py" line="264"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="263"/>
+        <location filename="../../assistant/ui/message_widget.py" line="267"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
@@ -585,14 +585,58 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="64"/>
-        <source>kept in the system keyring; type to replace</source>
-        <translation>已保存在系统密钥环中；输入新值即可替换</translation>
+        <location filename="../../assistant/ui/settings_editors.py" line="145"/>
+        <source>“{value}” is not available here; {choice} is chosen instead.</source>
+        <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="126"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="166"/>
+        <source>{0} (not available here)</source>
+        <translation>{0}（此处不可用）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="183"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="209"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="214"/>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="219"/>
+        <source>Choose a folder</source>
+        <translation>选择文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="229"/>
+        <source>A file…</source>
+        <translation>文件…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_editors.py" line="230"/>
+        <source>A folder…</source>
+        <translation>文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_form.py" line="105"/>
+        <source>kept in the keyring; type to replace</source>
+        <translation>保存在密钥环中；输入即可替换</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/settings_form.py" line="106"/>
         <source>Forget the stored key</source>
         <translation>删除已保存的密钥</translation>
+    </message>
+    <message>
+        <source>kept in the system keyring; type to replace</source>
+        <translation type="vanished">已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
 </context>
 <context>

@@ -15,8 +15,8 @@ def test_settings_are_saved_and_take_effect_at_once(qtbot, open_window) -> None:
     qtbot.addWidget(dialog)
     general = dialog.forms[0].editors
     default = general["default_plugin"]
-    assert isinstance(default, QLineEdit)
-    default.setText("help")
+    assert isinstance(default, QComboBox)
+    default.setCurrentIndex(default.findData("help"))
     budget = general["model_idle_minutes"]
     assert isinstance(budget, QSpinBox)
     budget.setValue(3)
@@ -43,7 +43,9 @@ def test_invalid_values_are_refused_with_a_message_and_nothing_is_saved(
     )
     size = dialog.forms[0].editors["max_attachment_mb"]
     assert isinstance(size, QSpinBox)
-    size.setValue(0)  # the schema says at least 1
+    assert size.minimum() == 1  # the schema's bound
+    size.setMinimum(0)  # were a wrong value to get past the editor anyway
+    size.setValue(0)
     dialog.accept()
     assert warnings and "max_attachment_mb" in warnings[0]
     assert window.assistant.settings.general.max_attachment_mb == 512
