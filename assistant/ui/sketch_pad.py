@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -60,8 +61,13 @@ class Stroke:
 
 def _pen(stroke: Stroke) -> QPen:
     colour = Qt.GlobalColor.black if stroke.erase else Qt.GlobalColor.white
-    return QPen(colour, stroke.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                Qt.PenJoinStyle.RoundJoin)
+    return QPen(
+        colour,
+        stroke.width,
+        Qt.PenStyle.SolidLine,
+        Qt.PenCapStyle.RoundCap,
+        Qt.PenJoinStyle.RoundJoin,
+    )
 
 
 class SketchCanvas(QWidget):
@@ -75,8 +81,8 @@ class SketchCanvas(QWidget):
         self.setMouseTracking(True)  # the brush outline follows the pointer
         self.setMinimumSize(256, 256)
         self.image = QPixmap.fromImage(image) if image is not None else None
-        self.mask = QImage(size, QImage.Format.Format_Grayscale8)
-        self.mask.fill(0)
+        self.mask_image = QImage(size, QImage.Format.Format_Grayscale8)
+        self.mask_image.fill(0)
         self.strokes: list[Stroke] = []
         self.undone: list[Stroke] = []
         self.brush = 24  # screen pixels
@@ -86,18 +92,18 @@ class SketchCanvas(QWidget):
         self._tint: QImage | None = None
 
     def sizeHint(self) -> QSize:
-        return self.mask.size().scaled(QSize(720, 720), Qt.AspectRatioMode.KeepAspectRatio)
+        return self.mask_image.size().scaled(QSize(720, 720), Qt.AspectRatioMode.KeepAspectRatio)
 
     # ---- geometry -------------------------------------------------------------------
     def _target(self) -> QRectF:
         """Where the image sits in the widget: as large as fits, centred."""
-        fitted = self.mask.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        fitted = self.mask_image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
         left = (self.width() - fitted.width()) / 2
         top = (self.height() - fitted.height()) / 2
         return QRectF(left, top, fitted.width(), fitted.height())
 
     def _scale(self) -> float:
-        return self._target().width() / max(1, self.mask.width())
+        return self._target().width() / max(1, self.mask_image.width())
 
     def to_image(self, position: QPointF) -> QPointF:
         """A widget position in image pixels."""
@@ -136,7 +142,7 @@ class SketchCanvas(QWidget):
         assert stroke is not None
         previous = stroke.points[-1] if stroke.points else point
         stroke.points.append(point)
-        painter = QPainter(self.mask)
+        painter = QPainter(self.mask_image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(_pen(stroke))
         painter.drawLine(previous, point)
@@ -145,14 +151,16 @@ class SketchCanvas(QWidget):
         self.update()
 
     def _replay(self) -> None:
-        self.mask.fill(0)
-        painter = QPainter(self.mask)
+        self.mask_image.fill(0)
+        painter = QPainter(self.mask_image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         cleared = [number for number, stroke in enumerate(self.strokes) if stroke.clear]
         for stroke in self.strokes[cleared[-1] + 1 if cleared else 0 :]:
             painter.setPen(_pen(stroke))
-            points = stroke.points
-            painter.drawPolyline([points[0], *points] if len(points) == 1 else points)
+            # piece by piece, as the live stroke was painted, so redo gives the same pixels
+            starts = [*stroke.points[:1], *stroke.points[:-1]]
+            for previous, point in zip(starts, stroke.points, strict=True):
+                painter.drawLine(previous, point)
         painter.end()
         self._tint = None
         self.update()
@@ -177,8 +185,7 @@ class SketchCanvas(QWidget):
 
     def is_blank(self) -> bool:
         """Whether nothing is painted (all strokes undone, erased or cleared)."""
-        data = self.mask.constBits()
-        return not any(memoryview(data).cast("B")[: self.mask.sizeInBytes()])
+        return not np.frombuffer(self.mask_image.constBits(), np.uint8).any()
 
     # ---- drawing --------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -187,7 +194,7 @@ class SketchCanvas(QWidget):
         target = self._target()
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         if self.image is None:
-            painter.drawImage(target, self.mask)
+            painter.drawImage(target, self.mask_image)
         else:
             painter.drawPixmap(target, self.image, QRectF(self.image.rect()))
             painter.drawImage(target, self._tinted())
@@ -200,9 +207,9 @@ class SketchCanvas(QWidget):
     def _tinted(self) -> QImage:
         """The mask as a see-through colour, made again only after it changed."""
         if self._tint is None:
-            tint = QImage(self.mask.size(), QImage.Format.Format_ARGB32)
+            tint = QImage(self.mask_image.size(), QImage.Format.Format_ARGB32)
             tint.fill(MASK_TINT)
-            tint.setAlphaChannel(self.mask)
+            tint.setAlphaChannel(self.mask_image)
             painter = QPainter(tint)
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
             painter.fillRect(tint.rect(), QColor(0, 0, 0, MASK_TINT.alpha()))
@@ -301,15 +308,20 @@ class SketchPad(QDialog):
     def save(self) -> None:
         """Write the mask (white where painted) and close; a folder that cannot be
         written is said, and the drawing stays open."""
-        path = self.folder / f"{'mask' if self.canvas.image else 'scribble'}-{uuid.uuid4().hex[:8]}.png"
+        path = (
+            self.folder
+            / f"{'mask' if self.canvas.image else 'scribble'}-{uuid.uuid4().hex[:8]}.png"
+        )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            written = self.canvas.mask.save(str(path), "PNG")
+            written = self.canvas.mask_image.save(str(path))
         except OSError:
             written = False
         if not written:
             QMessageBox.warning(
-                self, self.windowTitle(), tr("Could not save the drawing in %1.").replace("%1", str(self.folder))
+                self,
+                self.windowTitle(),
+                tr("Could not save the drawing in %1.").replace("%1", str(self.folder)),
             )
             return
         self._saved = path

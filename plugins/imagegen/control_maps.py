@@ -117,8 +117,13 @@ def scribble(
 
 
 def lineart(
-    rgb: Array, *, sigma: float = 1.0, k: float = 1.6, threshold: float = 0.01,
-    sharpness: float = 60.0, **_: Any,
+    rgb: Array,
+    *,
+    sigma: float = 1.0,
+    k: float = 1.6,
+    threshold: float = 0.01,
+    sharpness: float = 60.0,
+    **_: Any,
 ) -> Array:
     """White lines on black, soft-edged: where the brightness at scale *sigma* is darker
     than at *k* × *sigma* by more than *threshold* (a difference of Gaussians, the core of
@@ -146,7 +151,9 @@ def shuffle(rgb: Array, *, seed: int = 0, scale: int = 256, **_: Any) -> Array:
 
     def field(extent: int) -> Array:
         noise = generator.uniform(0, 1, coarse_shape).astype(np.float32)
-        smooth = cv2.resize(noise, (width + 2 * grid, height + 2 * grid), interpolation=cv2.INTER_CUBIC)
+        smooth = cv2.resize(
+            noise, (width + 2 * grid, height + 2 * grid), interpolation=cv2.INTER_CUBIC
+        )
         smooth = smooth[grid : grid + height, grid : grid + width]
         smooth = (smooth - smooth.min()) / max(float(np.ptp(smooth)), 1e-6)
         return smooth * (extent - 1)
@@ -231,19 +238,23 @@ class Estimator:
 
 ESTIMATORS: dict[str, Estimator] = {
     "depth": Estimator(
-        "depth", "depth-anything/Depth-Anything-V2-Small-hf",
+        "depth",
+        "depth-anything/Depth-Anything-V2-Small-hf",
         "relative depth from Depth Anything V2 (small, 25M parameters); near is bright",
     ),
     "normal": Estimator(
-        "normal", "depth-anything/Depth-Anything-V2-Small-hf",
+        "normal",
+        "depth-anything/Depth-Anything-V2-Small-hf",
         "surface normals from the gradients of the Depth Anything V2 depth",
     ),
     "segmentation": Estimator(
-        "segmentation", "openmmlab/upernet-convnext-small",
+        "segmentation",
+        "openmmlab/upernet-convnext-small",
         "ADE20K classes from UperNet (ConvNeXt small), one colour per class",
     ),
     "pose": Estimator(
-        "pose", "usyd-community/vitpose-base-simple",
+        "pose",
+        "usyd-community/vitpose-base-simple",
         "COCO body keypoints from ViTPose, drawn as an OpenPose skeleton",
     ),
 }
@@ -331,22 +342,27 @@ def _relative_depth(rgb: Array, source: str, kind: str = "depth") -> Array:
     resized = torch.nn.functional.interpolate(
         predicted[:, None].float(), size=rgb.shape[:2], mode="bicubic", align_corners=False
     )[0, 0].numpy()
-    low, high = float(resized.min()), float(resized.max())
-    return ((resized - low) / max(high - low, 1e-6)).astype(np.float32)
+    low, span = float(resized.min()), float(np.ptp(resized))
+    if not span > 0:  # flat (or not finite): no depth to tell
+        return np.zeros(resized.shape, dtype=np.float32)
+    return ((resized - low) / span).astype(np.float32)
 
 
 def _depth(rgb: Array, source: str) -> Array:
     return (_relative_depth(rgb, source) * 255.0).round().astype(np.uint8)
 
 
-def normals_from_depth(depth: Array, *, strength: float = 8.0) -> Array:
+def normals_from_depth(depth: Array, *, relief: float = 0.3) -> Array:
     """A normal map (uint8 RGB) of *depth* (float, near = large): red grows as the surface
-    faces right, green as it faces up, blue as it faces the viewer; *strength* scales the
-    slopes (depth models give relative depth, so its units are arbitrary)."""
+    faces right, green as it faces up, blue as it faces the viewer. Depth models give
+    relative depth, so the depth's whole range is taken as *relief* × the image's larger
+    side (0.3: about a head's depth for a portrait)."""
     import cv2
 
     depth = depth.astype(np.float32)
-    scale = strength / max(float(np.ptp(depth)), 1e-6) / max(depth.shape) * 64.0
+    span = float(np.ptp(depth))
+    # Sobel's 3 × 3 kernel answers 8 per unit of slope per pixel
+    scale = relief * max(depth.shape) / (8.0 * span) if span > 0 else 0.0
     right = -cv2.Sobel(depth, cv2.CV_32F, 1, 0, ksize=3) * scale  # nearer to the left
     up = cv2.Sobel(depth, cv2.CV_32F, 0, 1, ksize=3) * scale  # nearer below (rows go down)
     normal = np.stack([right, up, np.ones_like(depth)], axis=2)
@@ -364,7 +380,8 @@ def class_colours(count: int) -> Array:
     import colorsys
 
     rows = [
-        colorsys.hsv_to_rgb((i * 0.618034) % 1.0, 0.9, (1.0, 0.7, 0.45)[i % 3]) for i in range(count)
+        colorsys.hsv_to_rgb((i * 0.618034) % 1.0, 0.9, (1.0, 0.7, 0.45)[i % 3])
+        for i in range(count)
     ]
     return (np.array(rows) * 255.0).round().astype(np.uint8)
 
@@ -380,12 +397,28 @@ def _segmentation(rgb: Array, source: str) -> Array:
     return class_colours(max(int(network.config.num_labels), int(labels.max()) + 1))[labels]
 
 
+COCO_KEYPOINTS = 17
 # OpenPose's 18 body points from COCO's 17 (index 1, the neck, is between the shoulders),
 # and the 17 limbs OpenPose draws between them, each in its own hue.
 _OPENPOSE_FROM_COCO = (0, -1, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13, 15, 2, 1, 4, 3)
 _LIMBS = (
-    (1, 2), (1, 5), (2, 3), (3, 4), (5, 6), (6, 7), (1, 8), (8, 9), (9, 10),
-    (1, 11), (11, 12), (12, 13), (1, 0), (0, 14), (14, 16), (0, 15), (15, 17),
+    (1, 2),
+    (1, 5),
+    (2, 3),
+    (3, 4),
+    (5, 6),
+    (6, 7),
+    (1, 8),
+    (8, 9),
+    (9, 10),
+    (1, 11),
+    (11, 12),
+    (12, 13),
+    (1, 0),
+    (0, 14),
+    (14, 16),
+    (0, 15),
+    (15, 17),
 )
 
 
@@ -427,7 +460,12 @@ def _pose(rgb: Array, source: str) -> Array:
     each person's box, and the whole picture is the box here)."""
     import torch
 
-    processor, network = _loaded("pose", source, "VitPoseForPoseEstimation")
+    processor, network = _loaded("pose", source, "AutoModelForPoseEstimation")
+    if network.config.num_labels != COCO_KEYPOINTS:
+        raise MapModelUnavailableError(
+            f"The pose map needs a model of the 17 COCO body keypoints; “{source}” finds "
+            f"{network.config.num_labels} points."
+        )
     height, width = rgb.shape[:2]
     boxes = [np.array([[0, 0, width, height]], dtype=np.float32)]
     with torch.inference_mode():

@@ -148,8 +148,10 @@ def test_tile_keeps_the_colours_and_loses_the_detail(astronaut: Image.Image) -> 
     original = np.asarray(astronaut).astype(float)
     blurred = np.asarray(make_map("tile", astronaut, factor=8)).astype(float)
     assert abs(blurred.mean() - original.mean()) < 2
+
     def detail(values: np.ndarray) -> float:
         return float(np.abs(np.diff(values, axis=1)).mean())
+
     assert detail(blurred) < 0.5 * detail(original)
 
 
