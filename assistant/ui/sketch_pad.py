@@ -89,6 +89,9 @@ class SketchCanvas(QWidget):
         self.erasing = False
         self._current: Stroke | None = None
         self._pointer: QPointF | None = None
+        # the picture and the tinted mask at the size shown, made again after a resize or
+        # an undo, so that a move of the brush paints only its new piece
+        self._view: QPixmap | None = None
         self._tint: QImage | None = None
 
     def sizeHint(self) -> QSize:
@@ -132,6 +135,9 @@ class SketchCanvas(QWidget):
         self._current = None
         self.changed.emit()
 
+    def resizeEvent(self, event: object) -> None:
+        self._view = self._tint = None
+
     def leaveEvent(self, event: object) -> None:
         self._pointer = None
         self.update()
@@ -147,8 +153,22 @@ class SketchCanvas(QWidget):
         painter.setPen(_pen(stroke))
         painter.drawLine(previous, point)
         painter.end()
-        self._tint = None
+        if self._tint is not None:
+            self._paint_tint(stroke, previous, point)
         self.update()
+
+    def _paint_tint(self, stroke: Stroke, previous: QPointF, point: QPointF) -> None:
+        assert self._tint is not None
+        scale = self._scale()
+        pen = _pen(stroke)
+        pen.setWidthF(stroke.width * scale)
+        pen.setColor(QColor(0, 0, 0, 0) if stroke.erase else MASK_TINT)
+        painter = QPainter(self._tint)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.setPen(pen)
+        painter.drawLine(previous * scale, point * scale)
+        painter.end()
 
     def _replay(self) -> None:
         self.mask_image.fill(0)
@@ -196,20 +216,32 @@ class SketchCanvas(QWidget):
         if self.image is None:
             painter.drawImage(target, self.mask_image)
         else:
-            painter.drawPixmap(target, self.image, QRectF(self.image.rect()))
-            painter.drawImage(target, self._tinted())
+            if self._view is None:
+                self._view = self.image.scaled(
+                    target.size().toSize(),
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            painter.drawPixmap(target.topLeft(), self._view)
+            painter.drawImage(target.topLeft(), self._tinted(target.size().toSize()))
         if self._pointer is not None:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(QPen(QColor(128, 128, 128), 1))
             painter.drawEllipse(self._pointer, self.brush / 2, self.brush / 2)
         painter.end()
 
-    def _tinted(self) -> QImage:
-        """The mask as a see-through colour, made again only after it changed."""
+    def _tinted(self, size: QSize) -> QImage:
+        """The mask as a see-through colour at *size*, made from the mask after a resize or
+        an undo (and painted on stroke by stroke in between)."""
         if self._tint is None:
-            tint = QImage(self.mask_image.size(), QImage.Format.Format_ARGB32)
+            shown = self.mask_image.scaled(
+                size,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            tint = QImage(size, QImage.Format.Format_ARGB32)
             tint.fill(MASK_TINT)
-            tint.setAlphaChannel(self.mask_image)
+            tint.setAlphaChannel(shown)
             painter = QPainter(tint)
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_DestinationIn)
             painter.fillRect(tint.rect(), QColor(0, 0, 0, MASK_TINT.alpha()))

@@ -376,7 +376,9 @@ def _normal(rgb: Array, source: str) -> Array:
 
 def class_colours(count: int) -> Array:
     """*count* distinct RGB colours, the same on every run (class i gets row i): hues a
-    golden-ratio step apart, in three brightnesses."""
+    golden-ratio step apart, in three brightnesses. Not ADE20K's own palette, which the
+    seg ControlNet was trained on (it is not shipped by any package here), so that
+    ControlNet follows these regions less closely than a map made by ADE20K's tools."""
     import colorsys
 
     rows = [

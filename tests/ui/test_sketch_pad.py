@@ -180,3 +180,20 @@ def test_a_folder_that_cannot_be_written_keeps_the_drawing_open(
     pad.buttons.button(pad.buttons.StandardButton.Save).click()
     assert warnings and "Could not save" in warnings[0]
     assert pad.isVisible() and pad.mask_path() is None
+
+
+def test_what_the_pad_shows_while_painting_is_what_the_mask_holds(open_pad, photo: Path) -> None:
+    """The brush paints the shown tint piece by piece; undo and redo build the tint again
+    from the mask: the two pictures agree."""
+    pad = open_pad(photo)
+    _drag(pad, [(40, 60), (150, 150), (260, 60)])
+    pad.eraser_button.click()
+    _drag(pad, [(150, 40), (150, 180)])
+    live = np.asarray(Image.fromqimage(pad.canvas.grab().toImage()).convert("RGB")).astype(int)
+    pad.undo_button.click()
+    pad.redo_button.click()
+    rebuilt = np.asarray(Image.fromqimage(pad.canvas.grab().toImage()).convert("RGB")).astype(int)
+    difference = np.abs(live - rebuilt).max(axis=2)
+    assert (difference > 40).mean() < 0.002  # at most a stroke's antialiased rim
+    tinted = live[:, :, 0] - live[:, :, 2]  # the photo is grey: red shows the paint
+    assert (tinted > 30).mean() > 0.01
