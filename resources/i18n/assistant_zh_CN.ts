@@ -743,6 +743,59 @@
     </message>
 </context>
 <context>
+    <name>SketchPad</name>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="271"/>
+        <source>Paint a mask</source>
+        <translation>绘制蒙版</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="271"/>
+        <source>Draw a scribble</source>
+        <translation>画草图</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="279"/>
+        <source>Paint over the part of the picture to change.</source>
+        <translation>涂抹图片中要修改的部分。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="297"/>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="298"/>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="314"/>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="315"/>
+        <source>Redo</source>
+        <translation>重做</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="316"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="331"/>
+        <source>Size: %1 px</source>
+        <translation>大小：%1 像素</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketch_pad.py" line="356"/>
+        <source>Could not save the drawing in %1.</source>
+        <translation>无法将绘图保存到 %1。</translation>
+    </message>
+</context>
+<context>
     <name>WelcomeView</name>
     <message>
         <location filename="../../assistant/ui/welcome.py" line="70"/>
