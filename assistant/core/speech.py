@@ -80,5 +80,6 @@ class TextToSpeech(Protocol):
     The result is :class:`Speech` (samples in memory) or a path to a WAV file.
     """
 
-    def synthesize(self, text: str, cancel: CancelToken, voice: str | None = None) -> Speech | Path:
-        ...
+    def synthesize(
+        self, text: str, cancel: CancelToken, voice: str | None = None
+    ) -> Speech | Path: ...
