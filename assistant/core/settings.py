@@ -64,6 +64,17 @@ class GeneralSettings(BaseModel):
     document_plugin: str = Field(
         "rag", title="Plugin for documents", description="Plugin for attached documents"
     )
+    microphone: str = Field(
+        "",
+        title="Microphone",
+        description="Microphone for dictation; empty: the system's default",
+        json_schema_extra={"choices": "microphones"},
+    )
+    dictation_sends: bool = Field(
+        False,
+        title="Send dictation at once",
+        description="Send what you dictate at once instead of putting it in the message box",
+    )
     disabled_plugins: list[str] = Field(
         default_factory=list, title="Plugins turned off", description="Plugins turned off"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -32,9 +33,29 @@ def tr(text: str) -> str:
 
 Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit
 
+# Lists of choices known only while the app runs (e.g. the microphones), by the name a
+# field gives in ``json_schema_extra={"choices": name}``: (label, value) pairs.
+CHOICES: dict[str, Callable[[], list[tuple[str, Any]]]] = {}
+
+
+def _choices(field: FieldInfo) -> list[tuple[str, Any]] | None:
+    extra = field.json_schema_extra
+    name = extra.get("choices") if isinstance(extra, dict) else None
+    provider = CHOICES.get(str(name)) if name else None
+    return provider() if provider is not None else None
+
 
 def _editor(field: FieldInfo, value: Any, parent: QWidget, secret: str) -> Editor:
     annotation = field.annotation
+    choices = _choices(field)
+    if choices is not None:
+        combo = QComboBox(parent)
+        for label, choice in choices:
+            combo.addItem(label, choice)
+        if combo.findData(value) < 0:  # e.g. a microphone not plugged in now: kept
+            combo.addItem(str(value), value)
+        combo.setCurrentIndex(combo.findData(value))
+        return combo
     if typing.get_origin(annotation) is typing.Literal:
         combo = QComboBox(parent)
         for choice in typing.get_args(annotation):

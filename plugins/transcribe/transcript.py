@@ -34,9 +34,13 @@ def in_script(text: str, language: str, script: str) -> str:
     """Chinese *text* in Simplified or Traditional characters (Whisper mixes them)."""
     if not language.startswith("zh") or script == "as-written":
         return text
+    import warnings
+
     import zhconv
 
-    return str(zhconv.convert(text, "zh-hans" if script == "simplified" else "zh-hant"))
+    with warnings.catch_warnings():  # zhconv leaves its dictionary file to the collector
+        warnings.simplefilter("ignore", ResourceWarning)
+        return str(zhconv.convert(text, "zh-hans" if script == "simplified" else "zh-hant"))
 
 
 def _stamp(seconds: float, separator: str) -> str:
