@@ -7,7 +7,9 @@ when an engine is built (in the plugin's ``load``).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,15 +109,16 @@ class OpenAIWhisper:
         info(TranscriptionInfo(language, probability, duration))
         for start, end in _windows(audio, options.vad_filter):
             cancel.raise_if_cancelled()
-            result: dict[str, Any] = self.model.transcribe(
-                audio[start:end],
-                language=language,
-                beam_size=options.beam_size if options.beam_size > 1 else None,
-                condition_on_previous_text=False,
-                fp16=False,
-                verbose=None,
-                initial_prompt=options.initial_prompt,
-            )
+            with _tokenizer_files_left_open():
+                result: dict[str, Any] = self.model.transcribe(
+                    audio[start:end],
+                    language=language,
+                    beam_size=options.beam_size if options.beam_size > 1 else None,
+                    condition_on_previous_text=False,
+                    fp16=False,
+                    verbose=None,
+                    initial_prompt=options.initial_prompt,
+                )
             offset = start / SAMPLE_RATE
             for segment in result["segments"]:
                 text = str(segment["text"]).strip()
@@ -127,9 +130,18 @@ class OpenAIWhisper:
 
         clip = whisper.pad_or_trim(audio)
         mel = whisper.log_mel_spectrogram(clip, self.model.dims.n_mels).to(self.model.device)
-        _, probabilities = self.model.detect_language(mel)
+        with _tokenizer_files_left_open():
+            _, probabilities = self.model.detect_language(mel)
         language = max(probabilities, key=probabilities.get)
         return language, float(probabilities[language])
+
+
+@contextlib.contextmanager
+def _tokenizer_files_left_open() -> Iterator[None]:
+    """openai-whisper reads its tokenizer once without closing the file: not our leak."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
 
 
 def _windows(audio: Samples, vad: bool) -> list[tuple[int, int]]:
