@@ -47,7 +47,7 @@
     </message>
     <message>
         <location filename="../../assistant/ui/composer.py" line="78"/>
-        <location filename="../../assistant/ui/composer.py" line="118"/>
+        <location filename="../../assistant/ui/composer.py" line="134"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -62,12 +62,12 @@
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="114"/>
+        <location filename="../../assistant/ui/composer.py" line="130"/>
         <source>Resend</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="134"/>
+        <location filename="../../assistant/ui/composer.py" line="150"/>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
@@ -138,6 +138,54 @@
         <location filename="../../assistant/ui/dialogs.py" line="174"/>
         <source>Models marked missing are not on this computer: they download on first use when the internet is reachable, or choose their folder in Settings.</source>
         <translation>标为缺失的模型不在这台电脑上：联网时首次使用会自动下载，也可以在“设置”中选择它们所在的文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>Dictation</name>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="50"/>
+        <source>Checking the microphone…</source>
+        <translation>正在检查麦克风…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="72"/>
+        <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
+        <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="125"/>
+        <source>Hold the microphone button (or F2) while you speak.</source>
+        <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="179"/>
+        <source>No speech was heard.</source>
+        <translation>没有听到语音。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="219"/>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="235"/>
+        <source>Talk</source>
+        <translation>说话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="258"/>
+        <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
+        <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="264"/>
+        <source>Listening… let go to stop, Esc cancels</source>
+        <translation>正在聆听… 松开即停止，Esc 取消</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="265"/>
+        <source>Writing down what you said…</source>
+        <translation>正在写下您说的话…</translation>
     </message>
 </context>
 <context>
@@ -222,17 +270,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="48"/>
+        <location filename="../../assistant/ui/main_window.py" line="49"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="194"/>
+        <location filename="../../assistant/ui/main_window.py" line="230"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400"/>
+        <location filename="../../assistant/ui/main_window.py" line="444"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -247,62 +295,62 @@
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <location filename="../../assistant/ui/menus.py" line="41"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <location filename="../../assistant/ui/menus.py" line="42"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <location filename="../../assistant/ui/menus.py" line="45"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <location filename="../../assistant/ui/menus.py" line="51"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <location filename="../../assistant/ui/menus.py" line="55"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <location filename="../../assistant/ui/menus.py" line="56"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <location filename="../../assistant/ui/menus.py" line="59"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <location filename="../../assistant/ui/menus.py" line="65"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <location filename="../../assistant/ui/menus.py" line="68"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <location filename="../../assistant/ui/menus.py" line="72"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <location filename="../../assistant/ui/menus.py" line="75"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
@@ -391,56 +439,56 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="141"/>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_parts.py" line="202"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="142"/>
+        <location filename="../../assistant/ui/message_parts.py" line="203"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="166"/>
+        <location filename="../../assistant/ui/message_parts.py" line="228"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="188"/>
-        <location filename="../../assistant/ui/message_widget.py" line="282"/>
+        <location filename="../../assistant/ui/message_parts.py" line="250"/>
+        <location filename="../../assistant/ui/message_widget.py" line="297"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="290"/>
+        <location filename="../../assistant/ui/message_parts.py" line="380"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="365"/>
+        <location filename="../../assistant/ui/message_parts.py" line="455"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="391"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="395"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -450,72 +498,72 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <location filename="../../assistant/ui/message_widget.py" line="231"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="260"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <location filename="../../assistant/ui/message_widget.py" line="263"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
@@ -523,12 +571,12 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="64"/>
+        <location filename="../../assistant/ui/settings_form.py" line="85"/>
         <source>kept in the system keyring; type to replace</source>
         <translation>已保存在系统密钥环中；输入新值即可替换</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_form.py" line="126"/>
+        <location filename="../../assistant/ui/settings_form.py" line="147"/>
         <source>Forget the stored key</source>
         <translation>删除已保存的密钥</translation>
     </message>

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -20,7 +21,7 @@ from tests.plugins.transcribe.media import REFERENCE, REFERENCE_TEXT, samples, w
 
 
 class _Transcriptions(BaseHTTPRequestHandler):
-    received: list[bytes] = []
+    received: ClassVar[list[bytes]] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -75,7 +76,7 @@ def test_a_dead_server_says_where_it_looked(make_context) -> None:
     plugin = TranscribePlugin()
     context = make_context(settings)
     stt = plugin.service("stt", context)
-    with pytest.raises(ServerError, match="127.0.0.1:9.*did not answer"):
+    with pytest.raises(ServerError, match=r"127\.0\.0\.1:9.*did not answer"):
         list(stt.transcribe(samples(seconds=1), CancelToken()))
 
 
