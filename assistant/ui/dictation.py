@@ -93,6 +93,8 @@ class Dictation(QObject):
 
     def start(self) -> None:
         """Start recording (the button or the key went down)."""
+        if self.unavailable and self.state == "idle":
+            self.failed.emit(self.unavailable)
         if self.state != "idle" or self.unavailable:
             return
         try:
@@ -113,7 +115,8 @@ class Dictation(QObject):
         with self._lock:
             self._frames.append(frames)
         rms = float(np.sqrt(np.mean(np.square(frames)))) if len(frames) else 0.0
-        self._heard.emit(min(1.0, rms * 8))  # speech at a normal distance is ~0.02-0.1 rms
+        decibels = 20 * np.log10(max(rms, 1e-6))
+        self._heard.emit(min(1.0, max(0.0, (decibels + 60) / 60)))  # -60 dBFS .. 0 dBFS
 
     def finish(self) -> None:
         """Stop recording and transcribe what was said (the button or the key came up)."""
@@ -227,6 +230,7 @@ class VoiceControls(QObject):
 
     def __init__(self, dictation: Dictation, composer: Any) -> None:
         super().__init__(composer)
+        from PySide6.QtGui import QPalette
         from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 
         from assistant.ui.icons import icon
@@ -243,6 +247,7 @@ class VoiceControls(QObject):
         self.meter.hide()
         self.note = QLabel(composer)
         self.note.setWordWrap(True)
+        self.note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.note.hide()
         composer.add_button(self.button)
         composer.add_row(self.meter)
@@ -257,6 +262,7 @@ class VoiceControls(QObject):
         self.button.setToolTip(
             reason or tr("Hold to talk (or hold F2); let go to stop, Esc cancels")
         )
+        self._on_dictation_state_changed(self._dictation.state)
 
     def _on_dictation_state_changed(self, state: str) -> None:
         self.meter.setVisible(state == "recording")
@@ -264,6 +270,9 @@ class VoiceControls(QObject):
             "recording": tr("Listening… let go to stop, Esc cancels"),
             "transcribing": tr("Writing down what you said…"),
         }.get(state, "")
+        unavailable = self._dictation.unavailable
+        if not text and unavailable and unavailable != tr("Checking the microphone…"):
+            text = tr("Dictation is off: {reason}").format(reason=unavailable)
         self.note.setText(text)
         self.note.setVisible(bool(text))
 

@@ -73,7 +73,9 @@ class FasterWhisper:
             without_timestamps=options.short,
             initial_prompt=options.initial_prompt,
         )
-        info(TranscriptionInfo(found.language, found.language_probability, found.duration))
+        given = options.language or self.english_only  # told, not detected: no certainty
+        certainty = None if given else found.language_probability
+        info(TranscriptionInfo(found.language, certainty, found.duration))
         for segment in segments:
             cancel.raise_if_cancelled()
             text = segment.text.strip()

@@ -286,12 +286,14 @@ def _header(
     info = found[0] if found else None
     language = transcript.language_name(info.language if info else settings.language)
     if settings.language:
-        how = "as set"
+        how = " (as set)"
     elif info is not None and info.language_probability is not None:
-        how = f"detected, {info.language_probability:.0%} sure"
+        how = f" (detected, {info.language_probability:.0%} sure)"
+    elif settings.engine == "server":
+        how = " (detected)"
     else:
-        how = "detected"
-    return f"**{name}** · {clock(duration)} · {language} ({how})\n\n"
+        how = ""  # an English-only model: nothing was detected
+    return f"**{name}** · {clock(duration)} · {language}{how}\n\n"
 
 
 def _progress(name: str, position: float, duration: float, elapsed: float) -> Progress:

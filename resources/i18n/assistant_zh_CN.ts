@@ -144,6 +144,7 @@
     <name>Dictation</name>
     <message>
         <location filename="../../assistant/ui/dictation.py" line="50"/>
+        <location filename="../../assistant/ui/dictation.py" line="274"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
@@ -153,39 +154,44 @@
         <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="125"/>
+        <location filename="../../assistant/ui/dictation.py" line="128"/>
         <source>Hold the microphone button (or F2) while you speak.</source>
         <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="179"/>
+        <location filename="../../assistant/ui/dictation.py" line="182"/>
         <source>No speech was heard.</source>
         <translation>没有听到语音。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="219"/>
+        <location filename="../../assistant/ui/dictation.py" line="222"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="235"/>
+        <location filename="../../assistant/ui/dictation.py" line="239"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="258"/>
+        <location filename="../../assistant/ui/dictation.py" line="263"/>
         <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
         <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="264"/>
+        <location filename="../../assistant/ui/dictation.py" line="270"/>
         <source>Listening… let go to stop, Esc cancels</source>
         <translation>正在聆听… 松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="265"/>
+        <location filename="../../assistant/ui/dictation.py" line="271"/>
         <source>Writing down what you said…</source>
         <translation>正在写下您说的话…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="275"/>
+        <source>Dictation is off: {reason}</source>
+        <translation>听写不可用：{reason}</translation>
     </message>
 </context>
 <context>
