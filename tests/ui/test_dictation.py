@@ -99,3 +99,18 @@ def test_without_a_speech_model_the_button_names_the_plugin(
     qtbot.waitUntil(lambda: "Checking" not in button.toolTip(), timeout=10_000)
     assert not button.isEnabled() and "Transcribe plugin" in button.toolTip()
     assert "Transcribe plugin" in window.voice_controls.note.text()
+
+
+def test_settings_offer_the_microphones_there_are(open_window, qtbot, utterance: Path) -> None:
+    from assistant.ui.settings_form import SettingsForm
+
+    window = open_window(TranscribePlugin())
+    general = window.assistant.settings.general.model_copy(update={"microphone": "USB mic"})
+    form = SettingsForm("general", general)
+    combo = form.editors["microphone"]
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    assert labels == ["System default", "file utterance.wav", "USB mic"]  # unplugged: kept
+    assert combo.currentText() == "USB mic"
+    combo.setCurrentIndex(1)
+    values, _ = form.result()
+    assert values.microphone == "file utterance.wav"

@@ -135,3 +135,12 @@ def test_chinese_is_written_in_the_chosen_script() -> None:
     assert transcript.in_script(mixed, "zh", "simplified") == "这是一个测试，这是一个测试"
     assert transcript.in_script(mixed, "zh", "traditional") == "這是一個測試，這是一個測試"
     assert transcript.in_script(mixed, "en", "simplified") == mixed
+
+
+@pytest.mark.parametrize("suffix", sorted(ENCODINGS))
+def test_dropped_sound_and_video_files_are_audio(suffix: str, tmp_path: Path) -> None:
+    from assistant.core.attachments import ingest
+    from assistant.core.messages import Kind
+
+    path = encode(samples(seconds=1), tmp_path / f"clip.{suffix}")
+    assert ingest(path, tmp_path / "store").kind is Kind.AUDIO
