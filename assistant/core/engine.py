@@ -39,7 +39,7 @@ from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
 from assistant.core.router import Router, missing_default_notice
-from assistant.core.services import LazyChatModel
+from assistant.core.services import Services
 from assistant.core.settings import SettingsStore
 from assistant.core.store import Message, Store, StoredAttachment
 
@@ -271,8 +271,9 @@ class Assistant:
             data_dir=data_dir,
             report=report,
             plugins=self.registry.infos(),
-            services={"llm": LazyChatModel(self, report)} if plugin != "chat" else {},
+            services=Services(self, plugin, cancel, report),
         )
+        context.ensure_loaded = lambda: self.registry.ensure_loaded(plugin, context)
         if conversation_id:
             context.state = StoreState(self.store, conversation_id, plugin)
         return context

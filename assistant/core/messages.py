@@ -26,8 +26,25 @@ _DOCUMENT_SUFFIXES = frozenset(
 )
 
 
+# Sound and video containers that not every system's MIME table knows.
+_MEDIA_TYPES = {
+    ".m4a": "audio/mp4",
+    ".opus": "audio/ogg",
+    ".oga": "audio/ogg",
+    ".ogg": "audio/ogg",
+    ".flac": "audio/flac",
+    ".weba": "audio/webm",
+    ".webm": "video/webm",
+    ".mkv": "video/x-matroska",
+    ".mka": "audio/x-matroska",
+}
+
+
 def guess_mime(path: Path) -> str:
     """The MIME type of *path* from its name, ``application/octet-stream`` when unknown."""
+    media = _MEDIA_TYPES.get(path.suffix.lower())
+    if media:
+        return media
     mime, _ = mimetypes.guess_type(path.name)
     return mime or "application/octet-stream"
 
@@ -37,7 +54,7 @@ def kind_of(mime: str, suffix: str = "") -> Kind | None:
     major = mime.split("/", 1)[0]
     if major == "image":
         return Kind.IMAGE
-    if major == "audio":
+    if major in ("audio", "video"):  # a video's sound track is what can be read of it
         return Kind.AUDIO
     if major == "text" or suffix.lower() in _DOCUMENT_SUFFIXES:
         return Kind.DOCUMENT

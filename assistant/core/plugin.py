@@ -76,6 +76,9 @@ class Manifest:
     # A plugin whose models must always be used from the same thread says so here; the
     # app then gives it one long-lived worker thread that owns them.
     single_thread: bool = True
+    # Services this plugin offers the others and the window, e.g. ("llm",) or ("stt",):
+    # its ``service(name, context)`` hands each one out (see ServiceProvider).
+    provides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,10 @@ class PluginContext:
     *report* delivers a chunk (usually :class:`Progress`) out of band, from inside blocking
     calls such as a model load; chunks yielded by ``run`` are the normal path. *state* is
     this plugin's notes on the current conversation; *services* holds what other plugins
-    offer (``"llm"``: a :class:`ChatModel`).
+    offer (``"llm"``: a :class:`ChatModel`, ``"stt"``: a
+    :class:`~assistant.core.speech.SpeechToText`, ``"tts"``: a
+    :class:`~assistant.core.speech.TextToSpeech`). *ensure_loaded* loads this plugin if it
+    is not loaded yet (a service's first use calls it), in the calling thread.
     """
 
     cancel: CancelToken
@@ -153,6 +159,7 @@ class PluginContext:
     state: ConversationState = field(default_factory=MemoryState)
     plugins: Sequence[PluginInfo] = ()
     services: Mapping[str, Any] = field(default_factory=dict)
+    ensure_loaded: Callable[[], object] = lambda: None
 
     def progress(self, message: str, fraction: float | None = None) -> None:
         """Report progress of long work that cannot yield, such as loading a model."""
@@ -175,6 +182,18 @@ class Plugin(Protocol):
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]: ...
 
     def unload(self) -> None: ...
+
+
+@runtime_checkable
+class ServiceProvider(Protocol):
+    """A plugin that offers services (its manifest's ``provides``) to the others.
+
+    ``service`` must be cheap: it runs before the plugin is loaded, and the object it
+    returns calls ``context.ensure_loaded()`` when it first needs the plugin's models, so
+    the load happens on first use, in the caller's thread, reporting to the caller.
+    """
+
+    def service(self, name: str, context: PluginContext) -> object: ...
 
 
 @runtime_checkable

@@ -88,6 +88,17 @@ class GeneralSettings(BaseModel):
         description="Plugin for attached documents",
         json_schema_extra={CHOICES: PLUGINS, ACCEPTS: "document"},
     )
+    microphone: str = Field(
+        "",
+        title="Microphone",
+        description="Microphone for dictation; empty: the system's default",
+        json_schema_extra={"choices": "microphones"},
+    )
+    dictation_sends: bool = Field(
+        False,
+        title="Send dictation at once",
+        description="Send what you dictate at once instead of putting it in the message box",
+    )
     disabled_plugins: list[str] = Field(
         default_factory=list,
         title="Plugins turned off",

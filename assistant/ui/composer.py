@@ -85,17 +85,33 @@ class Composer(QWidget):
         self._layout()
 
     def _layout(self) -> None:
-        buttons = QVBoxLayout()
+        self._buttons = buttons = QVBoxLayout()
         for button in (self.send_button, self.stop_button, self.attach_button):
             buttons.addWidget(button)
         buttons.addStretch()
         row = QHBoxLayout()
         row.addWidget(self.editor, 1)
         row.addLayout(buttons)
-        column = QVBoxLayout(self)
+        self._column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 4, 8, 8)
         column.addWidget(self.chips)
         column.addLayout(row)
+
+    def add_button(self, button: QWidget) -> None:
+        """Put one more button under Attach (e.g. the microphone)."""
+        self._buttons.insertWidget(self._buttons.count() - 1, button)
+
+    def add_row(self, widget: QWidget) -> None:
+        """Put a line above the text box (e.g. the microphone's level)."""
+        self._column.insertWidget(self._column.count() - 1, widget)
+
+    def insert_text(self, text: str) -> None:
+        """Add *text* where the cursor is (dictated words), with a space before it if needed."""
+        cursor = self.editor.textCursor()
+        before = self.editor.toPlainText()[: cursor.position()]
+        cursor.insertText((" " if before and not before[-1].isspace() else "") + text)
+        self.editor.setTextCursor(cursor)
+        self.editor.setFocus()
 
     def add_files(self, paths: list[Path]) -> None:
         """Attach files to the next message."""

@@ -83,6 +83,9 @@ class MainWindow(QMainWindow):
         self.plugin_jobs.progress_reported.connect(lambda p: self._on_turn_progress_reported(0, p))
         self._welcome(assistant)
         self._show_chat_model()
+        from assistant.ui.dictation import attach_dictation
+
+        self.dictation = attach_dictation(self)
         self._sweeper.timeout.connect(self.plugin_jobs.unload_idle_models)
         self._sweeper.start()
         self.composer.setEnabled(True)

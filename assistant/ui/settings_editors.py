@@ -5,7 +5,7 @@ paths, check lists for several plugins, spin boxes bounded as the schema says.""
 from __future__ import annotations
 
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from assistant.core.plugin import PluginInfo
 from assistant.core.setting_fields import (
+    CHOICES,
     PATH_FILTER,
     available_values,
     choice_title,
@@ -40,6 +41,10 @@ from assistant.core.setting_fields import (
 )
 
 Editor = QCheckBox | QComboBox | QDoubleSpinBox | QSpinBox | QLineEdit | QListWidget
+
+# Choices known only while the app runs (e.g. the microphones), by the name a field gives in
+# ``json_schema_extra={"choices": name}``: functions returning (label, value) pairs.
+RUNTIME_CHOICES: dict[str, Callable[[], list[tuple[str, Any]]]] = {}
 
 
 def tr(text: str) -> str:
@@ -61,6 +66,9 @@ def build_editor(
 ) -> Built:
     """The editor for *field* holding *value*, in a row widget of its own."""
     annotation = field.annotation
+    runtime = RUNTIME_CHOICES.get(str(field_extra(field).get(CHOICES, "")))
+    if runtime is not None:
+        return _plain(_runtime_combo(runtime(), value, parent), parent)
     if chooses_plugin(field) and typing.get_origin(annotation) is list:
         return _plain(_plugin_list(value, parent, plugins), parent)
     if chooses_plugin(field):
@@ -153,6 +161,16 @@ def _enabled(combo: QComboBox, index: int) -> bool:
         item = model.item(index)
         return item is not None and item.isEnabled()
     return True
+
+
+def _runtime_combo(choices: list[tuple[str, Any]], value: Any, parent: QWidget) -> QComboBox:
+    combo = QComboBox(parent)
+    for label, choice in choices:
+        combo.addItem(label, choice)
+    if combo.findData(value) < 0:  # e.g. a microphone not plugged in now: kept
+        combo.addItem(str(value), value)
+    combo.setCurrentIndex(combo.findData(value))
+    return combo
 
 
 def _literal_combo(field: FieldInfo, value: Any, parent: QWidget) -> tuple[QComboBox, str]:

@@ -61,6 +61,7 @@ class ChatPlugin:
     manifest = Manifest(
         name="chat",
         title="Chat",
+        provides=("llm",),
         description="Talks with a language model, on this computer or on a server you choose.",
         accepts=frozenset({Kind.TEXT}),
         commands=(
@@ -178,6 +179,10 @@ class ChatPlugin:
             temperature = settings.temperature
         with self._generation_lock:
             yield from backend.stream(messages, cancel, max_new_tokens, temperature, images)
+
+    def service(self, name: str, context: PluginContext) -> ChatService:
+        """The ``llm`` service other plugins use (see :class:`~assistant.core.plugin.ChatModel`)."""
+        return ChatService(self, context)
 
     def sees_images(self, settings: BaseModel | None = None) -> bool:
         """Whether pictures may go to the model of *settings* (those in force when None):
@@ -324,3 +329,35 @@ def history_turns(history: Sequence[HistoryMessage], current_id: int = 0) -> lis
             continue  # the request itself, should the app have included it
         turns.append(Turn(message.message_id or index + 1, message.role, message.content))
     return turns
+
+
+class ChatService:
+    """The chat model as other plugins see it: loaded on first use, in their thread, with
+    its loading reported to them; whether it sees pictures is known without loading it."""
+
+    def __init__(self, plugin: ChatPlugin, context: PluginContext) -> None:
+        self._plugin, self._context = plugin, context
+
+    def sees_images(self) -> bool:
+        return self._plugin.sees_images(self._context.settings)
+
+    def stream_chat(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        cancel: CancelToken,
+        *,
+        max_new_tokens: int = 512,
+        temperature: float | None = None,
+        progress: ProgressFn | None = None,
+        images: Sequence[Path] = (),
+    ) -> Iterator[str]:
+        """Load the chat plugin if needed, then stream its model's reply."""
+        self._context.ensure_loaded()
+        yield from self._plugin.stream_chat(
+            messages,
+            cancel,
+            max_new_tokens=max_new_tokens,
+            temperature=temperature,
+            progress=progress or self._context.progress,
+            images=images,
+        )

@@ -47,7 +47,7 @@
     </message>
     <message>
         <location filename="../../assistant/ui/composer.py" line="78"/>
-        <location filename="../../assistant/ui/composer.py" line="118"/>
+        <location filename="../../assistant/ui/composer.py" line="134"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
@@ -62,12 +62,12 @@
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="114"/>
+        <location filename="../../assistant/ui/composer.py" line="130"/>
         <source>Resend</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="134"/>
+        <location filename="../../assistant/ui/composer.py" line="150"/>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
@@ -138,6 +138,60 @@
         <location filename="../../assistant/ui/dialogs.py" line="186"/>
         <source>Models marked missing are not on this computer: they download on first use when the internet is reachable, or choose their folder in Settings.</source>
         <translation>标为缺失的模型不在这台电脑上：联网时首次使用会自动下载，也可以在“设置”中选择它们所在的文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>Dictation</name>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="50"/>
+        <location filename="../../assistant/ui/dictation.py" line="274"/>
+        <source>Checking the microphone…</source>
+        <translation>正在检查麦克风…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="72"/>
+        <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
+        <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="128"/>
+        <source>Hold the microphone button (or F2) while you speak.</source>
+        <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="182"/>
+        <source>No speech was heard.</source>
+        <translation>没有听到语音。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="222"/>
+        <source>System default</source>
+        <translation>系统默认</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="239"/>
+        <source>Talk</source>
+        <translation>说话</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="263"/>
+        <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
+        <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="270"/>
+        <source>Listening… let go to stop, Esc cancels</source>
+        <translation>正在聆听… 松开即停止，Esc 取消</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="271"/>
+        <source>Writing down what you said…</source>
+        <translation>正在写下您说的话…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="275"/>
+        <source>Dictation is off: {reason}</source>
+        <translation>听写不可用：{reason}</translation>
     </message>
 </context>
 <context>
@@ -284,12 +338,12 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="233"/>
+        <location filename="../../assistant/ui/main_window.py" line="236"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="452"/>
+        <location filename="../../assistant/ui/main_window.py" line="455"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -585,42 +639,42 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="145"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="153"/>
         <source>“{value}” is not available here; {choice} is chosen instead.</source>
         <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="166"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="184"/>
         <source>{0} (not available here)</source>
         <translation>{0}（此处不可用）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="183"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="201"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="209"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="227"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="214"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="232"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="219"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="237"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="229"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="247"/>
         <source>A file…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="230"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
         <source>A folder…</source>
         <translation>文件夹…</translation>
     </message>

@@ -83,6 +83,7 @@ def test_every_string_the_ui_translates_is_in_the_ts() -> None:
         "MainWindow", "MessageView", "Composer", "Sidebar", "MemoryPanel", "Dialogs",
         "KnowledgePanel", "SettingsForm", "AppLinks", "WelcomeView", "ChatModelStatus",
         "SketchPad",
+        "Dictation",
     }  # fmt: skip
 
 
