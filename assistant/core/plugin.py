@@ -76,6 +76,9 @@ class Manifest:
     # A plugin whose models must always be used from the same thread says so here; the
     # app then gives it one long-lived worker thread that owns them.
     single_thread: bool = True
+    # Services this plugin offers the others and the window, e.g. ("llm",) or ("stt",):
+    # its ``service(name, context)`` hands each one out (see ServiceProvider).
+    provides: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,32 @@ _TAG = re.compile(r"</?[A-Za-z][^>]*>")
 _EMPHASIS = re.compile(r"\*+|~~|(?<!\w)_+|_+(?!\w)")
 _SPACES = re.compile(r"\s+")
 # A sentence ends after its terminators and any closing quotes or brackets.
-_END = re.compile(r"[.!?]+[\"'”’)\]»]*(?=\s)|[。！？]+[”’」』）》\"']*(?=[^”’」』）》\"'。！？])")
+_END = re.compile(
+    r"[.!?]+[\"'”’)\]»]*(?=\s)"  # English: a space must follow
+    r"|[。！？]+[”’」』）》\"']*(?=[^”’」』）》\"'。！？])"  # Chinese: anything but more of it
+)
 _ABBREVIATIONS = frozenset(
-    "e.g i.e et.al vs mr mrs ms dr prof st jr sr cf fig no approx esp resp ca".split()
+    [
+        "e.g",
+        "i.e",
+        "et.al",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "cf",
+        "fig",
+        "no",
+        "approx",
+        "esp",
+        "resp",
+        "ca",
+    ]
 )
 _LAST_WORD = re.compile(r"[^\s。！？]*\Z")
 _MARKER_CHARS = "`~|#>-*+_=0123456789"
@@ -169,9 +192,9 @@ def _classify(line: str, fence: str) -> str:
         return "fence"
     if not line.strip():
         return "blank"
-    if _RULE.match(line) or _TABLE_SEPARATOR.match(line) and "|" in line:
+    if _RULE.match(line) or (_TABLE_SEPARATOR.match(line) and "|" in line):
         return "rule"
-    if line.lstrip().startswith(("#", "|")) and _MARKER.match(line) or "|" in line[:4]:
+    if (line.lstrip().startswith(("#", "|")) and _MARKER.match(line)) or "|" in line[:4]:
         return "single"
     if _MARKER.match(line):
         return "start"
@@ -216,7 +239,7 @@ def _stable_part(line: str) -> str:
     cut = len(line)
     for start in (m.start() for m in re.finditer(r"\[", line)):
         close = line.find("]", start)
-        if close < 0 or line.startswith("(", close + 1) and line.find(")", close) < 0:
+        if close < 0 or (line.startswith("(", close + 1) and line.find(")", close) < 0):
             cut = start
             break
         if close == len(line) - 1:

@@ -37,7 +37,7 @@ ROW_HEIGHT_ESTIMATE = 22  # px a line of text takes, for the room kept before a 
 CHARS_PER_LINE = 90
 ICONS = {  # footer action: its icon
     "copy": "copy", "edit": "edit", "regenerate": "regenerate", "reroute": "send-to",
-    "older": "chevron-left", "newer": "chevron-right",
+    "older": "chevron-left", "newer": "chevron-right", "speak": "speaker",
 }  # fmt: skip
 VERSION_ACTIONS = ("older", "newer")
 USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
@@ -234,6 +234,8 @@ class MessageWidget(QFrame):
                     ("copy", tr("Copy"), tr("Copy the answer as Markdown")),
                     ("regenerate", tr("Regenerate"), tr("Answer again; this answer is kept")),
                     ("reroute", tr("Send to…"), tr("Ask another plugin; this answer is kept")),
+                    ("speak", tr("Read aloud"),
+                     tr("Read this answer aloud; the recording is kept")),
                 ]
             )  # fmt: skip
             for action, label, tip in actions:
