@@ -35,7 +35,7 @@ TICK_MS = 100
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("ReadAloud", text)
+    return QCoreApplication.translate("MainWindow", text)  # the window's own strings
 
 
 def tts_provider(assistant: Assistant) -> str | None:

@@ -222,17 +222,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="48"/>
+        <location filename="../../assistant/ui/main_window.py" line="49"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="194"/>
+        <location filename="../../assistant/ui/main_window.py" line="230"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400"/>
+        <location filename="../../assistant/ui/main_window.py" line="448"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -247,64 +247,84 @@
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <location filename="../../assistant/ui/menus.py" line="41"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <location filename="../../assistant/ui/menus.py" line="42"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <location filename="../../assistant/ui/menus.py" line="45"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <location filename="../../assistant/ui/menus.py" line="51"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <location filename="../../assistant/ui/menus.py" line="55"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <location filename="../../assistant/ui/menus.py" line="56"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <location filename="../../assistant/ui/menus.py" line="59"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <location filename="../../assistant/ui/menus.py" line="65"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <location filename="../../assistant/ui/menus.py" line="68"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <location filename="../../assistant/ui/menus.py" line="72"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <location filename="../../assistant/ui/menus.py" line="75"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="68"/>
+        <source>Read answers aloud</source>
+        <translation>朗读回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="69"/>
+        <source>Speak each answer in this conversation while it is written</source>
+        <translation>在本对话中边写边朗读每条回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="138"/>
+        <source>This answer has been read aloud already: its recording is under it.</source>
+        <translation>这条回答已朗读过：录音就在它下方。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="159"/>
+        <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
+        <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
 </context>
 <context>
@@ -364,83 +384,99 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="42"/>
-        <location filename="../../assistant/ui/audio_player.py" line="74"/>
-        <location filename="../../assistant/ui/audio_player.py" line="89"/>
+        <location filename="../../assistant/ui/audio_player.py" line="43"/>
+        <location filename="../../assistant/ui/audio_player.py" line="86"/>
+        <location filename="../../assistant/ui/audio_player.py" line="98"/>
+        <location filename="../../assistant/ui/audio_player.py" line="115"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="51"/>
+        <location filename="../../assistant/ui/audio_player.py" line="46"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="47"/>
+        <source>Stop and go back to the start</source>
+        <translation>停止并回到开头</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="53"/>
+        <source>Playback speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="62"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="52"/>
+        <location filename="../../assistant/ui/audio_player.py" line="63"/>
         <source>Open {name} in another program</source>
         <translation>用其他程序打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="62"/>
+        <location filename="../../assistant/ui/audio_player.py" line="74"/>
         <source>There is no sound output on this computer; Open plays it elsewhere.</source>
         <translation>这台电脑没有声音输出；点“打开”用其他程序播放。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="78"/>
+        <location filename="../../assistant/ui/audio_player.py" line="91"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="141"/>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_parts.py" line="202"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="142"/>
+        <location filename="../../assistant/ui/message_parts.py" line="203"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="166"/>
+        <location filename="../../assistant/ui/message_parts.py" line="228"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="188"/>
-        <location filename="../../assistant/ui/message_widget.py" line="282"/>
+        <location filename="../../assistant/ui/message_parts.py" line="250"/>
+        <location filename="../../assistant/ui/message_widget.py" line="299"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="290"/>
+        <location filename="../../assistant/ui/message_parts.py" line="380"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="365"/>
+        <location filename="../../assistant/ui/message_parts.py" line="455"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="391"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="395"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -450,74 +486,103 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <location filename="../../assistant/ui/message_widget.py" line="231"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="237"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="238"/>
+        <source>Read this answer aloud; the recording is kept</source>
+        <translation>朗读这条回答；录音会保留</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="250"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="262"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <location filename="../../assistant/ui/message_widget.py" line="265"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
+    </message>
+</context>
+<context>
+    <name>ReadAloud</name>
+    <message>
+        <source>Read answers aloud</source>
+        <translation type="vanished">朗读回答</translation>
+    </message>
+    <message>
+        <source>Speak each answer in this conversation while it is written</source>
+        <translation type="vanished">在本对话中边写边朗读每条回答</translation>
+    </message>
+    <message>
+        <source>This answer has been read aloud already: its recording is under it.</source>
+        <translation type="vanished">这条回答已朗读过：录音就在它下方。</translation>
+    </message>
+    <message>
+        <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
+        <translation type="vanished">没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
 </context>
 <context>
