@@ -308,7 +308,12 @@ class MessageWidget(QFrame):
         lines = [line for w in self._widgets for line in w.plain_text().splitlines()]
         widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
         pictures = max((w.sizeHint().width() for w in self._widgets), default=0)
-        footer = sum(self._footer.itemAt(i).sizeHint().width() for i in range(self._footer.count()))
+        # The footer's widgets themselves: a layout item hints 0 for a widget not shown yet,
+        # and a short question's bubble would then make the conversation scroll sideways.
+        items = [self._footer.itemAt(i) for i in range(self._footer.count())]
+        footer = sum(
+            (item.widget() or item).sizeHint().width() + self._footer.spacing() for item in items
+        )
         needed = max(widest + 8, pictures, footer) + 30
         left = max(int(width * (1 - USER_SHARE)), width - needed)
         self.layout().setContentsMargins(left, 0, 0, 0)

@@ -121,3 +121,26 @@ def test_without_a_voice_plugin_read_aloud_says_what_to_do(qtbot, open_window) -
     [reply] = [m for m in window.view.message_ids() if window.store.message(m).role != "user"]
     window.view.widget_of(reply).button("speak").click()
     assert "No plugin reads answers aloud" in window.view.plain_text()
+
+
+def test_a_short_question_never_makes_the_conversation_scroll_sideways(qtbot, tmp_path) -> None:
+    # Found under xapp: "read that again" got a bubble narrower than its footer's buttons
+    # (the footer's layout items hint 0 until the new buttons are shown).
+    from assistant.core.store import Store
+    from assistant.ui.message_view import MessageView
+
+    store = Store(tmp_path / "short.sqlite3")
+    try:
+        conversation = store.create_conversation()
+        question = store.add_message(conversation, "user", "read that again")
+        view = MessageView()
+        qtbot.addWidget(view)
+        view.resize(836, 600)
+        view.show()
+        view.show_conversation(store.messages(conversation), has_more=False)
+        edit = view.widget_of(question).button("edit")
+        qtbot.waitUntil(edit.isVisible, timeout=5000)
+        assert view.widget().width() <= view.viewport().width()
+        assert view.horizontalScrollBar().maximum() == 0
+    finally:
+        store.close()
