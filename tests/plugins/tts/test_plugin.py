@@ -87,3 +87,12 @@ def test_a_missing_voice_file_is_a_clear_failure(make_context, tmp_path: Path) -
     with pytest.raises(Exception, match=r"gone\.onnx"):
         plugin.load(make_context(settings))
     assert plugin.missing_models(TtsSettings(english_engine="espeak")) == []
+
+
+def test_the_settings_page_edits_every_voice_setting(qtbot, memory_keyring) -> None:
+    from assistant.ui.settings_form import SettingsForm
+
+    form = SettingsForm("tts", TtsSettings())
+    qtbot.addWidget(form)
+    assert set(form.editors) == set(TtsSettings.model_fields)
+    assert "server_api_key" in form.forget  # the key is a secret, kept in the keyring
