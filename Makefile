@@ -6,8 +6,9 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-# Debian packages features need: espeak-ng speaks the languages piper has no voice for.
-SYSTEM_PACKAGES := espeak-ng
+# Debian packages features need: espeak-ng speaks the languages piper has no voice for;
+# PortAudio plays sound (sounddevice).
+SYSTEM_PACKAGES := espeak-ng libportaudio2
 
 .PHONY: run test lint bench clean system-packages
 

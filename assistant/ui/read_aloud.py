@@ -63,6 +63,10 @@ class ReadAloud(QObject):
         self.assistant = window.assistant
         self._live: dict[int, tuple[SpokenAnswer, Job]] = {}  # message id -> its speech
         self._player = SentenceQueue(self)
+        if window.view.signals.audio is None:  # the players' sound output, where there is one
+            from assistant.core.speaker import open_speaker
+
+            window.view.signals.audio = open_speaker()
         self.switch = QToolButton(window)
         self.switch.setCheckable(True)
         self.switch.setText(tr("Read answers aloud"))

@@ -144,3 +144,22 @@ def test_a_short_question_never_makes_the_conversation_scroll_sideways(qtbot, tm
         assert view.horizontalScrollBar().maximum() == 0
     finally:
         store.close()
+
+
+def test_each_sentence_plays_as_it_is_spoken_and_stop_silences_it(qtbot, open_window) -> None:
+    from assistant.core.speaker import SpeakerOutput
+    from tests.core.test_speaker import _Library
+
+    writer = Writer()
+    window = open_window(TtsPlugin(), writer)
+    window.assistant.router.default = "writer"
+    speaker = SpeakerOutput(_Library)  # the real output, on a stream with no device behind
+    window.view.signals.audio = speaker
+    window.read_aloud.switch.setChecked(True)
+    window.send("Write", [])
+    qtbot.waitUntil(speaker.playing, timeout=60_000)  # the first sentence, mid-answer
+    assert window.turns.answering()
+    assert speaker._stream.samplerate == 22050
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Escape)
+    assert not speaker.playing()
