@@ -70,12 +70,20 @@ class AudioPlayer(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_tick)
-        if self._output is None:
-            why = tr("There is no sound output on this computer; Open plays it elsewhere.")
-            for widget in (self.play_button, self.stop_button, self.slider, self.speed):
-                widget.setEnabled(False)
-                widget.setToolTip(why)
+        self.use_output(self._output)
         self._show_time(0.0)
+
+    def use_output(self, output: AudioOutput | None) -> None:
+        """Play through *output*; None: there is none, and the controls say so."""
+        self._output = output
+        why = tr("There is no sound output on this computer; Open plays it elsewhere.")
+        tips = {
+            self.stop_button: tr("Stop and go back to the start"),
+            self.speed: tr("Playback speed"),
+        }
+        for widget in (self.play_button, self.stop_button, self.slider, self.speed):
+            widget.setEnabled(output is not None)
+            widget.setToolTip(why if output is None else tips.get(widget, ""))
 
     def _on_play_clicked(self) -> None:
         if self._output is None:

@@ -63,10 +63,8 @@ class ReadAloud(QObject):
         self.assistant = window.assistant
         self._live: dict[int, tuple[SpokenAnswer, Job]] = {}  # message id -> its speech
         self._player = SentenceQueue(self)
-        if window.view.signals.audio is None:  # the players' sound output, where there is one
-            from assistant.core.speaker import open_speaker
-
-            window.view.signals.audio = open_speaker()
+        if window.view.signals.audio is None:
+            self._open_speaker()
         self.switch = QToolButton(window)
         self.switch.setCheckable(True)
         self.switch.setText(tr("Read answers aloud"))
@@ -86,6 +84,25 @@ class ReadAloud(QObject):
         self.speech_saved.connect(self._on_speech_saved)
         self.failed.connect(window.show_error)
         self.refresh()
+
+    def _open_speaker(self) -> None:
+        """Find the sound output off the GUI thread (PortAudio and numpy take a while to
+        load); the players shown meanwhile get it when it is found."""
+        from assistant.core.speaker import open_speaker
+
+        job = Job(lambda job: iter([open_speaker()]))
+        job.signals.yielded.connect(self._on_speaker_opened)
+        self._window.jobs.start(job)
+
+    def _on_speaker_opened(self, speaker: AudioOutput | None) -> None:
+        from assistant.ui.audio_player import AudioPlayer
+
+        view = self._window.view
+        if speaker is None or view.signals.audio is not None:
+            return
+        view.signals.audio = speaker
+        for player in view.findChildren(AudioPlayer):
+            player.use_output(speaker)
 
     # ---- the switch ------------------------------------------------------------------
 

@@ -60,6 +60,19 @@ def test_read_aloud_on_an_answer_keeps_its_speech_after_a_restart(qtbot, open_wi
     # No sound card here: the player says why it cannot play, the recording is kept.
     assert not player.play_button.isEnabled()
     assert "no sound output" in player.play_button.toolTip()
+    # A sound output found after the player was built (it is looked for off the GUI thread).
+    from assistant.core.speaker import SpeakerOutput
+    from tests.core.test_speaker import _Library
+
+    found = SpeakerOutput(_Library)
+    window.read_aloud._on_speaker_opened(found)
+    assert player.play_button.isEnabled() and player.speed.isEnabled()
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    assert found.playing()
+    qtbot.mouseClick(player.stop_button, Qt.MouseButton.LeftButton)
+    assert not found.playing()
+    window.read_aloud._on_speaker_opened(None)  # (none found: the players stay as they are)
+    window.view.signals.audio = None
     live = window.view.rendered(reply)
     [stored] = window.store.message(reply).attachments
     assert (stored.kind, stored.name, Path(stored.path)) == ("audio", "Read aloud", path)
