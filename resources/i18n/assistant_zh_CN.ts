@@ -307,22 +307,22 @@
         <translation>你能做什么？</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="68"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="70"/>
         <source>Read answers aloud</source>
         <translation>朗读回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="69"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="71"/>
         <source>Speak each answer in this conversation while it is written</source>
         <translation>在本对话中边写边朗读每条回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="138"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="159"/>
         <source>This answer has been read aloud already: its recording is under it.</source>
         <translation>这条回答已朗读过：录音就在它下方。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="159"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="180"/>
         <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
         <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
@@ -385,9 +385,9 @@
     <name>MessageView</name>
     <message>
         <location filename="../../assistant/ui/audio_player.py" line="43"/>
-        <location filename="../../assistant/ui/audio_player.py" line="86"/>
-        <location filename="../../assistant/ui/audio_player.py" line="98"/>
-        <location filename="../../assistant/ui/audio_player.py" line="115"/>
+        <location filename="../../assistant/ui/audio_player.py" line="94"/>
+        <location filename="../../assistant/ui/audio_player.py" line="106"/>
+        <location filename="../../assistant/ui/audio_player.py" line="123"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
@@ -398,11 +398,13 @@
     </message>
     <message>
         <location filename="../../assistant/ui/audio_player.py" line="47"/>
+        <location filename="../../assistant/ui/audio_player.py" line="81"/>
         <source>Stop and go back to the start</source>
         <translation>停止并回到开头</translation>
     </message>
     <message>
         <location filename="../../assistant/ui/audio_player.py" line="53"/>
+        <location filename="../../assistant/ui/audio_player.py" line="82"/>
         <source>Playback speed</source>
         <translation>播放速度</translation>
     </message>
@@ -417,12 +419,12 @@
         <translation>用其他程序打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="74"/>
+        <location filename="../../assistant/ui/audio_player.py" line="79"/>
         <source>There is no sound output on this computer; Open plays it elsewhere.</source>
         <translation>这台电脑没有声音输出；点“打开”用其他程序播放。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="91"/>
+        <location filename="../../assistant/ui/audio_player.py" line="99"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
