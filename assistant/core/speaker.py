@@ -1,0 +1,107 @@
+"""The sound output: sounddevice (PortAudio) behind :class:`~assistant.core.audio.AudioOutput`.
+
+The same library as the microphone. A WAV file is read into memory and handed to an output
+stream block by block from PortAudio's thread; the position is counted in the file's own
+seconds. A speed other than 1 resamples the sound (faster speech sounds a little higher).
+:func:`open_speaker` is None where there is no library, no PortAudio or no output device,
+and the window's players then say so.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from assistant.core.spoken import read_wav
+
+BLOCK = 1024
+
+
+def open_speaker() -> SpeakerOutput | None:
+    """The default sound output, or None when this computer has none to use."""
+    try:
+        import sounddevice
+    except (ImportError, OSError):  # not installed, or no PortAudio library
+        return None
+    try:
+        device = sounddevice.query_devices(kind="output")
+    except Exception:  # PortAudioError and ValueError: no default output device
+        return None
+    if not device or int(device.get("max_output_channels", 0)) < 1:
+        return None
+    return SpeakerOutput(sounddevice)
+
+
+class SpeakerOutput:
+    """Plays one WAV file at a time on the default output device."""
+
+    def __init__(self, sounddevice: Any) -> None:
+        self._sd = sounddevice
+        self._lock = threading.Lock()
+        self._stream: Any = None
+        self._samples: Any = None
+        self._rate = 0
+        self._frame = 0.0  # where playback is, in frames of the file
+        self._speed = 1.0
+
+    def play(self, path: Path, start_s: float = 0.0) -> None:
+        """Play *path* from *start_s* seconds (stopping whatever played before)."""
+        speech = read_wav(path)
+        self.stop()
+        with self._lock:
+            self._samples, self._rate = speech.samples, speech.sample_rate
+            self._frame = start_s * speech.sample_rate
+        self._stream = self._sd.OutputStream(
+            samplerate=speech.sample_rate,
+            channels=1,
+            dtype="float32",
+            blocksize=BLOCK,
+            callback=self.fill,
+        )
+        self._stream.start()
+
+    def fill(self, out: Any, frames: int, when: Any = None, status: Any = None) -> None:
+        """PortAudio's callback: the next *frames* of sound at the current speed."""
+        import numpy as np
+
+        with self._lock:
+            samples, start, speed = self._samples, self._frame, self._speed
+            end = min(len(samples), start + frames * speed) if samples is not None else start
+            self._frame = end
+        if samples is None or start >= len(samples):
+            out.fill(0)
+            raise self._sd.CallbackStop
+        wanted = np.arange(frames) * speed + start
+        block = np.interp(wanted, np.arange(len(samples)), samples, right=0.0)
+        out[:, 0] = block.astype(np.float32)
+        if end >= len(samples):
+            raise self._sd.CallbackStop
+
+    def pause(self) -> None:
+        """Stop playing, keeping the position."""
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            stream.stop()
+            stream.close()
+
+    def stop(self) -> None:
+        """Stop playing and go back to the start."""
+        self.pause()
+        with self._lock:
+            self._frame = 0.0
+
+    def set_speed(self, rate: float) -> None:
+        """Play at *rate* times the normal speed from now on."""
+        with self._lock:
+            self._speed = max(0.25, min(4.0, rate))
+
+    def position_s(self) -> float:
+        """Where playback is, in seconds of the file."""
+        with self._lock:
+            return self._frame / self._rate if self._rate else 0.0
+
+    def playing(self) -> bool:
+        """Whether something plays now."""
+        stream = self._stream
+        return bool(stream is not None and stream.active)
