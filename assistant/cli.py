@@ -1,7 +1,9 @@
 """The ``assistant`` command: the window by default, or ``ask`` and ``plugins`` without Qt.
 
-``assistant ask "text" [--attach FILE]... [--plugin NAME]`` streams the answer to standard
-output, progress and notices to standard error; the conversation is stored like any other.
+``assistant ask "text" [--attach FILE]... [--plugin NAME] [--set NAME=VALUE]...`` streams
+the answer to standard output, progress and notices to standard error; the conversation is
+stored like any other. ``--set`` gives one of the plugin's per-request options (``--set
+steps=25``), as the Options form does.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(arguments)
     if args.command == "ask":
-        return _ask(args.text, [Path(p) for p in args.attach], args.plugin, args.conversation)
+        files = [Path(p) for p in args.attach]
+        return _ask(args.text, files, args.plugin, args.conversation, args.set)
     if args.command == "plugins":
         return _plugins()
     from assistant.ui.app import run_app
@@ -43,19 +46,31 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--attach", action="append", default=[], metavar="FILE")
     ask.add_argument("--plugin", help="the plugin to answer (default: routed)")
     ask.add_argument("--conversation", type=int, help="continue this conversation id")
+    ask.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="an option of the plugin that answers, e.g. --set steps=25",
+    )  # fmt: skip
     commands.add_parser("plugins", help="list the plugins and their state")
     return parser
 
 
-def _ask(text: str, files: list[Path], plugin: str | None, conversation: int | None) -> int:
+def _ask(
+    text: str, files: list[Path], plugin: str | None, conversation: int | None, pairs: list[str]
+) -> int:
     from assistant.core.bootstrap import open_assistant
     from assistant.core.cancel import CancelToken
     from assistant.core.engine import PluginFailed
     from assistant.core.messages import ImageOut, Notice, Progress, Sources, TextDelta
+    from assistant.core.options import OptionsError, option_pairs
 
+    try:
+        options = option_pairs(pairs)
+    except OptionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     assistant = open_assistant()
     conversation_id = conversation or assistant.store.create_conversation()
-    turn = assistant.prepare(conversation_id, text, files, plugin=plugin)
+    turn = assistant.prepare(conversation_id, text, files, plugin=plugin, options=options)
     print(f"[{turn.route.plugin} · {turn.route.reason}]", file=sys.stderr)
 
     def report(chunk: object) -> None:

@@ -1,7 +1,8 @@
 """The router: which plugin answers a request, and a reason the person can read.
 
-In order: a plugin the person picked ("send to…"), a slash command, the kind of the
-attachment, the intent classifier, and finally the default plugin.
+In order: a plugin the person picked ("send to…"), a slash command, an attachment (what
+the text asks of it, when a plugin that takes that kind means it; else the plugin for that
+kind), the intent classifier, and finally the default plugin.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ class Router:
         text: str,
         attachments: Sequence[Attachment] = (),
         *,
-        recent: Collection[Kind] = (),
+        recent: Collection[Kind | str] = (),
         chosen: str | None = None,
     ) -> Route:
         """The plugin for this request and why; *chosen* is a plugin the person picked."""
@@ -65,11 +66,20 @@ class Router:
         command = parse_command(text)
         if command is not None:
             return self._by_command(command, manifests, text)
+        kinds = {a.kind for a in attachments}
+        match = (
+            self.classifier.classify(text, list(manifests.values()), {*recent, *kinds})
+            if text.strip() or not attachments
+            else None
+        )
+        if attachments and match is not None and match.plugin in manifests:
+            if kinds <= manifests[match.plugin].accepts:  # e.g. a photo "as a watercolor"
+                kind = attachments[0].kind.value
+                return Route(match.plugin, f"intent: {match.label} ({kind} attached)", text)
         for attachment in attachments:
             plugin = self._for_kind(attachment.kind, manifests)
             if plugin:
                 return Route(plugin, f"{attachment.kind.value} attached", text)
-        match = self.classifier.classify(text, list(manifests.values()), recent)
         if match is not None and match.plugin in manifests:
             return Route(match.plugin, f"intent: {match.label}", text)
         return Route(self.default, "default", text)
