@@ -72,10 +72,10 @@ class Router:
             if text.strip() or not attachments
             else None
         )
-        if attachments and match is not None and match.plugin in manifests:
-            if kinds <= manifests[match.plugin].accepts:  # e.g. a photo "as a watercolor"
-                kind = attachments[0].kind.value
-                return Route(match.plugin, f"intent: {match.label} ({kind} attached)", text)
+        meant = match.plugin if match is not None and match.plugin in manifests else ""
+        if attachments and meant and kinds <= manifests[meant].accepts:  # "as a watercolor"
+            kind = attachments[0].kind.value
+            return Route(meant, f"intent: {match.label} ({kind} attached)", text)  # type: ignore[union-attr]
         for attachment in attachments:
             plugin = self._for_kind(attachment.kind, manifests)
             if plugin:
