@@ -35,7 +35,7 @@ def test_the_composer_offers_the_options_of_the_plugin_the_text_goes_to(qtbot, o
     window = open_window(Tunable())
     composer = window.composer
     composer.editor.setPlainText("/tune a fox")
-    qtbot.waitUntil(lambda: composer.options_button.isEnabled(), timeout=3000)
+    qtbot.waitUntil(composer.options_button.isEnabled, timeout=3000)
     composer.options_button.setChecked(True)
     form = composer.options.form
     assert form is not None and form.model.__name__ == "Knobs"
