@@ -62,6 +62,7 @@ def _run(args: argparse.Namespace) -> int:
             args.conversation,
             as_json=args.json,
             verbose=args.verbose,
+            options=args.set,
         )
         return ask(options)
     if args.command == "conversations":
@@ -100,6 +101,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--verbose", action="store_true", help="also show the libraries' own logs and progress bars"
     )
+    ask.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE",
+        help="an option of the plugin that answers, e.g. --set steps=25",
+    )  # fmt: skip
     listing = commands.add_parser(
         "conversations", help="list the stored conversations", description="List conversations."
     )

@@ -44,6 +44,7 @@ class AskOptions:
     conversation: int | None = None
     as_json: bool = False
     verbose: bool = False
+    options: list[str] = field(default_factory=list)  # NAME=VALUE, as --set gives them
 
 
 @dataclass
@@ -143,8 +144,16 @@ def _ask_in(assistant: Assistant, options: AskOptions) -> int:
         )
     if options.plugin and options.plugin not in assistant.registry:
         return _fail(f"there is no plugin called {options.plugin!r} (see: assistant plugins).")
+    from assistant.core.options import OptionsError, option_pairs
+
+    try:
+        pairs = option_pairs(options.options)
+    except OptionsError as exc:
+        return _fail(str(exc))
     conversation_id = options.conversation or store.create_conversation(meta={"origin": "cli"})
-    turn = assistant.prepare(conversation_id, options.text, options.files, plugin=options.plugin)
+    turn = assistant.prepare(
+        conversation_id, options.text, options.files, plugin=options.plugin, options=pairs
+    )
     route = {"plugin": turn.route.plugin, "reason": turn.route.reason}
     answer = Answer(conversation_id, turn.reply_message_id, route)
     if not options.as_json:

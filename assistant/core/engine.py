@@ -34,11 +34,12 @@ from assistant.core.messages import (
 from assistant.core.models import ModelRegistry
 from assistant.core.network import prefer_offline_hub
 from assistant.core.notices import ShownNotices, notice_meta
+from assistant.core.options import OptionsError, parse_options, validate_options
 from assistant.core.parts import layout_entry
 from assistant.core.paths import Paths
 from assistant.core.plugin import LinkHandler, PluginContext
 from assistant.core.registry import PluginRegistry
-from assistant.core.router import Router, missing_default_notice
+from assistant.core.router import Router, missing_default_notice, parse_command
 from assistant.core.services import Services
 from assistant.core.settings import SettingsStore
 from assistant.core.store import Message, Store, StoredAttachment
@@ -62,6 +63,7 @@ class Turn:
     route: Route
     request: Request
     problems: tuple[str, ...] = ()  # attachments that could not be taken, said why
+    error: str = ""  # the request cannot be run as asked (e.g. a bad option), said why
 
 
 class StoreState:
@@ -117,10 +119,13 @@ class Assistant:
         files: Sequence[Path] = (),
         *,
         plugin: str | None = None,
+        options: dict[str, Any] | None = None,
     ) -> Turn:
         """Store the person's message with its files at the end of the active path, route
-        it, open the reply."""
-        user_id = self.store.add_message(conversation_id, "user", text)
+        it, open the reply. *options* are the request's options given apart from its text
+        (a form, ``--set``), kept with the question."""
+        meta = {"options": dict(options)} if options else None
+        user_id = self.store.add_message(conversation_id, "user", text, meta=meta)
         self._name_conversation(conversation_id, text, files)
         problems = self._attach(user_id, files)
         return self._open_reply(conversation_id, user_id, plugin, tuple(problems))
@@ -136,18 +141,26 @@ class Assistant:
         self.store.reveal(question.id)  # its branch is the one the history comes from
         return self._open_reply(reply.conversation_id, question.id, plugin, ())
 
-    def edit_and_resend(self, user_message_id: int, text: str) -> Turn:
+    def edit_and_resend(
+        self, user_message_id: int, text: str, options: dict[str, Any] | None = None
+    ) -> Turn:
         """Ask a changed question as a new version of *user_message_id*, and answer it.
 
         The new question (with the original's files) starts a branch of its own; the
-        original, its answers and the turns after it stay in theirs.
+        original, its answers and the turns after it stay in theirs. *options* replace the
+        original's options given apart from its text (None keeps them).
         """
         question = self._message(user_message_id)
         if question.role != "user":
             raise PluginFailed("Only a question can be edited and sent again.")
         store = self.store
+        kept = question.meta.get("options") if options is None else options
         edited = store.add_message(
-            question.conversation_id, "user", text, parent_id=question.parent_id
+            question.conversation_id,
+            "user",
+            text,
+            parent_id=question.parent_id,
+            meta={"options": kept} if kept else None,
         )
         for file in question.attachments:
             store.add_attachment(
@@ -156,6 +169,22 @@ class Assistant:
             )  # fmt: skip
         store.reveal(edited)
         return self._open_reply(question.conversation_id, edited, None, ())
+
+    def options_of(self, reply_id: int) -> tuple[int, str, dict[str, Any]]:
+        """The question behind *reply_id*, its text without flags and every option it gave
+        (its flags and those kept with it), to edit and send again."""
+        reply = self._message(reply_id)
+        question = self._question_before(reply)
+        record = self.registry.record(reply.plugin)
+        model = record.manifest.options if record is not None and record.manifest else None
+        if model is None:
+            return question.id, question.content, {}
+        route = self.router.route(question.content, chosen=reply.plugin)
+        command = parse_command(question.content)
+        text = command.rest if command is not None else route.text
+        text, options, _ = self._options(Route(reply.plugin, "", text), question)
+        prefix = f"/{command.name} " if command is not None else ""
+        return question.id, prefix + text, options
 
     def choose_version(self, message_id: int) -> None:
         """Show this version of a message (and, for a question, its branch)."""
@@ -168,15 +197,19 @@ class Assistant:
         question = self._message(user_id)
         history = self._history(conversation_id, before=user_id)
         attachments = tuple(_attachment(a) for a in question.attachments)
-        recent = {a.kind for m in history[-6:] for a in m.attachments}
+        recent: set[Kind | str] = {a.kind for m in history[-6:] for a in m.attachments}
+        answers = [m.plugin for m in history if m.role == "assistant"]
+        recent.update(answers[-1:])
         route = self.router.route(question.content, attachments, recent=recent, chosen=plugin)
+        text, options, error = self._options(route, question)
         request = Request(
-            text=route.text,
+            text=text,
             attachments=attachments,
             conversation_id=conversation_id,
             message_id=user_id,
             history=history,
             command=route.command,
+            options=options,
         )
         reply_id = self.store.add_message(
             conversation_id,
@@ -186,7 +219,21 @@ class Assistant:
             status="streaming",
             parent_id=user_id,
         )
-        return Turn(conversation_id, user_id, reply_id, route, request, problems)
+        return Turn(conversation_id, user_id, reply_id, route, request, problems, error)
+
+    def _options(self, route: Route, question: Message) -> tuple[str, dict[str, Any], str]:
+        """The request's text without its flags, its options (the flags over those kept with
+        the question), and what is wrong with them, if anything."""
+        record = self.registry.record(route.plugin)
+        model = record.manifest.options if record is not None and record.manifest else None
+        given = question.meta.get("options") or {}
+        if model is None:
+            return route.text, {}, ""
+        try:
+            parsed = parse_options(route.text, model)
+            return parsed.text, {**validate_options(given, model), **parsed.options}, ""
+        except OptionsError as exc:
+            return route.text, {}, str(exc)
 
     def _attach(self, message_id: int, files: Sequence[Path]) -> list[str]:
         problems: list[str] = []
@@ -294,6 +341,9 @@ class Assistant:
         if not turn.request.text.strip() and not turn.request.attachments and turn.problems:
             recorder.finish("error", error="Nothing could be sent.")
             return
+        if turn.error:
+            recorder.finish("error", error=turn.error)
+            raise PluginFailed(turn.error)
         context = self.context_for(turn.route.plugin, cancel, report, turn.conversation_id)
         try:
             plugin = self.registry.ensure_loaded(turn.route.plugin, context)

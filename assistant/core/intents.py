@@ -29,12 +29,13 @@ class IntentMatch:
 class IntentClassifier(Protocol):
     """Chooses a plugin for a request in plain words, or None for the default plugin.
 
-    *recent* holds the kinds of attachment the conversation carried lately, so that intents
-    that follow an attachment (see :attr:`Intent.follows`) can apply.
+    *recent* holds the kinds of attachment the conversation carried lately and the plugin
+    that gave the last answer, so that intents that follow an attachment or an answer (see
+    :attr:`Intent.follows`) can apply.
     """
 
     def classify(
-        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str] = ()
     ) -> IntentMatch | None: ...
 
 
@@ -47,7 +48,7 @@ class KeywordIntentClassifier:
     """Matches each intent's keyword patterns; the intent with most matches wins."""
 
     def classify(
-        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str] = ()
     ) -> IntentMatch | None:
         best: IntentMatch | None = None
         for manifest in manifests:
@@ -76,7 +77,7 @@ class LayeredIntentClassifier:
         self.error = ""
 
     def classify(
-        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str] = ()
     ) -> IntentMatch | None:
         explicit = [_without_follow_ups(m) for m in manifests]
         match = self.rules.classify(text, explicit, recent)

@@ -7,6 +7,7 @@ thread without copies or locks.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -94,6 +95,9 @@ class Request:
     message_id: int = 0
     history: tuple[HistoryMessage, ...] = ()
     command: str = ""  # the slash command that routed it, without the slash
+    # The options the person gave for this request (see assistant.core.options), checked
+    # by the plugin's options model; what is not given, the plugin's settings decide.
+    options: Mapping[str, object] = field(default_factory=dict, hash=False)
 
     def attachments_of(self, kind: Kind) -> tuple[Attachment, ...]:
         """The attachments of one kind, in the order they were given."""

@@ -38,13 +38,14 @@ class Intent:
     sentences an embedding classifier compares with; *keywords* are regular expressions the
     rule-based classifier looks for. An intent with *follows* set only applies when the
     conversation recently carried an attachment of that kind ("how many people are there?"
-    after a photo).
+    after a photo); a plugin's name instead means: right after an answer of that plugin
+    ("make it bluer" after a generated picture).
     """
 
     label: str
     examples: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
-    follows: Kind | None = None
+    follows: Kind | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +73,9 @@ class Manifest:
     commands: tuple[Command, ...] = ()
     intents: tuple[Intent, ...] = ()
     settings: type[BaseModel] = NoSettings
+    # The parameters of one request (``--steps 25``), parsed from the message, set in the
+    # Options form or given with ``--set``; see :mod:`assistant.core.options`.
+    options: type[BaseModel] | None = None
     models: tuple[ModelSpec, ...] = ()
     # A plugin whose models must always be used from the same thread says so here; the
     # app then gives it one long-lived worker thread that owns them.

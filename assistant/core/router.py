@@ -1,7 +1,8 @@
 """The router: which plugin answers a request, and a reason the person can read.
 
-In order: a plugin the person picked ("send to…"), a slash command, the kind of the
-attachment, the intent classifier, and finally the default plugin.
+In order: a plugin the person picked ("send to…"), a slash command, an attachment (what
+the text asks of it, when a plugin that takes that kind means it; else the plugin for that
+kind), the intent classifier, and finally the default plugin.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class Router:
         text: str,
         attachments: Sequence[Attachment] = (),
         *,
-        recent: Collection[Kind] = (),
+        recent: Collection[Kind | str] = (),
         chosen: str | None = None,
     ) -> Route:
         """The plugin for this request and why; *chosen* is a plugin the person picked."""
@@ -88,11 +89,20 @@ class Router:
         command = parse_command(text)
         if command is not None:
             return self._by_command(command, manifests, text)
+        kinds = {a.kind for a in attachments}
+        match = (
+            self.classifier.classify(text, list(manifests.values()), {*recent, *kinds})
+            if text.strip() or not attachments
+            else None
+        )
+        meant = match.plugin if match is not None and match.plugin in manifests else ""
+        if attachments and meant and kinds <= manifests[meant].accepts:  # "as a watercolor"
+            kind = attachments[0].kind.value
+            return Route(meant, f"intent: {match.label} ({kind} attached)", text)  # type: ignore[union-attr]
         for attachment in attachments:
             plugin = self._for_kind(attachment.kind, manifests)
             if plugin:
                 return Route(plugin, f"{attachment.kind.value} attached", text)
-        match = self.classifier.classify(text, list(manifests.values()), recent)
         if match is not None and match.plugin in manifests:
             return Route(match.plugin, f"intent: {match.label}", text)
         return self._default_route(manifests, text)

@@ -62,6 +62,7 @@ class Composer(QWidget):
         super().__init__(parent)
         self.files: list[Path] = []
         self.editing_id = 0  # a message being edited and resent, or 0
+        self.editing_options = False  # ... with its options in the form
         self.editor = _Editor(self)
         self.editor.setPlaceholderText(
             tr("Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)")
@@ -82,11 +83,21 @@ class Composer(QWidget):
         self.stop_button.setToolTip(tr("Stop the answer (Esc)"))
         self.stop_button.clicked.connect(self.stop_requested)
         self.stop_button.hide()
+        from assistant.ui.options_panel import OptionsPanel
+
+        self.options = OptionsPanel(self)
+        self.options_button = QPushButton(tr("Options"), self)
+        self.options_button.setCheckable(True)
+        self.options_button.setToolTip(tr("The options of the plugin this message goes to"))
+        self.options_button.toggled.connect(self.options.setVisible)
+        self.options_button.setEnabled(False)
+        self.options.available_changed.connect(self._on_options_available_changed)
+        self.editor.textChanged.connect(self._on_editor_text_changed)
         self._layout()
 
     def _layout(self) -> None:
         self._buttons = buttons = QVBoxLayout()
-        for button in (self.send_button, self.stop_button, self.attach_button):
+        for button in (self.send_button, self.stop_button, self.options_button, self.attach_button):
             buttons.addWidget(button)
         buttons.addStretch()
         row = QHBoxLayout()
@@ -95,6 +106,7 @@ class Composer(QWidget):
         self._column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 4, 8, 8)
         column.addWidget(self.chips)
+        column.addWidget(self.options)
         column.addLayout(row)
 
     def add_button(self, button: QWidget) -> None:
@@ -117,6 +129,24 @@ class Composer(QWidget):
         """Attach files to the next message."""
         self.files.extend(p for p in paths if p not in self.files)
         self._show_chips()
+        self._on_editor_text_changed()
+
+    def begin_edit_options(self, message_id: int, text: str, plugin: object, values: dict) -> None:
+        """Put an earlier question back with its options in the form, to change and resend."""
+        self.begin_edit(message_id, text)
+        self.editing_options = True
+        self.options.show_plugin(plugin, values)  # type: ignore[arg-type]
+        self.options_button.setChecked(True)
+        self.options.show()
+
+    def _on_editor_text_changed(self) -> None:
+        if not self.editing_id:  # an edit keeps the form of the question it edits
+            self.options.follow(self.editor.toPlainText(), self.files)
+
+    def _on_options_available_changed(self, plugin: str) -> None:
+        self.options_button.setEnabled(bool(plugin))
+        if not plugin:
+            self.options_button.setChecked(False)
 
     def set_busy(self, busy: bool) -> None:
         """Swap Send for Stop while an answer is being written."""
@@ -131,6 +161,7 @@ class Composer(QWidget):
 
     def cancel_edit(self) -> None:
         self.editing_id = 0
+        self.editing_options = False
         self.send_button.setText(tr("Send"))
 
     def _show_chips(self) -> None:
@@ -150,10 +181,21 @@ class Composer(QWidget):
         names, _ = QtWidgets.QFileDialog.getOpenFileNames(self, tr("Attach files"))
         self.add_files([Path(n) for n in names])
 
+    def take_options(self) -> dict | None:
+        """The options given for the message being sent; None if they are wrong."""
+        return self.options.take() if self.options.plugin else {}
+
     def _on_editor_submitted(self) -> None:
         text = self.editor.toPlainText().strip()
         if not text and not self.files:
             return
+        if self.options.plugin and self.options.form is not None:
+            try:
+                self.options.form.values()
+            except ValueError as exc:  # a wrong option: said in the form, nothing is sent
+                self.options.form.show_error(str(exc))
+                self.options_button.setChecked(True)
+                return
         files = list(self.files)
         self.editor.clear()
         self.files.clear()

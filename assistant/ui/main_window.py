@@ -71,6 +71,12 @@ class MainWindow(QMainWindow):
         self.store: Store = assistant.store
         self.turns: TurnRunner = TurnRunner(assistant, self.jobs, self)
         self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
+        self.composer.options.assistant = assistant
+        from assistant.ui.message_widget import PLUGINS_WITH_OPTIONS
+
+        PLUGINS_WITH_OPTIONS.update(
+            m.name for m in assistant.registry.manifests() if m.options is not None
+        )
         self._docks(assistant)
         markdown.SAFE_SCHEMES.update(m.name for m in assistant.registry.manifests())
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
@@ -231,15 +237,18 @@ class MainWindow(QMainWindow):
 
     # ---- sending ------------------------------------------------------------------------
 
-    def send(self, text: str, files: list[Path], plugin: str | None = None) -> None:
-        """Ask *text* with *files* in the current conversation (a new one if there is none)."""
+    def send(
+        self, text: str, files: list[Path], plugin: str | None = None, options: dict | None = None
+    ) -> None:
+        """Ask *text* with *files* (and *options*, from the Options form) in the current
+        conversation (a new one if there is none)."""
         if not self.conversation_id:
             self.conversation_id = self.store.create_conversation()
             self.store.mark_opened(self.conversation_id)
         self.statusBar().showMessage(tr("Sending…"), 2000)
         self._unsaved = (text, list(files))  # given back to the composer if storing fails
         self._pending.append(self.view.add_pending(text, [f.name for f in files]))
-        self.turns.ask(self.conversation_id, text, files, plugin)
+        self.turns.ask(self.conversation_id, text, files, plugin, options)
 
     def stop(self) -> None:
         if self.composer.editing_id:
@@ -250,12 +259,14 @@ class MainWindow(QMainWindow):
             self.read_aloud.stop()  # speech too
 
     def _on_composer_send_requested(self, text: str, files: list[Path]) -> None:
+        options = self.composer.take_options() or {}
         if self.composer.editing_id:
-            message_id = self.composer.editing_id
+            message_id, edited = self.composer.editing_id, self.composer.editing_options
             self.composer.cancel_edit()
-            self.turns.edit_and_resend(message_id, text)  # a new version; the old one is kept
+            # A new version; the old one is kept (with its options unless they were edited).
+            self.turns.edit_and_resend(message_id, text, options if edited else None)
             return
-        self.send(text, files)
+        self.send(text, files, options=options)
 
     def _on_composer_image_pasted(self, image: QImage) -> None:
         # Kept in the app's cache, not /tmp; the message stores its own copy on sending.
@@ -379,6 +390,11 @@ class MainWindow(QMainWindow):
             QtGui.QGuiApplication.clipboard().setText(message.content)
         elif action == "edit":
             self.composer.begin_edit(message_id, message.content)
+        elif action == "parameters":
+            question, text, options = self.assistant.options_of(message_id)
+            record = self.assistant.registry.record(message.plugin)
+            manifest = record.manifest if record is not None else None
+            self.composer.begin_edit_options(question, text, manifest, options)
         elif action == "regenerate":
             self.turns.stop(message_id)
             self.turns.regenerate(message_id)  # a new version; this one is kept

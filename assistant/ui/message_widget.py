@@ -40,7 +40,9 @@ CHARS_PER_LINE = 90
 ICONS = {  # footer action: its icon
     "copy": "copy", "edit": "edit", "regenerate": "regenerate", "reroute": "send-to",
     "older": "chevron-left", "newer": "chevron-right", "speak": "speaker",
+    "parameters": "settings",
 }  # fmt: skip
+PLUGINS_WITH_OPTIONS: set[str] = set()  # their answers offer Edit parameters
 VERSION_ACTIONS = ("older", "newer")
 USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
 
@@ -242,6 +244,9 @@ class MessageWidget(QFrame):
                      tr("Read this answer aloud; the recording is kept")),
                 ]
             )  # fmt: skip
+            if self.role != "user" and self.plugin in PLUGINS_WITH_OPTIONS:
+                tip = tr("Change the options of the question and ask again")
+                actions.append(("parameters", tr("Edit parameters"), tip))
             for action, label, tip in actions:
                 self._add_button(action, label, tip)
         if self.role != "user":

@@ -50,15 +50,28 @@ class TurnRunner(QObject):
     def answering(self) -> list[int]:
         return list(self._answering)
 
-    def ask(self, conversation_id: int, text: str, files: list[Any], plugin: str | None = None):
-        """Store and answer a new question."""
-        self._open(lambda: self.assistant.prepare(conversation_id, text, files, plugin=plugin))
+    def ask(
+        self,
+        conversation_id: int,
+        text: str,
+        files: list[Any],
+        plugin: str | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        """Store and answer a new question (with *options* given apart from its text)."""
+        self._open(
+            lambda: self.assistant.prepare(
+                conversation_id, text, files, plugin=plugin, options=options
+            )
+        )
 
     def regenerate(self, reply_id: int, plugin: str | None = None) -> None:
         self._open(lambda: self.assistant.regenerate(reply_id, plugin=plugin))
 
-    def edit_and_resend(self, message_id: int, text: str) -> None:
-        self._open(lambda: self.assistant.edit_and_resend(message_id, text))
+    def edit_and_resend(
+        self, message_id: int, text: str, options: dict[str, Any] | None = None
+    ) -> None:
+        self._open(lambda: self.assistant.edit_and_resend(message_id, text, options))
 
     def stop(self, reply_id: int | None = None) -> None:
         """Stop one answer, or all of them."""

@@ -93,7 +93,7 @@ class EmbeddingIntentClassifier:
         self._cache: dict[tuple[tuple[str, tuple[Intent, ...]], ...], _Centroids] = {}
 
     def classify(
-        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind] = ()
+        self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str] = ()
     ) -> IntentMatch | None:
         """The closest intent to *text* above the threshold, or None."""
         if not text.strip():

@@ -187,3 +187,22 @@ def test_a_model_that_cannot_load_leaves_routing_to_the_rules() -> None:
     assert model.calls == 1 and "missing" in layered.error
     match = layered.classify("what do my notes say?", MANIFESTS)
     assert match is not None and match.plugin == "rag"
+
+
+def test_a_photo_goes_where_its_words_mean() -> None:
+    from assistant.core.messages import Attachment, Kind
+    from assistant.core.plugin import Manifest
+    from plugins.imagegen.plugin import MANIFEST as IMAGEGEN
+    from plugins.vision.plugin import MANIFEST as VISION
+
+    chat = Manifest(name="chat", title="Chat", description="talks")
+    router = Router(lambda: [chat, VISION, IMAGEGEN], by_kind={Kind.IMAGE: "vision"})
+    photo = (Attachment(Path("p.png"), Kind.IMAGE, "image/png", "p.png"),)
+    assert router.route("make this a watercolor", photo).plugin == "imagegen"
+    assert router.route("what is this?", photo).plugin == "vision"
+    assert router.route("", photo).plugin == "vision"
+    assert router.route("draw me a lighthouse at dusk").plugin == "imagegen"
+    assert router.route("请画一只在月球上的熊猫").plugin == "imagegen"
+    for follow_up in ("make it bluer", "another one", "same but at night"):
+        assert router.route(follow_up, recent={"imagegen"}).plugin == "imagegen"
+        assert router.route(follow_up).plugin == "chat"
