@@ -190,14 +190,21 @@ def read_file_records(path: Path) -> dict[str, FileRecord]:
 
     if not path.exists():
         return {}
-    db = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    try:
+        db = apsw.Connection(str(path), flags=apsw.SQLITE_OPEN_READONLY)
+    except apsw.Error as exc:
+        raise ValueError(f"{path} cannot be opened ({exc})") from exc
     try:
         db.set_busy_timeout(2000)
         rows = db.execute(
             "select path, title, content_hash, mtime_ns, size, status, reason, chunks from files"
         ).fetchall()
-    except apsw.SQLError:
-        return {}  # an index from before the files table, or not an index at all
+    except apsw.SQLError as exc:
+        if "no such table" in str(exc):
+            return {}  # an index created but never written to
+        raise ValueError(f"{path} is not a readable index ({exc})") from exc
+    except apsw.Error as exc:
+        raise ValueError(f"{path} is not a readable index ({exc})") from exc
     finally:
         db.close()
     return {row[0]: FileRecord(*row) for row in rows}
