@@ -22,6 +22,7 @@ from plugins.rag.quoting import (
     is_yes_no,
     overlap,
     snippet,
+    split_question,
 )
 from plugins.rag.retrieve import Passage, Retrieval, content_terms
 from plugins.rag.settings import RagSettings
@@ -44,7 +45,7 @@ SYSTEM_PROMPT = (
 )
 
 SNIPPET_CHARS = 220
-QUOTE_OVERLAP = 0.4  # least share of a yes/no question's words its quoted sentence holds
+QUOTE_OVERLAP = 0.3  # least share of a yes/no question's words its quoted sentence holds
 FOCUS_MARGIN = 0.12  # passages this much less similar than the best one are left out
 # The earlier conversation in the prompt: the newest messages, until either bound is met.
 # Small models have small windows; a few turns are what a follow-up question leans on.
@@ -151,7 +152,7 @@ def quoted_answer(question: str, passages: Sequence[Passage]) -> tuple[str, int]
     its passage number; None when no sentence holds enough of the question's words."""
     texts = [p.chunk.text for p in passages]
     best = best_sentences(question, texts, [p.similarity for p in passages])
-    if not best or overlap(question, best[0].text) < QUOTE_OVERLAP:
+    if not best or overlap(split_question(question)[0], best[0].text) < QUOTE_OVERLAP:
         return None
     number = best[0].index + 1
     sentence = " ".join(best[0].text.split())

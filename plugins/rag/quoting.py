@@ -9,6 +9,7 @@ forgot to a sentence that plainly comes from one passage.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +27,22 @@ _YES_NO_START = re.compile(
     re.IGNORECASE,
 )
 _YES_NO_CHINESE = re.compile(r"吗[？?]?\s*$|是否|能否|可否|有没有|是不是|要不要|需不需要")
+# "Under the Apache license, do I have to…?": the clause before the comma says where to
+# look, the rest what is asked; the sentence that answers is the one about what is asked.
+_SCOPE = re.compile(
+    r"^\s*((?:under|according to|in|for|from|based on|per|as per|regarding|about)\b[^,，]*"
+    r"|(?:根据|按照|依据|关于|在)[^,，]*)[,，]\s*",
+    re.IGNORECASE,
+)
+SCOPE_WEIGHT = 0.3
+# A sentence that states a rule outranks one that merely mentions the same words.
+_RULE = re.compile(
+    r"\b(must|shall not|may not|is required|are required|required to|prohibited|not permitted)\b"
+    r"|必须|不得|应当|禁止|须",
+    re.IGNORECASE,
+)
+RULE_BONUS = 0.15
+EXACT_BONUS = 0.1  # per word the question writes in capitals ("NOTICE") found as written
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _WORD = re.compile(r"\w+")
 
@@ -60,12 +77,21 @@ def is_yes_no(question: str) -> bool:
     return bool(_YES_NO_START.search(text) or _YES_NO_CHINESE.search(text))
 
 
+def split_question(question: str) -> tuple[str, str]:
+    """(what is asked, the scope it is asked in): "Under the Apache license, do I have to
+    include a NOTICE file?" is asked about a NOTICE file, within the Apache license."""
+    match = _SCOPE.match(question)
+    if match is None or not question[match.end() :].strip():
+        return question, ""
+    return question[match.end() :], match.group(1)
+
+
 def _stem(word: str) -> str:
     return word[:5] if len(word) > 5 else word
 
 
 def _stems(text: str) -> set[str]:
-    return {_stem(term) for term in content_terms(text)}
+    return {_stem(term) for term in content_terms(text, document_words=True)}
 
 
 def overlap(question: str, text: str) -> float:
@@ -86,16 +112,37 @@ def best_sentences(
 ) -> list[Sentence]:
     """The sentences of *passages* that best answer *question*, best first.
 
-    A sentence scores by the share of the question's words it holds; *similarity* (the
-    passages' similarity to the question, best first) breaks ties toward better passages.
+    A sentence scores by the question's words it holds, each weighted by how rare it is
+    among the candidate sentences: in a licence every sentence says "License", few say
+    "NOTICE", so the sentence with "NOTICE" is the one that answers a question about it.
+    *similarity* (each passage's similarity to the question) breaks ties toward better
+    passages.
     """
+    candidates = [
+        (index, start, sentence)
+        for index, text in enumerate(passages)
+        for start, sentence in sentences(text)
+        if len(sentence) >= 12  # not a heading or a stray number
+    ]
+    ask, scope = split_question(question)
+    asked = _stems(ask)
+    scoped = _stems(scope) - asked
+    wanted = asked | scoped
+    words = [{_stem(w) for w in _WORD.findall(c[2].lower())} & wanted for c in candidates]
+    weight = {
+        term: math.log((len(candidates) + 1) / (sum(term in w for w in words) + 0.5))
+        * (SCOPE_WEIGHT if term in scoped else 1.0)
+        for term in wanted
+    }
+    total = sum(weight.values()) or 1.0
     scored: list[tuple[float, Sentence]] = []
-    for index, text in enumerate(passages):
-        bonus = (similarity[index] if similarity else 0.0) * 0.25
-        for start, sentence in sentences(text):
-            if len(sentence) < 12:
-                continue  # a heading or a stray number, not a statement
-            scored.append((overlap(question, sentence) + bonus, Sentence(index, start, sentence)))
+    capitals = set(re.findall(r"\b[A-Z]{2,}\b", ask))
+    for (index, start, sentence), present in zip(candidates, words, strict=True):
+        bonus = (similarity[index] if similarity else 0.0) * 0.1
+        bonus += RULE_BONUS if _RULE.search(sentence) else 0.0
+        bonus += EXACT_BONUS * sum(bool(re.search(rf"\b{w}\b", sentence)) for w in capitals)
+        score = sum(weight[t] for t in present) / total + bonus
+        scored.append((score, Sentence(index, start, sentence)))
     scored.sort(key=lambda item: -item[0])
     return [sentence for _, sentence in scored[:count]]
 

@@ -104,7 +104,8 @@ def test_snippets_are_whole_words_with_an_ellipsis(
     for source in sources.items:
         body = source.snippet.strip("…")
         words = set(re.findall(r"[\w-]+", " ".join(source.passage.split())))
-        first, last = body.split()[0].strip("(\"',.;:"), body.split()[-1].strip("(\"',.;:")
+        tokens = re.findall(r"[\w-]+", body)
+        first, last = tokens[0], tokens[-1]
         assert first in words and last in words, source.snippet  # no word cut in two
         assert source.snippet.startswith("…") or source.passage.lstrip().startswith(body[:20])
         assert len(source.snippet) <= 230
