@@ -153,9 +153,7 @@ PASSAGES: tuple[tuple[str, str], ...] = (
         "household",
         "Storing potatoes in a cool dark place keeps them from turning green and sprouting.",
     ),
-)
-
-# (question, key string found only in the answering passage    (
+    (
         "house-rules",
         "Tenants must give at least sixty days written notice to the landlord before "
         "moving out of the flat.",
@@ -181,6 +179,8 @@ PASSAGES: tuple[tuple[str, str], ...] = (
         "opened items can only be exchanged.",
     ),
 )
+
+# (question, key string found only in the answering passage)
 QUESTIONS: tuple[tuple[str, str], ...] = (
     ("How tall is the world's highest mountain?", "8,849"),
     ("Where does Africa's longest river reach the sea?", "Alexandria"),

@@ -51,7 +51,7 @@ def test_a_cited_source_opens_at_its_passage_highlighted(qtbot, tmp_path: Path) 
         reply = send(qtbot, window, QUESTION)
         stored = window.store.message(reply)
         assert stored is not None and stored.status == "done", stored
-        assert "> If the Work includes a \"NOTICE\" text file" in stored.content
+        assert '> (d) If the Work includes a "NOTICE" text file' in stored.content
         boxes = window.view.findChildren(SourcesBox)
         assert len(boxes) == 1
         box = boxes[0]
