@@ -104,7 +104,9 @@ class KnowledgePanel(QDockWidget):
         try:
             sources = listing(assistant.paths.plugin_data(PLUGIN))
         except (OSError, ValueError) as exc:  # a damaged index: said, and the panel goes on
-            self.status.setText(tr("The list of documents cannot be read: %1").replace("%1", str(exc)))
+            self.status.setText(
+                tr("The list of documents cannot be read: %1").replace("%1", str(exc))
+            )
             return False
         self._show_sources(sources)
         return True

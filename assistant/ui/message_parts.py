@@ -474,9 +474,7 @@ class SourcesBox(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.label = _wrapping_label(self, rich=True)
-        self.label.linkActivated.connect(
-            lambda link: self._on_label_link_activated(link, signals)
-        )
+        self.label.linkActivated.connect(lambda link: self._on_label_link_activated(link, signals))
         files: dict[str, list[tuple[int, Source]]] = {}
         for index, source in enumerate(sources):
             files.setdefault(source.path or source.title, []).append((index, source))

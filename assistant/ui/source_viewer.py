@@ -76,7 +76,9 @@ class SourceViewer(QDialog):
         self.source = source
         self._open_url = open_url
         where = f", {tr('page')} {source.page}" if source.page else ""
-        self.setWindowTitle(f"[{source.number}] {source.title}{where}" if source.number else source.title)
+        self.setWindowTitle(
+            f"[{source.number}] {source.title}{where}" if source.number else source.title
+        )
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.status = QLabel(self)
@@ -107,12 +109,16 @@ class SourceViewer(QDialog):
         try:
             text = reader(path)
         except (OSError, ValueError) as exc:
-            self._show_passage_only(tr("This file cannot be shown here: {reason}").format(reason=exc))
+            self._show_passage_only(
+                tr("This file cannot be shown here: {reason}").format(reason=exc)
+            )
             return
         self.text.setPlainText(text)
         self.span = passage_span(text, self.source)
         if self.span is None:
-            self.status.setText(tr("The file has changed since it was indexed; the passage is not in it now."))
+            self.status.setText(
+                tr("The file has changed since it was indexed; the passage is not in it now.")
+            )
             return
         self._highlight(*self.span)
         self.status.setText(self.source.section or str(path))

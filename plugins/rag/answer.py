@@ -210,7 +210,7 @@ def retrieve_for(knowledge: Knowledge, question: str, previous: str) -> Retrieva
     return knowledge.retrieve(f"{previous}\n{question}")
 
 
-_REFERRING = frozenset("it its that this these those they them he she him her there".split())
+_REFERRING = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "he", "she", "him", "her", "there"])
 
 
 def leans_on_previous(question: str) -> bool:
@@ -253,7 +253,9 @@ def respond(
         yield TextDelta(not_in_documents(question))
         return
     passages = focused(retrieval.passages)
-    quoted = quoted_answer(question, passages) if settings.quote_yes_no and is_yes_no(question) else None
+    quoted = (
+        quoted_answer(question, passages) if settings.quote_yes_no and is_yes_no(question) else None
+    )
     llm = context.services.get("llm")
     if quoted is not None:
         yield TextDelta(quoted[0])
@@ -266,7 +268,7 @@ def respond(
     yield sources_of(passages, numbers, question)
 
 
-def _written(
+def _written(  # noqa: PLR0917 (one call site, each argument a different thing)
     question: str,
     passages: Sequence[Passage],
     history: Sequence[dict[str, str]],
@@ -281,7 +283,9 @@ def _written(
     citations = CitationFilter([p.chunk.text for p in passages])
     written: list[str] = []
     messages = build_messages(question, passages, history)
-    for piece in llm.stream_chat(messages, context.cancel, max_new_tokens=settings.max_answer_tokens):
+    for piece in llm.stream_chat(
+        messages, context.cancel, max_new_tokens=settings.max_answer_tokens
+    ):
         context.cancel.raise_if_cancelled()
         shown = citations.feed(piece)
         if shown:

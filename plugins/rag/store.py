@@ -108,10 +108,7 @@ class VectorIndex(Protocol):
         if not len(ids) or k <= 0:
             return []
         scores = vectors @ np.asarray(vector, dtype=np.float32)
-        if k < len(scores):
-            top = np.argpartition(-scores, k - 1)[:k]
-        else:
-            top = np.arange(len(scores))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
         top = top[np.argsort(-scores[top], kind="stable")]
         return [Hit(int(ids[row]), float(scores[row])) for row in top]
 

@@ -183,38 +183,43 @@
         <translation>未安装文档插件。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="130"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="107"/>
+        <source>The list of documents cannot be read: %1</source>
+        <translation>无法读取文档列表：%1</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="150"/>
         <source>left</source>
         <translation>剩余</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="133"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="153"/>
         <source>files</source>
         <translation>个文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="135"/>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="154"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="155"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="174"/>
         <source>passages</source>
         <translation>个段落</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="144"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="164"/>
         <source>Indexed %1, unchanged %2, removed %3.</source>
         <translation>已索引 %1 个，未变 %2 个，已移除 %3 个。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="148"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="168"/>
         <source>Stopped; what was indexed is kept.</source>
         <translation>已停止；已索引的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="172"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="192"/>
         <source>Add documents</source>
         <translation>添加文档</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="177"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="197"/>
         <source>Add a folder of documents</source>
         <translation>添加文档文件夹</translation>
     </message>
@@ -222,17 +227,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="48"/>
+        <location filename="../../assistant/ui/main_window.py" line="49"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="194"/>
+        <location filename="../../assistant/ui/main_window.py" line="228"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400"/>
+        <location filename="../../assistant/ui/main_window.py" line="447"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -247,62 +252,62 @@
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <location filename="../../assistant/ui/menus.py" line="41"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <location filename="../../assistant/ui/menus.py" line="42"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <location filename="../../assistant/ui/menus.py" line="45"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <location filename="../../assistant/ui/menus.py" line="51"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <location filename="../../assistant/ui/menus.py" line="55"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <location filename="../../assistant/ui/menus.py" line="56"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <location filename="../../assistant/ui/menus.py" line="59"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <location filename="../../assistant/ui/menus.py" line="65"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <location filename="../../assistant/ui/menus.py" line="68"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <location filename="../../assistant/ui/menus.py" line="72"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <location filename="../../assistant/ui/menus.py" line="75"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
@@ -391,56 +396,56 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="141"/>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_parts.py" line="203"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="142"/>
+        <location filename="../../assistant/ui/message_parts.py" line="204"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="166"/>
+        <location filename="../../assistant/ui/message_parts.py" line="229"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="188"/>
-        <location filename="../../assistant/ui/message_widget.py" line="282"/>
+        <location filename="../../assistant/ui/message_parts.py" line="251"/>
+        <location filename="../../assistant/ui/message_widget.py" line="297"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="290"/>
+        <location filename="../../assistant/ui/message_parts.py" line="381"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="454"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="454"/>
+        <location filename="../../assistant/ui/message_parts.py" line="454"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="365"/>
+        <location filename="../../assistant/ui/message_parts.py" line="456"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="391"/>
+        <location filename="../../assistant/ui/message_parts.py" line="488"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="395"/>
+        <location filename="../../assistant/ui/message_parts.py" line="492"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -450,72 +455,72 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <location filename="../../assistant/ui/message_widget.py" line="231"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="260"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <location filename="../../assistant/ui/message_widget.py" line="263"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
@@ -587,6 +592,45 @@
         <location filename="../../assistant/ui/sidebar.py" line="124"/>
         <source>Delete “%1” and everything said in it?</source>
         <translation>要删除“%1”及其中的全部内容吗？</translation>
+    </message>
+</context>
+<context>
+    <name>SourceViewer</name>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="78"/>
+        <source>page</source>
+        <translation>页码</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="85"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="88"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="105"/>
+        <location filename="../../assistant/ui/source_viewer.py" line="148"/>
+        <source>The file is no longer at {path}.</source>
+        <translation>文件已不在 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="110"/>
+        <source>This file cannot be shown here: {reason}</source>
+        <translation>无法在此显示该文件：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="115"/>
+        <source>The file has changed since it was indexed; the passage is not in it now.</source>
+        <translation>文件在建立索引后已更改，现在其中没有这段内容。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="152"/>
+        <source>No program on this system opens {name}; the file is at {path}.</source>
+        <translation>此系统上没有可以打开 {name} 的程序；文件位于 {path}。</translation>
     </message>
 </context>
 <context>

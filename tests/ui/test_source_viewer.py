@@ -33,7 +33,9 @@ def send(qtbot, window: MainWindow, text: str) -> int:
 
 
 def _viewers() -> list[SourceViewer]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, SourceViewer) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, SourceViewer) and w.isVisible()
+    ]
 
 
 def test_a_cited_source_opens_at_its_passage_highlighted(qtbot, tmp_path: Path) -> None:
@@ -67,10 +69,14 @@ def test_a_cited_source_opens_at_its_passage_highlighted(qtbot, tmp_path: Path) 
         start, end = viewer.span
         assert text[start:end] == box.sources[0].passage
         marks = viewer.text.extraSelections()
-        assert len(marks) == 1 and marks[0].cursor.selectedText().startswith(text[start:start + 20])
+        assert len(marks) == 1 and marks[0].cursor.selectedText().startswith(
+            text[start : start + 20]
+        )
         # The passage is in view, not the top of the file.
         top = viewer.text.cursorForPosition(viewer.text.viewport().rect().topLeft()).position()
-        bottom = viewer.text.cursorForPosition(viewer.text.viewport().rect().bottomLeft()).position()
+        bottom = viewer.text.cursorForPosition(
+            viewer.text.viewport().rect().bottomLeft()
+        ).position()
         assert top <= start <= bottom, (top, start, bottom)
         viewer.close()
     finally:
@@ -82,8 +88,16 @@ def test_a_cited_source_opens_at_its_passage_highlighted(qtbot, tmp_path: Path) 
 def test_open_file_says_when_no_program_opens_it(qtbot, tmp_path: Path) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("# Plants\n\nWater the fern on Sundays.\n", encoding="utf-8")
-    source = Source("notes.md", str(notes), None, "Water the fern…", 1, "Plants, line 3", 10,
-                    "Water the fern on Sundays.")
+    source = Source(
+        "notes.md",
+        str(notes),
+        None,
+        "Water the fern…",
+        1,
+        "Plants, line 3",
+        10,
+        "Water the fern on Sundays.",
+    )
     asked: list[QUrl] = []
     viewer = SourceViewer(source, open_url=lambda url: asked.append(url) or False)
     qtbot.addWidget(viewer)

@@ -115,7 +115,7 @@ def test_a_question_the_documents_do_not_cover_says_so(
     licenses: Knowledge, make_context: MakeContext
 ) -> None:
     question = "How many moons does Jupiter have?"
-    chunks, text, sources = _answer(question, licenses, make_context, StreamingChatModel("79."))
+    _, text, sources = _answer(question, licenses, make_context, StreamingChatModel("79."))
     assert "don't cover this" in text and sources is None
     # Also right after a question they did cover: the earlier one does not rescue it.
     history = history_messages(

@@ -28,8 +28,12 @@ def test_a_chinese_question_about_my_documents_goes_to_them() -> None:
 
 
 def test_chinese_text_is_cut_at_the_end_of_a_sentence() -> None:
-    sentences = [f"第{i}条：顾客在收货后七天内可以申请无理由退货，商品须保持完好。" for i in range(40)]
-    text = "".join(sentences) + "如有疑问，请联系客服！退款将在三个工作日内原路退回；运费由买家承担？"
+    sentences = [
+        f"第{i}条：顾客在收货后七天内可以申请无理由退货，商品须保持完好。" for i in range(40)
+    ]
+    text = (
+        "".join(sentences) + "如有疑问，请联系客服！退款将在三个工作日内原路退回；运费由买家承担？"
+    )
     chunks = split_sections([Section(text, None, 0)], chunk_size=200, chunk_overlap=40)
     assert len(chunks) > 5
     for chunk in chunks:

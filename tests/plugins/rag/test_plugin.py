@@ -184,7 +184,9 @@ def test_a_yes_no_question_is_answered_by_quoting_the_rule(
     attachments = tuple(_attach(tmp_path, p) for p in documents)
     chunks = _run(plugin, Request("Does the lease allow pets?", attachments=attachments), context)
     answer = _text(chunks)
-    assert "> Pets: the tenant may keep one cat or one small dog with written consent. [1]" in answer
+    assert (
+        "> Pets: the tenant may keep one cat or one small dog with written consent. [1]" in answer
+    )
     assert not llm.calls  # a quotation, not the model's yes or no
     (sources,) = [c for c in chunks if isinstance(c, Sources)]
     assert [(s.title, s.page, s.number) for s in sources.items] == [("lease.pdf", 2, 1)]
