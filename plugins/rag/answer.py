@@ -210,7 +210,10 @@ def retrieve_for(knowledge: Knowledge, question: str, previous: str) -> Retrieva
     return knowledge.retrieve(f"{previous}\n{question}")
 
 
-_REFERRING = frozenset(["it", "its", "that", "this", "these", "those", "they", "them", "he", "she", "him", "her", "there"])
+_REFERRING = frozenset([
+    "it", "its", "that", "this", "these", "those", "they", "them", "he", "she", "him", "her",
+    "there",
+])  # fmt: skip
 
 
 def leans_on_previous(question: str) -> bool:
