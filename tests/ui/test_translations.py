@@ -82,6 +82,7 @@ def test_every_string_the_ui_translates_is_in_the_ts() -> None:
     assert {context for context, _ in messages} == {
         "MainWindow", "MessageView", "Composer", "Sidebar", "MemoryPanel", "Dialogs",
         "KnowledgePanel", "SettingsForm", "AppLinks", "WelcomeView", "ChatModelStatus",
+        "SourceViewer",
     }  # fmt: skip
 
 
