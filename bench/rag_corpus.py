@@ -153,6 +153,31 @@ PASSAGES: tuple[tuple[str, str], ...] = (
         "household",
         "Storing potatoes in a cool dark place keeps them from turning green and sprouting.",
     ),
+    (
+        "house-rules",
+        "Tenants must give at least sixty days written notice to the landlord before "
+        "moving out of the flat.",
+    ),
+    (
+        "house-rules",
+        "Cats and small dogs are allowed in the building, but each tenant may keep at most "
+        "two pets.",
+    ),
+    (
+        "office-policy",
+        "Expense claims are paid only with the original receipt attached, and must be "
+        "submitted within thirty days of the purchase.",
+    ),
+    (
+        "office-policy",
+        "Visitors must sign in at the front desk and wear a visitor badge at all times "
+        "while on site.",
+    ),
+    (
+        "shop-terms",
+        "Refunds are given for unopened items returned within fourteen days of delivery; "
+        "opened items can only be exchanged.",
+    ),
 )
 
 # (question, key string found only in the answering passage)
@@ -188,3 +213,15 @@ QUESTIONS: tuple[tuple[str, str], ...] = (
     ("Should I water indoor plants less in winter?", "Houseplants"),
     ("Where is the best place to keep potatoes?", "cool dark place"),
 )
+
+# Yes/no questions about a rule: the answer must quote the rule, not contradict it.
+RULE_QUESTIONS: tuple[tuple[str, str], ...] = (
+    ("Do I have to tell the landlord before I move out?", "sixty days written notice"),
+    ("Am I allowed to keep a cat in my flat?", "at most two pets"),
+    ("Can I get an expense claim paid without the receipt?", "original receipt"),
+    ("Do visitors have to wear a badge?", "wear a visitor badge"),
+    ("Can I get my money back for an opened item?", "only be exchanged"),
+)
+
+# The answer check: questions whose written answer must hold (or quote) the key phrase.
+ANSWER_QUESTIONS: tuple[tuple[str, str], ...] = QUESTIONS[:15] + RULE_QUESTIONS

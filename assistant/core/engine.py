@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -442,10 +442,7 @@ class _ReplyRecorder:
                 size=size,
             )
         elif isinstance(chunk, Sources):
-            self._meta["sources"] = [
-                {"title": s.title, "path": s.path, "page": s.page, "snippet": s.snippet}
-                for s in chunk.items
-            ]
+            self._meta["sources"] = [asdict(s) for s in chunk.items]
         elif isinstance(chunk, Notice):
             self._meta.setdefault("notices", []).append(notice_meta(chunk))
             if chunk.key:  # kept at once: the key counts as shown from now on, even after a crash

@@ -168,6 +168,10 @@ class Source:
     path: str = ""
     page: int | None = None
     snippet: str = ""
+    number: int = 0  # the [n] the answer cites it by; 0: in the order listed
+    section: str = ""  # where in the file, in words ("4. Redistribution", "line 87")
+    position: int | None = None  # character offset of the passage in the file's text
+    passage: str = ""  # the passage's whole text, for a viewer to find and highlight
 
 
 @dataclass(frozen=True, slots=True)

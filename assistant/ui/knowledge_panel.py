@@ -86,8 +86,30 @@ class KnowledgePanel(QDockWidget):
             self.status.setText(tr("The documents plugin is not installed."))
 
     def refresh(self) -> Job | None:
-        """Load the list of documents (the plugin opens its index on first use)."""
+        """List the documents at once, from the index alone; then open the index for
+        adding and removing (which loads the embedding model, in the background)."""
+        self.show_indexed()
         return self._run(lambda knowledge, job: iter(()))
+
+    def show_indexed(self) -> bool:
+        """List what the index holds, read without loading the plugin or its model."""
+        if not self.available:
+            return False
+        assistant = self.assistant
+        assert assistant is not None
+        record = assistant.registry.record(PLUGIN)
+        listing = getattr(record.plugin if record else None, "indexed_sources", None)
+        if not callable(listing):
+            return False
+        try:
+            sources = listing(assistant.paths.plugin_data(PLUGIN))
+        except (OSError, ValueError) as exc:  # a damaged index: said, and the panel goes on
+            self.status.setText(
+                tr("The list of documents cannot be read: %1").replace("%1", str(exc))
+            )
+            return False
+        self._show_sources(sources)
+        return True
 
     def add(self, paths: list[Path]) -> Job | None:
         """Index *paths* (files or folders) in the background."""

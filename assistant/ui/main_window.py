@@ -19,7 +19,7 @@ from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant, Turn
-    from assistant.core.messages import Chunk, Progress
+    from assistant.core.messages import Chunk, Progress, Source
     from assistant.core.store import Store
     from assistant.ui.plugin_jobs import PluginJobs
     from assistant.ui.turns import TurnRunner
@@ -187,6 +187,7 @@ class MainWindow(QMainWindow):
         self.view.action_requested.connect(self._on_view_action_requested)
         self.view.earlier_requested.connect(self._on_view_earlier_requested)
         self.view.link_requested.connect(self._on_view_link_requested)
+        self.view.signals.source_requested.connect(self._on_view_source_requested)
         self.view.image_opened.connect(self._show_image)
         self.view.version_requested.connect(self._on_view_version_requested)
         self.turns.turn_opened.connect(self._on_turn_opened)
@@ -429,6 +430,11 @@ class MainWindow(QMainWindow):
             return
         page = self.store.messages(self.conversation_id, before_id=shown[0], limit=PAGE_SIZE + 1)
         self.view.prepend(page[-PAGE_SIZE:], has_more=len(page) > PAGE_SIZE)
+
+    def _on_view_source_requested(self, source: Source) -> None:
+        from assistant.ui.source_viewer import show_source
+
+        show_source(self, self.assistant, source)
 
     def _on_view_link_requested(self, url: QUrl) -> None:
         from assistant.ui.app_link_actions import follow_app_link

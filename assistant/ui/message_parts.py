@@ -55,6 +55,7 @@ class ViewSignals(QObject):
 
     action_requested = Signal(str, int)  # "copy", "regenerate", "reroute", "edit"; message id
     link_requested = Signal(QUrl)
+    source_requested = Signal(object)  # a cited Source, to show in the source viewer
     image_opened = Signal(Path, str)  # the picture, its title
     version_requested = Signal(int, int)  # message id, step (-1 older, +1 newer)
 
@@ -491,7 +492,8 @@ class FileChip(QToolButton):
 
 
 class SourcesBox(QWidget):
-    """The numbered sources of an answer, each opening its file (at its page if it can)."""
+    """The sources an answer cites, grouped by file: each passage's [n], where it is (page
+    or section) and a snippet; a click opens the passage in the source viewer."""
 
     def __init__(self, sources: tuple[Source, ...], signals: ViewSignals, parent: QWidget):
         super().__init__(parent)
@@ -499,18 +501,27 @@ class SourcesBox(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         self.label = _wrapping_label(self, rich=True)
-        self.label.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
+        self.label.linkActivated.connect(lambda link: self._on_label_link_activated(link, signals))
+        files: dict[str, list[tuple[int, Source]]] = {}
+        for index, source in enumerate(sources):
+            files.setdefault(source.path or source.title, []).append((index, source))
         rows = []
-        for number, source in enumerate(sources, 1):
-            url = QUrl.fromLocalFile(source.path).toString() if source.path else ""
-            if url and source.page:
-                url += f"#page={source.page}"
-            page = f", {tr('page')} {source.page}" if source.page else ""
-            title = html.escape(source.title) + page
-            anchor = f'<a href="{url}">{title}</a>' if url else title
-            rows.append(f"[{number}] {anchor} — <i>{html.escape(source.snippet[:160])}</i>")
+        for cited in files.values():
+            rows.append(f"<b>{html.escape(cited[0][1].title)}</b>")
+            for index, source in cited:
+                number = source.number or index + 1
+                where = f"{tr('page')} {source.page}" if source.page else source.section
+                label = f"[{number}]" + (f" {html.escape(where)}" if where else "")
+                anchor = f'<a href="source:{index}">{label}</a>' if source.path else label
+                rows.append(f"&nbsp;&nbsp;{anchor} — <i>{html.escape(source.snippet)}</i>")
         self.label.setText(f"<b>{tr('Sources')}</b><br>{'<br>'.join(rows)}")
         column.addWidget(self.label)
+
+    def _on_label_link_activated(self, link: str, signals: ViewSignals) -> None:
+        if link.startswith("source:"):
+            signals.source_requested.emit(self.sources[int(link.removeprefix("source:"))])
+        else:
+            signals.link_requested.emit(QUrl(link))
 
     def rendered(self) -> tuple[Any, ...]:
         return ("sources", self.label.text())

@@ -8,13 +8,23 @@ model that the block holds quotations only. Nothing from a document is ever rout
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.core.messages import Chunk, HistoryMessage, Progress, Source, Sources, TextDelta
 from assistant.core.plugin import PluginContext
-from plugins.rag.retrieve import Passage, Retrieval
+from plugins.rag.locate import section_of
+from plugins.rag.quoting import (
+    CitationFilter,
+    best_sentences,
+    cited_numbers,
+    is_yes_no,
+    overlap,
+    snippet,
+    split_question,
+)
+from plugins.rag.retrieve import Passage, Retrieval, content_terms
 from plugins.rag.settings import RagSettings
 
 if TYPE_CHECKING:
@@ -34,7 +44,9 @@ SYSTEM_PROMPT = (
     "answer, say plainly that the documents do not say, and do not guess."
 )
 
-SNIPPET_CHARS = 240
+SNIPPET_CHARS = 220
+QUOTE_OVERLAP = 0.3  # least share of a yes/no question's words its quoted sentence holds
+FOCUS_MARGIN = 0.12  # passages this much less similar than the best one are left out
 # The earlier conversation in the prompt: the newest messages, until either bound is met.
 # Small models have small windows; a few turns are what a follow-up question leans on.
 HISTORY_MESSAGES = 6
@@ -135,25 +147,49 @@ def extractive_answer(passages: Sequence[Passage]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def quoted_answer(question: str, passages: Sequence[Passage]) -> tuple[str, int] | None:
+    """The sentence of *passages* that answers a yes/no *question*, quoted and cited, with
+    its passage number; None when no sentence holds enough of the question's words."""
+    texts = [p.chunk.text for p in passages]
+    best = best_sentences(question, texts, [p.similarity for p in passages])
+    if not best or overlap(split_question(question)[0], best[0].text) < QUOTE_OVERLAP:
+        return None
+    number = best[0].index + 1
+    sentence = " ".join(best[0].text.split())
+    return f"Your documents say:\n\n> {sentence} [{number}]\n", number
+
+
 def not_in_documents(question: str) -> str:
     """What to say when no passage matches the question well enough."""
     return (
-        "Your documents don't seem to say anything about this: no passage matches the "
-        "question closely enough. If you want an answer from general knowledge instead, ask "
-        f"`/chat {question.strip()}`."
+        "Your documents don't cover this: no passage matches the question closely enough. "
+        f"If you want an answer from general knowledge instead, ask `/chat {question.strip()}`."
     )
 
 
-def sources_of(passages: Sequence[Passage]) -> Sources:
-    """The sources chunk shown under the answer, in citation order."""
+def sources_of(
+    passages: Sequence[Passage], numbers: Sequence[int] = (), question: str = ""
+) -> Sources:
+    """The sources under the answer: the passages cited by *numbers* (all when empty), each
+    with where it is in its file and a snippet around the sentence nearest *question*."""
+    chosen = list(numbers) or list(range(1, len(passages) + 1))
     items = []
-    for passage in passages:
-        chunk = passage.chunk
-        snippet = " ".join(chunk.text.split())
-        if len(snippet) > SNIPPET_CHARS:
-            snippet = snippet[: SNIPPET_CHARS - 1].rstrip() + "…"
-        title = chunk.title or Path(chunk.path).name
-        items.append(Source(title=title, path=chunk.path, page=chunk.page, snippet=snippet))
+    for number in sorted(chosen):
+        chunk = passages[number - 1].chunk
+        best = best_sentences(question, [chunk.text]) if question else []
+        focus = best[0].start if best else 0
+        items.append(
+            Source(
+                title=chunk.title or Path(chunk.path).name,
+                path=chunk.path,
+                page=chunk.page,
+                snippet=snippet(chunk.text, focus, SNIPPET_CHARS),
+                number=number,
+                section=section_of(chunk.path, chunk.position, chunk.page),
+                position=chunk.position,
+                passage=chunk.text,
+            )
+        )
     return Sources(items=tuple(items))
 
 
@@ -169,7 +205,32 @@ def retrieve_for(knowledge: Knowledge, question: str, previous: str) -> Retrieva
     retrieval = knowledge.retrieve(question)
     if retrieval.strong or not previous or not retrieval.passages:
         return retrieval
+    if not leans_on_previous(question):
+        return retrieval  # a new subject ("how many moons…?") is not rescued by the last one
     return knowledge.retrieve(f"{previous}\n{question}")
+
+
+_REFERRING = frozenset([
+    "it", "its", "that", "this", "these", "those", "they", "them", "he", "she", "him", "her",
+    "there",
+])  # fmt: skip
+
+
+def leans_on_previous(question: str) -> bool:
+    """Whether *question* reads as a follow-up: hardly a subject of its own ("and by
+    when?"), or one that points back ("what does it cost?")."""
+    words = set(question.lower().replace("?", " ").split())
+    return len(content_terms(question)) <= 1 or bool(words & _REFERRING)
+
+
+def focused(passages: Sequence[Passage]) -> tuple[Passage, ...]:
+    """The passages worth the model's reading: those found verbatim, and those nearly as
+    similar to the question as the best one (a shorter prompt is a sooner first word)."""
+    if not passages:
+        return ()
+    best = max(p.similarity for p in passages)
+    kept = tuple(p for p in passages if p.exact or p.similarity >= best - FOCUS_MARGIN)
+    return kept or tuple(passages[:1])
 
 
 def respond(
@@ -179,7 +240,7 @@ def respond(
     settings: RagSettings,
     history: Sequence[dict[str, str]] = (),
 ) -> Iterator[Chunk]:
-    """Retrieve passages for *question* and answer from them, then list the sources.
+    """Retrieve passages for *question* and answer from them, then list the sources cited.
 
     *history* is the earlier conversation (see :func:`history_messages`).
     """
@@ -194,16 +255,47 @@ def respond(
     if not retrieval.strong:
         yield TextDelta(not_in_documents(question))
         return
+    passages = focused(retrieval.passages)
+    quoted = (
+        quoted_answer(question, passages) if settings.quote_yes_no and is_yes_no(question) else None
+    )
     llm = context.services.get("llm")
-    if llm is None:
-        yield TextDelta(extractive_answer(retrieval.passages))
+    if quoted is not None:
+        yield TextDelta(quoted[0])
+        numbers: Sequence[int] = [quoted[1]]
+    elif llm is None:
+        yield TextDelta(extractive_answer(passages))
+        numbers = ()
     else:
-        # The chat model may have to load first, and it cannot report that to us.
-        yield Progress("Writing the answer…")
-        messages = build_messages(question, retrieval.passages, history)
-        for piece in llm.stream_chat(
-            messages, context.cancel, max_new_tokens=settings.max_answer_tokens
-        ):
-            context.cancel.raise_if_cancelled()
-            yield TextDelta(piece)
-    yield sources_of(retrieval.passages)
+        numbers = yield from _written(question, passages, history, llm, context, settings)
+    yield sources_of(passages, numbers, question)
+
+
+def _written(  # noqa: PLR0917 (one call site, each argument a different thing)
+    question: str,
+    passages: Sequence[Passage],
+    history: Sequence[dict[str, str]],
+    llm: Any,
+    context: PluginContext,
+    settings: RagSettings,
+) -> Generator[Chunk, None, list[int]]:
+    """The model's answer, streamed as it is written, with the citations it forgot added;
+    returns the passage numbers it cites (the best passage when it cites none)."""
+    # The chat model may have to load first, and it cannot report that to us.
+    yield Progress("Writing the answer…")
+    citations = CitationFilter([p.chunk.text for p in passages])
+    written: list[str] = []
+    messages = build_messages(question, passages, history)
+    for piece in llm.stream_chat(
+        messages, context.cancel, max_new_tokens=settings.max_answer_tokens
+    ):
+        context.cancel.raise_if_cancelled()
+        shown = citations.feed(piece)
+        if shown:
+            written.append(shown)
+            yield TextDelta(shown)
+    tail = citations.finish()
+    if tail:
+        written.append(tail)
+        yield TextDelta(tail)
+    return cited_numbers("".join(written), len(passages)) or [1]

@@ -18,6 +18,10 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".pdf", ".docx"}
 
 
+# Where a passage may end, most preferred first (kept at the end of the piece before).
+SEPARATORS = ["\n\n", "\n", "。", "！", "？", "；", ". ", "! ", "? ", "; ", "，", ", ", " ", ""]
+
+
 class UnreadableFile(ValueError):
     """A file that cannot be indexed; ``str()`` says why, in plain words."""
 
@@ -73,10 +77,17 @@ def read_sections(path: Path, *, max_bytes: int) -> list[Section]:
 def split_sections(
     sections: Iterable[Section], chunk_size: int, chunk_overlap: int
 ) -> list[ChunkText]:
-    """Cut sections into overlapping passages with LangChain's recursive splitter."""
+    """Cut sections into overlapping passages with LangChain's recursive splitter.
+
+    It cuts at paragraphs first, then lines, then sentences, then words: Chinese and
+    Japanese sentences end at 。！？； with no space after them, so those count as sentence
+    ends too, and a passage of Chinese text ends at the end of a sentence, not mid-word.
+    """
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(
+        separators=SEPARATORS,
+        keep_separator="end",
         chunk_size=chunk_size,
         chunk_overlap=min(chunk_overlap, chunk_size // 2),
         add_start_index=True,

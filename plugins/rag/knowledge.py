@@ -25,7 +25,9 @@ from plugins.rag.embedder import (
 from plugins.rag.indexer import Indexer, IndexProgress, IndexReport, IndexSettings, expand
 from plugins.rag.retrieve import Retrieval, Retriever
 from plugins.rag.settings import RagSettings
-from plugins.rag.store import SqliteVecIndex, VectorIndex
+from plugins.rag.store import FileRecord, SqliteVecIndex, VectorIndex, read_file_records
+
+INDEX_FILE = "index.sqlite"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,17 @@ class SourceInfo:
     chunks: int
     status: str  # "indexed", "failed" or "stale"
     reason: str = ""
+
+
+def source_list(records: Iterable[FileRecord]) -> list[SourceInfo]:
+    """The files of *records* as the Knowledge panel lists them, by title."""
+    ordered = sorted(records, key=lambda r: (r.title.lower(), r.path))
+    return [SourceInfo(r.path, r.title, r.chunks, r.status, r.reason) for r in ordered]
+
+
+def indexed_sources(data_dir: Path) -> list[SourceInfo]:
+    """The files indexed in *data_dir*, read from the index alone (no model loads)."""
+    return source_list(read_file_records(data_dir / INDEX_FILE).values())
 
 
 def sentence_transformer_handle(models: ModelRegistry, name: str) -> ModelHandle[Any]:
@@ -84,7 +97,7 @@ class Knowledge:
     def open(cls, data_dir: Path, embedder: Embedder, settings: RagSettings) -> Knowledge:
         """The knowledge kept in *data_dir*, searched with *embedder*."""
         store = SqliteVecIndex(
-            data_dir / "index.sqlite", dimension=embedder.dimension, model_id=embedder.model_id
+            data_dir / INDEX_FILE, dimension=embedder.dimension, model_id=embedder.model_id
         )
         return cls(store, embedder, settings)
 
@@ -137,8 +150,7 @@ class Knowledge:
 
     def sources(self) -> list[SourceInfo]:
         """Every file added, by title."""
-        records = sorted(self.index.files().values(), key=lambda r: (r.title.lower(), r.path))
-        return [SourceInfo(r.path, r.title, r.chunks, r.status, r.reason) for r in records]
+        return source_list(self.index.files().values())
 
     def remove(self, path: str | Path) -> None:
         """Forget a file and its passages, or an added folder and every file in it.

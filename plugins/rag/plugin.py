@@ -49,6 +49,10 @@ DOCUMENT_INTENT = Intent(
         r"\baccording to\b",
         r"\b(in|from) the (contract|handbook|manual|minutes|lease|pdf|report|attachment)\b",
         r"\b(files?|documents?|pdfs?) (i|we) (added|uploaded|dropped|attached|gave)\b",
+        # Chinese: "according to (my) documents", "the files I uploaded", "in the document"
+        r"(根据|按照|依据|参考)[^，。？！]{0,8}(文档|文件|资料|笔记|合同|手册|报告|PDF|pdf)",
+        r"(上传|添加|导入|提供|发送?)的?(文档|文件|资料|笔记|PDF|pdf)",
+        r"(文档|文件|资料|笔记|合同|手册|报告)(里|中|上|内)",
     ),
 )
 
@@ -134,6 +138,19 @@ class RagPlugin:
             if self._builtin is None or self._builtin[0] is not models:
                 self._builtin = (models, sentence_transformer_handle(models, ""))
             return self._builtin[1]
+
+    def indexed_sources(self, data_dir: Path) -> list[Any]:
+        """The files indexed in *data_dir*, from the index alone: no model loads for it."""
+        from plugins.rag.knowledge import indexed_sources
+
+        return list(indexed_sources(data_dir))
+
+    def document_text(self, path: Path) -> str:
+        """The text of a document as it was indexed (a source's position is an offset in
+        it), for a viewer; raises ValueError with the reason when it cannot be read."""
+        from plugins.rag.locate import document_text
+
+        return document_text(path)
 
     def load(self, context: PluginContext) -> None:
         """Open the index in the plugin's data folder, with the embedding model settings ask for."""

@@ -21,9 +21,13 @@ _STOPWORD_TEXT = """
     a an and are as at be but by can could did do does for from had has have how i if in
     into is it its me my of on or our say says said should so than that the their them then
     there these they this those to was we were what when where which who whom why will with
-    would you your about according tell find show give summarise summarize document documents
-    doc docs file files note notes mention mentions"""
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+    would you your about according"""
+# Words that, in a question, point at the documents themselves ("what do my notes say"):
+# no help in finding a passage, though a sentence about "a NOTICE file" needs "file".
+_DOCUMENT_WORDS = """tell find show give summarise summarize document documents doc docs file
+    files note notes mention mentions"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset(_DOCUMENT_WORDS.split())
+_PLAIN_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +47,13 @@ class Retrieval:
     strong: bool
 
 
-def content_terms(text: str) -> list[str]:
-    """The words of a question worth searching for: no stop words, each once."""
+def content_terms(text: str, *, document_words: bool = False) -> list[str]:
+    """The words of a question worth searching for: no stop words, each once; with
+    *document_words*, words such as "file" and "notes" are kept."""
+    stop = _PLAIN_STOPWORDS if document_words else _STOPWORDS
     seen: dict[str, None] = {}
     for word in re.findall(r"\w+", text.lower()):
-        if word not in _STOPWORDS:
+        if word not in stop:
             seen.setdefault(word, None)
     return list(seen)
 

@@ -72,6 +72,15 @@ class RagSettings(BaseModel):
             "Below this similarity of the best passage the answer is that the documents do not say."
         ),
     )
+    quote_yes_no: bool = Field(
+        True,
+        title="Quote the rule for yes/no questions",
+        description=(
+            "A yes/no question is answered with the sentence of your documents that decides "
+            "it, quoted, rather than by the language model: a small model can say the "
+            "opposite of what its source says."
+        ),
+    )
     max_file_mb: int = Field(
         10,
         title="Largest file (MB)",

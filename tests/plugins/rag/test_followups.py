@@ -130,7 +130,7 @@ def test_a_follow_up_question_is_answered_from_the_documents(
     finally:
         plugin.unload()
 
-    assert _text(chunks) == "From your documents [1] [2]."
+    assert _text(chunks) == "From your documents [1]."  # only the passage near the best one
     (messages,) = llm.calls
     assert messages[1:3] == [
         {"role": "user", "content": "Who agreed to send the invoice?"},

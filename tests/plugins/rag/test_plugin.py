@@ -160,7 +160,7 @@ def test_question_with_documents_is_answered_extractively_with_sources(
 ) -> None:
     context = make_context(RagSettings(top_k=2))
     attachments = tuple(_attach(tmp_path, p) for p in documents)
-    request = Request("Does the lease allow pets?", attachments=attachments)
+    request = Request("Which pets may the tenant keep in the lease?", attachments=attachments)
     chunks = _run(plugin, request, context)
     notices = [c for c in chunks if isinstance(c, Notice)]
     assert notices and notices[0].text.startswith("Indexed 2 files")
@@ -170,10 +170,30 @@ def test_question_with_documents_is_answered_extractively_with_sources(
     assert "one cat or one small dog" in answer
     (sources,) = [c for c in chunks if isinstance(c, Sources)]
     first = sources.items[0]
-    assert (first.title, first.page) == ("lease.pdf", 2)
+    assert (first.title, first.page, first.number) == ("lease.pdf", 2, 1)
     assert Path(first.path) == attachments[0].path and first.path and Path(first.path).exists()
     assert "small dog" in first.snippet
     assert isinstance(chunks[-1], Sources)
+
+
+def test_a_yes_no_question_is_answered_by_quoting_the_rule(
+    tmp_path: Path, documents: list[Path], plugin: RagPlugin, make_context: MakeContext
+) -> None:
+    llm = CitingChatModel()
+    context = make_context(RagSettings(top_k=2), services={"llm": llm})
+    attachments = tuple(_attach(tmp_path, p) for p in documents)
+    chunks = _run(plugin, Request("Does the lease allow pets?", attachments=attachments), context)
+    answer = _text(chunks)
+    assert (
+        "> Pets: the tenant may keep one cat or one small dog with written consent. [1]" in answer
+    )
+    assert not llm.calls  # a quotation, not the model's yes or no
+    (sources,) = [c for c in chunks if isinstance(c, Sources)]
+    assert [(s.title, s.page, s.number) for s in sources.items] == [("lease.pdf", 2, 1)]
+    # Turned off, the model writes the answer.
+    context = make_context(RagSettings(top_k=2, quote_yes_no=False), services={"llm": llm})
+    _run(plugin, Request("Does the lease allow pets?"), context)
+    assert len(llm.calls) == 1
 
 
 def test_answer_from_the_language_model_cites_numbered_passages(
@@ -184,15 +204,17 @@ def test_answer_from_the_language_model_cites_numbered_passages(
     context = make_context(RagSettings(top_k=3), services={"llm": model})
     _run(plugin, Request("", attachments=tuple(_attach(tmp_path, p) for p in documents)), context)
     chunks = _run(plugin, Request("Who will send the invoice?", command="docs"), context)
-    assert _text(chunks) == "From your documents [1] [2] [3]."
     (messages,) = llm.calls
+    given = re.findall(r"^\[(\d+)\] \(from ", messages[-1]["content"], re.MULTILINE)
+    assert 1 <= len(given) <= 3  # the passages nearly as good as the best, at most top_k
+    assert _text(chunks) == "From your documents" + "".join(f" [{n}]" for n in given) + "."
     assert messages[0] == {"role": "system", "content": SYSTEM_PROMPT}
     prompt = messages[1]["content"]
     assert prompt.startswith(BLOCK_START + "\n[1] (from minutes.docx)")
     assert prompt.index(BLOCK_END) < prompt.index("Question: Who will send the invoice?")
     (sources,) = [c for c in chunks if isinstance(c, Sources)]
     assert sources.items[0].title == "minutes.docx"
-    assert len(sources.items) == 3
+    assert [s.number for s in sources.items] == [int(n) for n in given]  # the cited ones
 
 
 def test_question_the_documents_do_not_answer(
@@ -203,7 +225,7 @@ def test_question_the_documents_do_not_answer(
     _run(plugin, Request("", attachments=tuple(_attach(tmp_path, p) for p in documents)), context)
     chunks = _run(plugin, Request("What is the boiling point of tungsten?"), context)
     answer = _text(chunks)
-    assert "documents don't seem to say" in answer
+    assert "documents don't cover this" in answer
     assert "`/chat What is the boiling point of tungsten?`" in answer
     assert not llm.calls
     assert not [c for c in chunks if isinstance(c, Sources)]
