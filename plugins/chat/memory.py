@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from assistant.core.plugin import ConversationState
+from plugins.chat.summary_guard import checked_summary
 
 TokenCounter = Callable[[str], int]
 
 SUMMARY_KEY = "summary"
 FOLDED_THROUGH_KEY = "folded_through"
 FOLDED_DIGEST_KEY = "folded_digest"
+REPLACED_KEY = "summary_replaced"  # why the model's last summary was not kept; "" if it was
 SUMMARY_PREFIX = "Summary of the earlier conversation: "
 SUMMARY_INSTRUCTIONS = (
     "You keep a running summary of a conversation between a user and an assistant. "
@@ -59,12 +61,15 @@ class ContextTooSmall(ValueError):
 class MemoryRecord:
     """What has been folded so far: the summary and the last message it covers.
 
-    *folded_digest* fingerprints the folded messages, so an edit to one of them is noticed.
+    *folded_digest* fingerprints the folded messages, so an edit to one of them is noticed;
+    *replaced_because* says why the model's last summary gave way to the person's own
+    sentences ("" when the model's was kept).
     """
 
     summary: str = ""
     folded_through: int = 0
     folded_digest: str = ""
+    replaced_because: str = ""
 
     @classmethod
     def read(cls, state: ConversationState) -> MemoryRecord:
@@ -74,6 +79,7 @@ class MemoryRecord:
             summary=state.get(SUMMARY_KEY, ""),
             folded_through=int(through) if through.lstrip("-").isdigit() else 0,
             folded_digest=state.get(FOLDED_DIGEST_KEY, ""),
+            replaced_because=state.get(REPLACED_KEY, ""),
         )
 
     def write(self, state: ConversationState) -> None:
@@ -81,6 +87,7 @@ class MemoryRecord:
         state.set(SUMMARY_KEY, self.summary)
         state.set(FOLDED_THROUGH_KEY, str(self.folded_through))
         state.set(FOLDED_DIGEST_KEY, self.folded_digest)
+        state.set(REPLACED_KEY, self.replaced_because)
 
 
 def chain_digest(previous: str, turns: Sequence[Turn]) -> str:
@@ -263,20 +270,27 @@ class ConversationMemory:
     ) -> Iterator[MemoryRecord]:
         """Fold *turns* into the summary a batch at a time, yielding the record after each.
 
-        The caller saves each record, so a stop between batches loses no finished work.
+        Each summary the model writes is checked (see :mod:`plugins.chat.summary_guard`):
+        one that repeats itself, is not language or loses a name or number the person
+        gave is replaced by the person's own fact sentences. The caller saves each record,
+        so a stop between batches loses no finished work.
         """
         pending = list(turns)
         while pending:
             previous = self.keep_head(record.summary.strip(), self.budget.summary_tokens)
             batch, sent = self._next_batch(previous, pending)
             del pending[: len(batch)]
-            summary = summarise(previous, sent).strip()
+            checked = checked_summary(summarise(previous, sent), previous, batch, self._fits)
             record = MemoryRecord(
-                summary=summary or record.summary,
+                summary=checked.text or previous,
                 folded_through=batch[-1].message_id,
                 folded_digest=chain_digest(record.folded_digest, batch),
+                replaced_because=checked.replaced_because,
             )
             yield record
+
+    def _fits(self, summary: str) -> bool:
+        return self._count(summary) <= self.budget.summary_tokens
 
     def _next_batch(self, summary: str, pending: Sequence[Turn]) -> tuple[list[Turn], list[Turn]]:
         """The oldest *pending* turns one summarising prompt holds, and the turns to send.
