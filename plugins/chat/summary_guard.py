@@ -48,6 +48,13 @@ _STATEMENT = re.compile(
     r"remember|favou?rite|allergic|birthday|always|never|don't like|can't stand)\b",
     re.IGNORECASE,
 )
+# How a request begins: what follows asks for something rather than states a fact.
+_REQUEST = re.compile(
+    r"\s*(please\s+)?(tell|give|show|explain|write|describe|suggest|list|help|make|find|"
+    r"translate|summari[sz]e|compose|draft|recommend|name|compare|calculate|count|say|"
+    r"can you|could you|would you|will you)\b",
+    re.IGNORECASE,
+)
 # The summarising prompt's own words, which a small model tends to copy back.
 _PROMPT_ECHOES = (
     "summary so far",
@@ -187,6 +194,8 @@ def fact_sentences(text: str) -> list[str]:
     for sentence in sentences(text):
         if sentence.rstrip().endswith(("?", "？")):
             continue
+        if _REQUEST.match(sentence) and not _STATEMENT.search(sentence):
+            continue  # "Tell me about the number 2, please." asks; it states nothing
         if key_terms(sentence) or _STATEMENT.search(sentence):
             kept.append(sentence if sentence[-1] in ".!。！" else f"{sentence}.")
     return kept
@@ -202,25 +211,26 @@ class SpokenTurn(Protocol):
     def content(self) -> str: ...
 
 
-USER_SAID = "The user said: "
+USER_SAID = "The user said: "  # opens each sentence an extractive summary keeps
 
 
 def extractive_summary(
     previous: str, turns: Sequence[SpokenTurn], fits: Callable[[str], bool]
 ) -> str:
-    """The *previous* summary's sentences and the user's fact sentences from *turns*, each
-    once, as the user said them. When the whole does not *fit*, sentences give way: first
-    those whose names and numbers are said elsewhere too, then those that state least."""
-    kept: list[str] = []
-    for sentence in sentences(previous.removeprefix(USER_SAID)):
-        kept.append(sentence)
+    """The *previous* summary's sentences, then each fact sentence the user said in *turns*
+    as "The user said: …", each sentence once. When the whole does not *fit*, sentences give
+    way: first those whose names and numbers are said elsewhere too, then those that state
+    least."""
+    kept: dict[str, str] = {}
+    for sentence in sentences(previous):
+        kept.setdefault(normalised(sentence.removeprefix(USER_SAID)), sentence)
     for turn in turns:
-        if turn.role == "user":
-            kept += fact_sentences(turn.content)
-    kept = list({normalised(s): s for s in reversed(kept)}.values())[::-1]  # once, in order
-    while len(kept) > 1 and not fits(_joined(kept)):
-        kept.pop(_least_needed(kept))
-    return _joined(kept)
+        for fact in fact_sentences(turn.content) if turn.role == "user" else ():
+            kept.setdefault(normalised(fact), f"{USER_SAID}{fact}")
+    lines = list(kept.values())
+    while len(lines) > 1 and not fits(" ".join(lines)):
+        lines.pop(_least_needed(lines))
+    return " ".join(lines)
 
 
 def _least_needed(kept: Sequence[str]) -> int:
@@ -232,10 +242,6 @@ def _least_needed(kept: Sequence[str]) -> int:
             return index
     weights = [len(key_terms(s)) + 2 * bool(_STATEMENT.search(s)) for s in kept]
     return weights.index(min(weights))
-
-
-def _joined(kept: Sequence[str]) -> str:
-    return f"{USER_SAID}{' '.join(kept)}" if kept else ""
 
 
 @dataclass(frozen=True, slots=True)

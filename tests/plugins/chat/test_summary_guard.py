@@ -98,17 +98,30 @@ def test_facts_of_the_previous_summary_must_survive_the_next_one() -> None:
     previous = f"{USER_SAID}{ADA}"
     later = turns("I live in Lisbon.", "Nice city.")
     checked = checked_summary("The user lives in Lisbon.", previous, later, roomy)
-    assert checked.text == f"{USER_SAID}{ADA} I live in Lisbon."
+    assert checked.text == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
     assert "ada" in checked.replaced_because
 
 
 def test_the_extractive_summary_says_each_sentence_once_and_fits() -> None:
     said = turns(ADA, "Hello Ada.", ADA, "Yes.", "I live in Lisbon.", "OK.")
-    assert extractive_summary("", said, roomy) == f"{USER_SAID}{ADA} I live in Lisbon."
+    assert extractive_summary("", said, roomy) == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
+    # A model's earlier summary stays as it was written; the new sentences follow it.
+    earlier = "Known facts: FACT-ZEBRA42."
+    assert extractive_summary(earlier, turns("I live in Lisbon."), roomy) == (
+        f"{earlier} {USER_SAID}I live in Lisbon."
+    )
     # Too long: a sentence whose names are said elsewhere goes first, then what states least.
     repeated_names = turns("Ada lives in Lisbon.", "", "Ada and Lisbon, again: I am Ada in Lisbon.")
-    short = extractive_summary("", repeated_names, lambda text: len(text) < 60)
+    short = extractive_summary("", repeated_names, lambda text: len(text) < 70)
     assert short == f"{USER_SAID}Ada and Lisbon, again: I am Ada in Lisbon."
-    filler = turns(ADA, "", "Question 194 question 194.", "", "I live in Lisbon.")
-    shorter = extractive_summary("", filler, lambda text: len(text) < 100)
-    assert shorter == f"{USER_SAID}{ADA} I live in Lisbon."
+    filler = turns(ADA, "", "Room 194 is on the left.", "", "I live in Lisbon.")
+    shorter = extractive_summary("", filler, lambda text: len(text) < 130)
+    assert shorter == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
+
+
+def test_requests_are_not_facts() -> None:
+    assert fact_sentences("Tell me something short about the number 2, please.") == []
+    assert fact_sentences("Please write a poem about Paris.") == []
+    assert fact_sentences("Please remember that my code is 42.") == [
+        "Please remember that my code is 42."
+    ]
