@@ -43,6 +43,8 @@ QUESTION_INTENT = Intent(
         "what is in this picture?",
         "is there a dog in the photo?",
         "what is this?",
+        "what is in the first photo?",
+        "and in the other picture?",
     ),
     keywords=(
         r"\b(this|the|that|my) (image|photo|picture|pic|screenshot|shot)\b",
@@ -52,6 +54,8 @@ QUESTION_INTENT = Intent(
         r"\bwhat is (this|that|it)\b",
         r"\bwhat('s| is) (in|on) (it|there|this|that)\b",
         r"\bdescribe (it|this|that)\b",
+        r"\b(first|second|third|last|latest|previous|earlier|older|other) "
+        r"(image|photo|picture|pic|one)s?\b",
     ),
     follows=Kind.IMAGE,
 )
