@@ -25,7 +25,6 @@ from assistant.core.messages import (
 from assistant.core.plugin import Command, Intent, Manifest, ModelSpec, PluginContext
 from plugins.vision.missing import DOWNLOAD, download_model, download_source, missing_models
 from plugins.vision.settings import VisionSettings
-from plugins.vision.which_photo import about_line, choose_photo
 
 if TYPE_CHECKING:
     from plugins.vision.analysis import VisionModels
@@ -130,6 +129,7 @@ class VisionPlugin:
         """Analyse attached photos, then answer the question, if any, about the photo it
         points at (see :mod:`plugins.vision.which_photo`), saying which one that is."""
         from plugins.vision.analysis import ImageAnalyst
+        from plugins.vision.which_photo import about_line, choose_photo
 
         analyst = ImageAnalyst(self._models_for(context), context)
         question = question_of(request)
