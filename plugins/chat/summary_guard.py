@@ -211,22 +211,19 @@ class SpokenTurn(Protocol):
     def content(self) -> str: ...
 
 
-USER_SAID = "The user said: "  # opens each sentence an extractive summary keeps
-
-
 def extractive_summary(
     previous: str, turns: Sequence[SpokenTurn], fits: Callable[[str], bool]
 ) -> str:
-    """The *previous* summary's sentences, then each fact sentence the user said in *turns*
-    as "The user said: …", each sentence once. When the whole does not *fit*, sentences give
-    way: first those whose names and numbers are said elsewhere too, then those that state
-    least."""
+    """The *previous* summary's sentences, then each fact sentence the user said in *turns*,
+    in the user's words (the prompt introduces them as what the user said), each once.
+    When the whole does not *fit*, sentences give way: first those whose names and numbers
+    are said elsewhere too, then those that state least."""
     kept: dict[str, str] = {}
     for sentence in sentences(previous):
-        kept.setdefault(normalised(sentence.removeprefix(USER_SAID)), sentence)
+        kept.setdefault(normalised(sentence), sentence)
     for turn in turns:
         for fact in fact_sentences(turn.content) if turn.role == "user" else ():
-            kept.setdefault(normalised(fact), f"{USER_SAID}{fact}")
+            kept.setdefault(normalised(fact), fact)
     lines = list(kept.values())
     while len(lines) > 1 and not fits(" ".join(lines)):
         lines.pop(_least_needed(lines))
@@ -275,3 +272,13 @@ def checked_summary(
     if not reason:
         return CheckedSummary(written)
     return CheckedSummary(extractive_summary(previous, turns, fits), reason)
+
+
+_FIRST_PERSON = re.compile(r"\b(i|me|my|mine|we|us|our)\b", re.IGNORECASE)
+
+
+def asks_back(question: str, summary: str) -> bool:
+    """Whether *question* asks about something the person said that *summary* holds: it
+    speaks of the person ("my", "I") and shares a word that carries meaning with it
+    ("What is my name?" after "My name is Ada")."""
+    return bool(_FIRST_PERSON.search(question)) and bool(_stems(question) & _stems(summary))

@@ -171,7 +171,7 @@ def test_a_summary_that_repeats_itself_is_replaced_by_what_the_person_said(
     talk.say("What is my name and what are my goats called?")
 
     summary = talk.state.get(SUMMARY_KEY)
-    assert summary == "The user said: My name is Ada and I keep three goats named Pip, Pod and Pea."
+    assert summary == "My name is Ada and I keep three goats named Pip, Pod and Pea."
     assert "repeats itself" in talk.state.get("summary_replaced")
     system = answer_prompts(openai_server)[-1][0]["content"]
     assert system == f"Be brief.\n\n{SUMMARY_PREFIX}{summary}"

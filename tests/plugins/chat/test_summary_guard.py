@@ -6,7 +6,7 @@ import pytest
 
 from plugins.chat.memory import Turn
 from plugins.chat.summary_guard import (
-    USER_SAID,
+    asks_back,
     checked_summary,
     degeneracy,
     extractive_summary,
@@ -75,7 +75,7 @@ def test_fact_sentences_leave_out_questions_and_small_talk() -> None:
 
 def test_the_summary_of_issue_10_is_replaced_by_adas_own_words() -> None:
     checked = checked_summary(SEVEN_TIMES, "", turns(ADA, "Nice to meet you, Ada!"), roomy)
-    assert checked.text == f"{USER_SAID}{ADA}"
+    assert checked.text == ADA
     assert "repeats itself" in checked.replaced_because
 
 
@@ -90,33 +90,33 @@ def test_a_summary_that_drops_a_name_or_a_preference_is_replaced() -> None:
     assert lost_name.replaced_because == "it left out pea"
     preference = "I prefer tea to coffee and I am allergic to peanuts."
     vague = checked_summary("The user likes drinks.", "", turns(preference), roomy)
-    assert vague.text == f"{USER_SAID}{preference}"
+    assert vague.text == preference
     assert "left out" in vague.replaced_because
 
 
 def test_facts_of_the_previous_summary_must_survive_the_next_one() -> None:
-    previous = f"{USER_SAID}{ADA}"
+    previous = ADA
     later = turns("I live in Lisbon.", "Nice city.")
     checked = checked_summary("The user lives in Lisbon.", previous, later, roomy)
-    assert checked.text == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
+    assert checked.text == f"{ADA} I live in Lisbon."
     assert "ada" in checked.replaced_because
 
 
 def test_the_extractive_summary_says_each_sentence_once_and_fits() -> None:
     said = turns(ADA, "Hello Ada.", ADA, "Yes.", "I live in Lisbon.", "OK.")
-    assert extractive_summary("", said, roomy) == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
+    assert extractive_summary("", said, roomy) == f"{ADA} I live in Lisbon."
     # A model's earlier summary stays as it was written; the new sentences follow it.
     earlier = "Known facts: FACT-ZEBRA42."
     assert extractive_summary(earlier, turns("I live in Lisbon."), roomy) == (
-        f"{earlier} {USER_SAID}I live in Lisbon."
+        f"{earlier} I live in Lisbon."
     )
     # Too long: a sentence whose names are said elsewhere goes first, then what states least.
     repeated_names = turns("Ada lives in Lisbon.", "", "Ada and Lisbon, again: I am Ada in Lisbon.")
-    short = extractive_summary("", repeated_names, lambda text: len(text) < 70)
-    assert short == f"{USER_SAID}Ada and Lisbon, again: I am Ada in Lisbon."
+    short = extractive_summary("", repeated_names, lambda text: len(text) < 50)
+    assert short == "Ada and Lisbon, again: I am Ada in Lisbon."
     filler = turns(ADA, "", "Room 194 is on the left.", "", "I live in Lisbon.")
-    shorter = extractive_summary("", filler, lambda text: len(text) < 130)
-    assert shorter == f"{USER_SAID}{ADA} {USER_SAID}I live in Lisbon."
+    shorter = extractive_summary("", filler, lambda text: len(text) < 100)
+    assert shorter == f"{ADA} I live in Lisbon."
 
 
 def test_requests_are_not_facts() -> None:
@@ -125,3 +125,10 @@ def test_requests_are_not_facts() -> None:
     assert fact_sentences("Please remember that my code is 42.") == [
         "Please remember that my code is 42."
     ]
+
+
+def test_a_question_about_what_the_person_said_is_told_apart() -> None:
+    assert asks_back("What is my name and what are my goats called?", ADA)
+    assert asks_back("How many goats do I have?", ADA)
+    assert not asks_back("What do goats like to eat?", ADA)  # about goats, not about theirs
+    assert not asks_back("Where do I live?", ADA)  # nothing of it in the summary
