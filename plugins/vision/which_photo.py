@@ -214,8 +214,9 @@ def about_line(choice: Choice) -> str:
     if count > 1:
         other = next(p for p in reversed(choice.photos) if p is not photo)
         ordinal = _PLACE_NAMES[other.number - 1] if other.number <= 5 else str(other.number)
-        line += (
-            f" To ask about another, say which: “the {ordinal} photo” or "
-            f"“{escape_markdown(other.attachment.name)}”."
-        )
+        names = [p.attachment.name for p in choice.photos]
+        by_name = ""  # pasted photos share a name: only their place tells them apart
+        if names.count(other.attachment.name) == 1:
+            by_name = f" or “{escape_markdown(other.attachment.name)}”"
+        line += f" To ask about another, say which: “the {ordinal} photo”{by_name}."
     return f"*{line}*"

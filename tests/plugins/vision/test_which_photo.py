@@ -110,3 +110,18 @@ def test_several_photos_in_one_message_are_told_apart_by_their_part_of_the_summa
 
 def test_no_photo_no_choice() -> None:
     assert choose_photo("how many?", [HistoryMessage("user", "hi", message_id=1)]) is None
+
+
+def test_photos_with_the_same_name_are_told_apart_by_their_place() -> None:
+    pasted = [
+        HistoryMessage("user", "", attachments=(photo("pasted image.png"),), message_id=1),
+        HistoryMessage("assistant", COFFEE_SUMMARY, plugin="vision", message_id=2),
+        HistoryMessage("user", "", attachments=(photo("pasted image.png"),), message_id=3),
+        HistoryMessage("assistant", ASTRONAUT_SUMMARY, plugin="vision", message_id=4),
+    ]
+    choice = choose_photo("how many cups are there?", pasted)
+    assert choice is not None and choice.photo.number == 1
+    assert about_line(choice) == (
+        "*About **pasted image.png**, the first of 2 photos. To ask about another, say "
+        "which: “the second photo”.*"
+    )
