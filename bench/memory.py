@@ -44,8 +44,6 @@ FILLER = (
     "Give me one tip for sleeping better.",
     "Explain what a rainbow is in two sentences.",
     "Suggest a quick lunch I can make in ten minutes.",
-    "Why is the sky blue? Keep it short.",
-    "Write a two-line poem about autumn leaves.",
 )
 
 
@@ -212,7 +210,7 @@ def model_control(written: list[tuple[str, list[Turn]]]) -> dict[str, Any]:
 
 def main() -> int:
     """Run every script once and print the measures as JSON."""
-    settings = ChatSettings(context_window=WINDOW, temperature=0.0, max_new_tokens=160)
+    settings = ChatSettings(context_window=WINDOW, temperature=0.0, max_new_tokens=96)
     plugin, models = WatchedPlugin(), ModelRegistry()
     started = time.perf_counter()
     results = []

@@ -222,17 +222,17 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="48"/>
+        <location filename="../../assistant/ui/main_window.py" line="49"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="194"/>
+        <location filename="../../assistant/ui/main_window.py" line="227"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="400"/>
+        <location filename="../../assistant/ui/main_window.py" line="441"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -247,62 +247,62 @@
         <translation>新建对话(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="39"/>
+        <location filename="../../assistant/ui/menus.py" line="41"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="40"/>
+        <location filename="../../assistant/ui/menus.py" line="42"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="43"/>
+        <location filename="../../assistant/ui/menus.py" line="45"/>
         <source>&amp;Search conversations</source>
         <translation>搜索对话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="49"/>
+        <location filename="../../assistant/ui/menus.py" line="51"/>
         <source>Focus the message box</source>
         <translation>转到输入框</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="53"/>
+        <location filename="../../assistant/ui/menus.py" line="55"/>
         <source>S&amp;top answering</source>
         <translation>停止回答(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="54"/>
+        <location filename="../../assistant/ui/menus.py" line="56"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="57"/>
+        <location filename="../../assistant/ui/menus.py" line="59"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="61"/>
+        <location filename="../../assistant/ui/menus.py" line="63"/>
         <source>&amp;Plugins…</source>
         <translation>插件(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="63"/>
+        <location filename="../../assistant/ui/menus.py" line="65"/>
         <source>&amp;Memory</source>
         <translation>记忆(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="66"/>
+        <location filename="../../assistant/ui/menus.py" line="68"/>
         <source>&amp;Documents</source>
         <translation>文档(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="70"/>
+        <location filename="../../assistant/ui/menus.py" line="72"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/menus.py" line="73"/>
+        <location filename="../../assistant/ui/menus.py" line="75"/>
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
@@ -310,53 +310,83 @@
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="38"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="44"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="48"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="50"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="54"/>
+        <source>The model's own summary was not usable, so this one keeps your own sentences.</source>
+        <translation>模型自己写的摘要不可用，因此这里保留的是你自己说过的句子。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="60"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="51"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="61"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="67"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <source>Folded into the summary</source>
+        <translation>已并入摘要</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="106"/>
+        <source>%1 of %2 messages are in the summary; the model reads the rest word for word.</source>
+        <translation>%2 条消息中有 %1 条已并入摘要；其余消息模型会逐字读取。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="114"/>
+        <source>None yet: the whole conversation fits in what the model reads.</source>
+        <translation>暂时没有：整段对话都在模型能读取的范围内。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
         <source>For this conversation</source>
         <translation>本对话专用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="69"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="130"/>
         <source>the chat settings' system prompt</source>
         <translation>沿用聊天设置中的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="73"/>
-        <location filename="../../assistant/ui/memory_panel.py" line="77"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="134"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="138"/>
         <source>as in the chat settings</source>
         <translation>沿用聊天设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="83"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="84"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="145"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="85"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="146"/>
         <source>Longest reply (tokens)</source>
         <translation>最长回复（词元数）</translation>
     </message>
@@ -391,56 +421,56 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="141"/>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_parts.py" line="202"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="142"/>
+        <location filename="../../assistant/ui/message_parts.py" line="203"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="166"/>
+        <location filename="../../assistant/ui/message_parts.py" line="228"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="188"/>
-        <location filename="../../assistant/ui/message_widget.py" line="282"/>
+        <location filename="../../assistant/ui/message_parts.py" line="250"/>
+        <location filename="../../assistant/ui/message_widget.py" line="297"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="290"/>
+        <location filename="../../assistant/ui/message_parts.py" line="380"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
-        <location filename="../../assistant/ui/message_parts.py" line="363"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
+        <location filename="../../assistant/ui/message_parts.py" line="453"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="365"/>
+        <location filename="../../assistant/ui/message_parts.py" line="455"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="391"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="395"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -450,72 +480,72 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="223"/>
+        <location filename="../../assistant/ui/message_widget.py" line="230"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="224"/>
+        <location filename="../../assistant/ui/message_widget.py" line="231"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="227"/>
+        <location filename="../../assistant/ui/message_widget.py" line="234"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="228"/>
+        <location filename="../../assistant/ui/message_widget.py" line="235"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="229"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="260"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="257"/>
+        <location filename="../../assistant/ui/message_widget.py" line="263"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
