@@ -44,6 +44,8 @@ FILLER = (
     "Give me one tip for sleeping better.",
     "Explain what a rainbow is in two sentences.",
     "Suggest a quick lunch I can make in ten minutes.",
+    "Why is the sky blue? Keep it short.",
+    "Write a two-line poem about autumn leaves.",
 )
 
 
