@@ -40,12 +40,12 @@ from plugins.chat.memory import FOLDED_THROUGH_KEY, SUMMARY_KEY, Turn
 from plugins.chat.summary_guard import repeated_sentence
 
 WINDOW = 600
-FILLER = (
-    "Give me one tip for sleeping better.",
-    "Explain what a rainbow is in two sentences.",
-    "Suggest a quick lunch I can make in ten minutes.",
-    "Why is the sky blue? Keep it short.",
-    "Write a two-line poem about autumn leaves.",
+FILLER = (  # asking for long answers, so that the first messages leave the window
+    "Explain in detail, in several paragraphs, how to sleep better.",
+    "Explain in detail, in several paragraphs, what a rainbow is and how it forms.",
+    "Describe in detail, in several paragraphs, three quick lunches and how to make them.",
+    "Explain in detail, in several paragraphs, why the sky is blue.",
+    "Write a long poem of many verses about autumn leaves.",
 )
 
 
