@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         sees the window at once.
         """
         from assistant.ui.menus import build_menus
+        from assistant.ui.sketching import Sketching
         from assistant.ui.plugin_jobs import PluginJobs
         from assistant.ui.thumbnails import Thumbnailer
         from assistant.ui.turns import TurnRunner
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         message_view.PLUGIN_TITLES.update({m.name: m.title for m in assistant.registry.manifests()})
         self._connect()
         build_menus(self)
+        self.sketching = Sketching(self.composer, self)
         self.plugin_jobs: PluginJobs = PluginJobs(assistant, self.jobs, self)
         self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))
@@ -150,7 +152,12 @@ class MainWindow(QMainWindow):
     def _show_image(self, path: Path, title: str) -> None:
         from assistant.ui.image_viewer import ImageViewer
 
-        ImageViewer(path, title, self).show()
+        viewer = ImageViewer(path, title, self)
+        viewer.paint_requested.connect(self._paint_over)
+        viewer.show()
+
+    def _paint_over(self, path: Path) -> None:
+        self.sketching.draw(path)
 
     def _build(self) -> None:
         self.sidebar = Sidebar(self)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 PLUGIN = "chat"
 KEY = "summary"
+FOLDED_THROUGH = "folded_through"  # the last message the summary covers
+REPLACED = "summary_replaced"  # why the model's own summary was not kept ("" if it was)
+PREVIEW_CHARS = 80
 
 
 def tr(text: str) -> str:
@@ -46,6 +50,12 @@ class MemoryPanel(QDockWidget):
         )
         self.hint.setWordWrap(True)
         self.text = QPlainTextEdit(body)
+        self.replaced = QLabel(
+            tr("The model's own summary was not usable, so this one keeps your own sentences."),
+            body,
+        )
+        self.replaced.setWordWrap(True)
+        self.folded_box = self._folded_box(body)
         self.style_box = self._style_box(body)
         self.save_button = QPushButton(tr("Save"), body)
         self.clear_button = QPushButton(tr("Clear"), body)
@@ -58,9 +68,60 @@ class MemoryPanel(QDockWidget):
         layout = QVBoxLayout(body)
         layout.addWidget(self.hint)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.replaced)
+        layout.addWidget(self.folded_box)
         layout.addWidget(self.style_box)
         layout.addLayout(buttons)
         self.setWidget(body)
+
+    def _folded_box(self, parent: QWidget) -> QGroupBox:
+        """Which messages the summary stands for: the model no longer reads them as such."""
+        box = QGroupBox(tr("Folded into the summary"), parent)
+        self.folded_count = QLabel(box)
+        self.folded_count.setWordWrap(True)
+        self.folded_list = QListWidget(box)
+        self.folded_list.setMaximumHeight(140)
+        self.folded_list.setWordWrap(True)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.folded_count)
+        layout.addWidget(self.folded_list)
+        return box
+
+    def _show_folded(self, conversation_id: int) -> None:
+        """List the messages up to the last one the summary covers, on the active path."""
+        self.folded_list.clear()
+        messages = []
+        if conversation_id and self.store is not None:
+            messages = [m for m in self.store.messages(conversation_id) if m.content.strip()]
+        through = self._state(conversation_id, FOLDED_THROUGH)
+        ids = [str(m.id) for m in messages]
+        folded = messages[: ids.index(through) + 1] if through in ids else []
+        speakers = {"user": tr("You"), "assistant": tr("Assistant")}
+        for message in folded:
+            text = " ".join(message.content.split())
+            if len(text) > PREVIEW_CHARS:
+                text = text[: PREVIEW_CHARS - 1].rstrip() + "…"
+            self.folded_list.addItem(f"{speakers.get(message.role, message.role)}: {text}")
+        if folded:
+            count = tr(
+                "%1 of %2 messages are in the summary; the model reads the rest word for word."
+            )
+            self.folded_count.setText(
+                count.replace("%1", str(len(folded))).replace("%2", str(len(messages)))
+            )
+        else:
+            self.folded_count.setText(
+                tr("None yet: the whole conversation fits in what the model reads.")
+            )
+        self.folded_list.setVisible(bool(folded))
+        reason = self._state(conversation_id, REPLACED)
+        self.replaced.setVisible(bool(reason) and bool(self._state(conversation_id, KEY)))
+        self.replaced.setToolTip(reason)
+
+    def _state(self, conversation_id: int, key: str) -> str:
+        if not conversation_id or self.store is None:
+            return ""
+        return self.store.get_state(conversation_id, PLUGIN, key)
 
     def _style_box(self, parent: QWidget) -> QGroupBox:
         """This conversation's own system prompt, temperature and reply length."""
@@ -112,6 +173,7 @@ class MemoryPanel(QDockWidget):
         """Show the summary of *conversation_id* (unless the person is editing it)."""
         same = conversation_id == self.conversation_id
         if same and self.text.document().isModified():
+            self._show_folded(conversation_id)
             return
         self.conversation_id = conversation_id
         summary = ""
@@ -119,17 +181,21 @@ class MemoryPanel(QDockWidget):
             summary = self.store.get_state(conversation_id, PLUGIN, KEY)
         self.text.setPlainText(summary)
         self.text.document().setModified(False)
+        self._show_folded(conversation_id)
         if not (same and self._style_edited):
             self._read_style(conversation_id)
         self.setEnabled(bool(conversation_id))
 
     def _on_save_clicked(self) -> None:
         if self.conversation_id and self.store is not None:
+            if self.text.document().isModified():  # the person's words now, not the model's
+                self.store.set_state(self.conversation_id, PLUGIN, REPLACED, "")
             self.store.set_state(self.conversation_id, PLUGIN, KEY, self.text.toPlainText())
             for key, value in self._style_values().items():
                 self.store.set_state(self.conversation_id, PLUGIN, key, value)
             self.text.document().setModified(False)
             self._style_edited = False
+            self._show_folded(self.conversation_id)
 
     def _on_clear_clicked(self) -> None:
         """Forget the summary (the conversation's own settings stay)."""

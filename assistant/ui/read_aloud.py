@@ -40,14 +40,9 @@ def tr(text: str) -> str:
 
 def tts_provider(assistant: Assistant) -> str | None:
     """The plugin that provides the ``tts`` service and is not turned off, if any."""
-    from assistant.core.registry import PluginState
+    from assistant.core.services import Services
 
-    for record in assistant.registry.records():
-        manifest = record.manifest
-        provides = getattr(manifest, "provides", ()) if manifest is not None else ()
-        if SERVICE in provides and record.state is not PluginState.DISABLED:
-            return record.name
-    return None
+    return Services(assistant, "", CancelToken(), lambda _chunk: None).provider(SERVICE)
 
 
 class ReadAloud(QObject):
@@ -198,9 +193,9 @@ class ReadAloud(QObject):
         """On the voice's thread: each sentence spoken (and written for the player), then
         all of them kept with the message."""
         assistant = self.assistant
-        context = assistant.context_for(provider, job.cancel, job.report)
-        plugin = assistant.registry.ensure_loaded(provider, context)
-        voice = plugin.service(SERVICE, context)  # type: ignore[attr-defined]
+        from assistant.core.services import Services
+
+        voice = Services(assistant, "", job.cancel, job.report)[SERVICE]
         folder = assistant.paths.plugin_data(provider) / "speech"
         name = f"{message_id}-{uuid.uuid4().hex[:8]}"
         playing = self._output() is not None

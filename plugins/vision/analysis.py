@@ -239,10 +239,19 @@ class ImageAnalyst:
             classes=classes,
             output_name=analysis.output.name,
             threshold=self.settings.score_threshold,
+            class_threshold=self.settings.class_threshold,
         )
 
-    def answer(self, attachment: Attachment, question: str) -> Iterator[Chunk]:
-        """Answer *question* about the photo *attachment*, with what is available."""
+    def described(self) -> dict[str, list[str]]:
+        """What this session's analyses found in each photo (classes, caption), by path."""
+        return {
+            path: [*(c.label for c in analysis.classes or ()), analysis.caption or ""]
+            for path, analysis in self.models.recent.items()
+        }
+
+    def answer(self, attachment: Attachment, question: str, about: str = "") -> Iterator[Chunk]:
+        """Answer *question* about the photo *attachment*, with what is available; *about*
+        (which photo this is) opens the answer, under the question."""
         yield Progress(f"Looking at {attachment.name} for your question…", None)
         analysis = self.models.recent.get(str(attachment.path))
         try:
@@ -255,7 +264,7 @@ class ImageAnalyst:
         if self.settings.ask_chat_model and llm is not None:
             if not llm.sees_images():
                 yield BLIND_CHAT_NOTICE
-            elif (yield from ask_chat_model(llm, image, question, self.context)):
+            elif (yield from ask_chat_model(llm, image, question, self.context, about)):
                 return
         vqa = self._model("vqa", self.settings.vqa_model)
         reply = vqa.answer(image.display, question) if vqa is not None else None
@@ -265,7 +274,10 @@ class ImageAnalyst:
             analysis = self._facts(image, with_caption=reply is None)
         counted = self._counted(question, analysis.detections) if analysis and is_count else None
         yield from self._pending_notices()
-        yield TextDelta(_answer_text(question, reply, counted, analysis))
+        threshold = self.settings.class_threshold
+        yield TextDelta(
+            _answer_text(question, reply, counted, analysis, about=about, class_threshold=threshold)
+        )
 
     def _facts(self, image: PreparedImage, *, with_caption: bool) -> Analysis:
         """What the other models say about *image*, to answer when VQA cannot."""
@@ -286,10 +298,19 @@ class ImageAnalyst:
 
 
 def _answer_text(
-    question: str, reply: str | None, counted: str | None, analysis: Analysis | None
+    question: str,
+    reply: str | None,
+    counted: str | None,
+    analysis: Analysis | None,
+    *,
+    about: str = "",
+    class_threshold: float = 0.0,
 ) -> str:
-    """The answer's Markdown: the VQA model's reply, the detector's count, or what is known."""
+    """The answer's Markdown: the VQA model's reply, the detector's count, or what is known;
+    after the question, *about* says which photo it is about."""
     lines = [f"> {question.strip()}"]
+    if about:
+        lines.append(about)
     if reply:
         lines.append(f"**{reply[:1].upper() + reply[1:]}**")
     if counted:
@@ -297,11 +318,12 @@ def _answer_text(
     if not reply and not counted:
         lines.append("I cannot answer that exactly without a question-answering model.")
         if analysis is not None:
-            lines.append("What I can tell: " + "; ".join(_known_facts(analysis)) + ".")
+            facts = _known_facts(analysis, class_threshold)
+            lines.append("What I can tell: " + "; ".join(facts) + ".")
     return "\n\n".join(lines) + "\n"
 
 
-def _known_facts(analysis: Analysis) -> list[str]:
+def _known_facts(analysis: Analysis, class_threshold: float) -> list[str]:
     facts = []
     if analysis.caption:
         facts.append(analysis.caption)
@@ -309,8 +331,12 @@ def _known_facts(analysis: Analysis) -> list[str]:
         facts.append(
             ", ".join(f"{n} {label}" for label, n in count_labels(analysis.detections).items())
         )
-    if analysis.classes:
-        facts.append("probably " + ", ".join(c.label for c in analysis.classes[:3]))
+    sure = [c.label for c in analysis.classes or () if c.score >= class_threshold]
+    unsure = [c.label for c in analysis.classes or () if c.score < class_threshold]
+    if sure:
+        facts.append("probably " + ", ".join(sure[:3]))
+    elif unsure:
+        facts.append("perhaps " + " or ".join(unsure[:3]) + ", but I am not sure")
     return facts or ["nothing yet"]
 
 

@@ -32,9 +32,10 @@ BLIND_CHAT_NOTICE = Notice(
 
 
 def ask_chat_model(
-    llm: ChatModel, image: PreparedImage, question: str, context: PluginContext
+    llm: ChatModel, image: PreparedImage, question: str, context: PluginContext, about: str = ""
 ) -> Generator[Chunk, None, bool]:
-    """Stream the chat model's answer about *image*; returns whether it answered."""
+    """Stream the chat model's answer about *image*, under the question and *about* (which
+    photo it is); returns whether it answered."""
     picture = context.data_dir / "outputs" / f"question-{uuid.uuid4().hex[:10]}.jpg"
     started = False
     try:
@@ -48,7 +49,7 @@ def ask_chat_model(
         )
         for piece in pieces:
             if not started:
-                yield TextDelta(f"> {question.strip()}\n\n")
+                yield TextDelta(f"> {question.strip()}\n\n" + (f"{about}\n\n" if about else ""))
                 started = True
             yield TextDelta(piece)
     except Cancelled:

@@ -42,6 +42,8 @@ QUESTION_INTENT = Intent(
         "what is in this picture?",
         "is there a dog in the photo?",
         "what is this?",
+        "what is in the first photo?",
+        "and in the other picture?",
     ),
     keywords=(
         r"\b(this|the|that|my) (image|photo|picture|pic|screenshot|shot)\b",
@@ -51,6 +53,8 @@ QUESTION_INTENT = Intent(
         r"\bwhat is (this|that|it)\b",
         r"\bwhat('s| is) (in|on) (it|there|this|that)\b",
         r"\bdescribe (it|this|that)\b",
+        r"\b(first|second|third|last|latest|previous|earlier|older|other) "
+        r"(image|photo|picture|pic|one)s?\b",
     ),
     follows=Kind.IMAGE,
 )
@@ -122,27 +126,31 @@ class VisionPlugin:
         return self._models
 
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
-        """Analyse attached photos, then answer the question, if any, about the last one."""
+        """Analyse attached photos, then answer the question, if any, about the photo it
+        points at (see :mod:`plugins.vision.which_photo`), saying which one that is."""
         from plugins.vision.analysis import ImageAnalyst
+        from plugins.vision.which_photo import about_line, choose_photo
 
         analyst = ImageAnalyst(self._models_for(context), context)
         question = question_of(request)
         images = request.attachments_of(Kind.IMAGE)
+        history = request.history
         if images:
-            analysed = None
+            analysed = []
             for index, attachment in enumerate(images):
-                result = yield from analyst.analyse(attachment, index, len(images))
-                analysed = attachment if result is not None else analysed
-            if question and analysed is not None:
-                yield from analyst.answer(analysed, question)
-            return
-        attachment = last_image(request.history)
-        if attachment is None:
+                if (yield from analyst.analyse(attachment, index, len(images))) is not None:
+                    analysed.append(attachment)
+            if not question or not analysed:
+                return
+            sent = HistoryMessage("user", request.text, attachments=tuple(analysed))
+            history = (*history, sent)
+        choice = choose_photo(question, history, analyst.described())
+        if choice is None:
             yield TextDelta(NO_IMAGE)
         elif question:
-            yield from analyst.answer(attachment, question)
+            yield from analyst.answer(choice.photo.attachment, question, about_line(choice))
         else:
-            yield from analyst.analyse(attachment)
+            yield from analyst.analyse(choice.photo.attachment)
 
     def handle_link(self, target: str, context: PluginContext) -> Iterator[Chunk]:
         """``highlight/<output image>/<label>``: that image with only *label*'s boxes;

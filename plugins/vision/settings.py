@@ -59,6 +59,13 @@ class VisionSettings(BaseModel):
     max_boxes: int = Field(
         50, title="Most boxes", ge=1, le=500, description="Most objects to draw on one photo."
     )
+    class_threshold: float = Field(
+        0.3,
+        title="Class certainty",
+        ge=0.0,
+        le=1.0,
+        description="Classes less likely than this are listed as unsure guesses.",
+    )
     top_classes: int = Field(
         5, title="Classes listed", ge=1, le=20, description="How many likely classes to list."
     )

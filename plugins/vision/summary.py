@@ -72,8 +72,13 @@ def summary_markdown(
     classes: Sequence[tuple[str, float]] | None,
     output_name: str,
     threshold: float,
+    class_threshold: float = 0.0,
 ) -> str:
-    """The Markdown summary of one photo: caption, objects, most likely classes."""
+    """The Markdown summary of one photo: caption, objects, most likely classes.
+
+    Classes less likely than *class_threshold* are not "most likely": they follow as
+    unsure guesses, and when no class reaches it the summary says so first.
+    """
     lines = [f"**{escape_markdown(name)}**", ""]
     if caption:
         lines += [f"*{escape_markdown(caption[:1].upper() + caption[1:])}*", ""]
@@ -84,12 +89,19 @@ def summary_markdown(
             else (f"none found with at least {threshold:.0%} certainty")
         )
         lines += [f"Objects: {found}", ""]
-    if classes:
+    sure = [(label, score) for label, score in classes or () if score >= class_threshold]
+    unsure = [(label, score) for label, score in classes or () if score < class_threshold]
+    if sure:
         lines.append("Most likely:")
         lines += [
             f"{i}. {escape_markdown(label)} — {score:.1%}"
-            for i, (label, score) in enumerate(classes, 1)
+            for i, (label, score) in enumerate(sure, 1)
         ]
+        lines.append("")
+    if unsure:
+        guesses = ", ".join(f"{escape_markdown(label)} ({score:.1%})" for label, score in unsure)
+        opening = "Less sure:" if sure else f"Unsure, no class reaches {class_threshold:.0%}:"
+        lines.append(f"{opening} perhaps {guesses}.")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -85,6 +85,8 @@ def test_every_string_the_ui_translates_is_in_the_ts() -> None:
         "SketchPad",
         "Dictation",
         "SourceViewer",
+        "Sketching",
+        "ImageViewer",
     }  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from plugins.chat.memory import (
     ConversationMemory,
     MemoryRecord,
     Turn,
+    chain_digest,
     transcript,
 )
 
@@ -187,3 +188,33 @@ def test_the_record_round_trips_through_conversation_state() -> None:
     MemoryRecord("Facts.", 12, "abc").write(state)
     assert MemoryRecord.read(state) == MemoryRecord("Facts.", 12, "abc")
     assert MemoryRecord.read(MemoryState()) == MemoryRecord()
+
+
+def test_a_long_answer_setting_leaves_a_small_window_room_for_the_prompt() -> None:
+    small = Budget(context_window=600, max_new_tokens=512, margin=20, per_message=4)
+    assert small.answer_tokens == 200 and small.prompt_tokens == 380
+    roomy = Budget(context_window=8192, max_new_tokens=512, margin=20, per_message=4)
+    assert roomy.answer_tokens == 512 and roomy.prompt_tokens == 8192 - 512 - 20
+    memory = ConversationMemory(words, small)
+    plan = memory.plan(SYSTEM, [], "My name is Ada and I keep three goats.", MemoryRecord())
+    assert plan.messages[-1]["content"] == "My name is Ada and I keep three goats."
+
+
+def test_in_a_small_window_a_question_about_the_summary_follows_it_directly() -> None:
+    memory = ConversationMemory(words, Budget(600, 128, margin=20, per_message=4))
+    history = [Turn(1, "user", "My name is Ada."), Turn(2, "assistant", "Hello Ada.")]
+    history += [Turn(3, "user", "What do goats eat?"), Turn(4, "assistant", "Hay and grass.")]
+    record = MemoryRecord(
+        "My name is Ada and I keep three goats.", 2, chain_digest("", history[:2])
+    )
+
+    recall = memory.plan(SYSTEM, history, "What is my name?", record)
+    assert [m["role"] for m in recall.messages] == ["system", "user"]
+    assert recall.messages[0]["content"].endswith(f"{SUMMARY_PREFIX}{record.summary}")
+    assert recall.to_fold == ()  # the turns left out stay unfolded, for the next question
+    assert recall.from_summary
+    other = memory.plan(SYSTEM, history, "What else do goats eat?", record)
+    assert [m["role"] for m in other.messages] == ["system", "user", "assistant", "user"]
+    assert not other.from_summary
+    large = ConversationMemory(words, Budget(8192, 128, margin=20, per_message=4))
+    assert len(large.plan(SYSTEM, history, "What is my name?", record).messages) == 4

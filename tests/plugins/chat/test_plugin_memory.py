@@ -149,3 +149,29 @@ def test_a_conversation_can_have_its_own_prompt_temperature_and_length() -> None
     )
     state.set("temperature", "very hot")  # unreadable: the plugin-wide settings stay
     assert conversation_settings(base, state) == base
+
+
+def test_a_summary_that_repeats_itself_is_replaced_by_what_the_person_said(
+    openai_server: OpenAIServer, make_context: Callable[..., PluginContext]
+) -> None:
+    repeated = "Powder, I will not help you with your three-goose family. " * 7
+    instructions = summary_messages("", [])[0]["content"]
+
+    def reply(body: dict) -> str:  # what SmolLM2-135M wrote in issue 10, for every summary
+        if body["messages"][0]["content"] == instructions:
+            return repeated
+        return "Lovely."
+
+    openai_server.script.reply = reply
+    plugin = ChatPlugin()
+    talk = Conversation(plugin, make_context, chat_settings(openai_server))
+    talk.say("My name is Ada and I keep three goats named Pip, Pod and Pea.")
+    while not talk.state.get(SUMMARY_KEY):
+        talk.say("Tell me something about the weather in spring, please, at length.")
+    talk.say("What is my name and what are my goats called?")
+
+    summary = talk.state.get(SUMMARY_KEY)
+    assert summary == "My name is Ada and I keep three goats named Pip, Pod and Pea."
+    assert "repeats itself" in talk.state.get("summary_replaced")
+    system = answer_prompts(openai_server)[-1][0]["content"]
+    assert system == f"Be brief.\n\n{SUMMARY_PREFIX}{summary}"

@@ -62,3 +62,41 @@ def test_offline_the_default_plugin_still_classifies_and_names_missing_models(
     assert not [c for c in chunks if isinstance(c, ImageOut)]
     summary = "".join(c.text for c in chunks if isinstance(c, TextDelta))
     assert "1. espresso — 9" in summary
+
+
+def test_two_photos_each_question_says_which_and_can_point_at_the_other(vision, photos) -> None:
+    """Issue 10: a coffee photo, then an astronaut; "how many cups?" is about the coffee."""
+    from assistant.core.messages import HistoryMessage
+
+    plugin, context = vision(VisionSettings(detector_model="", caption_model="", vqa_model=""))
+    history: list[HistoryMessage] = []
+
+    def say(text: str, *attachments) -> tuple[str, list]:
+        chunks = run_plugin(plugin, context, text, attachments, history=tuple(history))
+        answer = "".join(c.text for c in chunks if isinstance(c, TextDelta))
+        number = len(history) + 1
+        history.append(HistoryMessage("user", text, attachments=attachments, message_id=number))
+        history.append(HistoryMessage("assistant", answer, "vision", message_id=number + 1))
+        return answer, chunks
+
+    coffee, shown = say("coffee.png", attach(photos["coffee"]))
+    astronaut, more = say("astronaut.png", attach(photos["astronaut"]))
+    assert "Most likely:\n1. espresso — 9" in coffee
+    # The astronaut's best class is a weak guess (bobsled, about 13 %): said to be unsure.
+    assert "Most likely" not in astronaut
+    assert "Unsure, no class reaches 30%: perhaps " in astronaut
+    assert not [c for c in (*shown, *more) if isinstance(c, ImageOut)]  # no boxes: not again
+
+    cups, chunks = say("how many cups are there?")
+    assert cups.startswith("> how many cups are there?\n\n*About **coffee.png**, the first of 2")
+    assert "espresso" in cups and "“the second photo” or “astronaut.png”" in cups
+    assert not [c for c in chunks if isinstance(c, ImageOut)]
+    second, _ = say("what is in the second photo?")
+    assert "*About **astronaut.png**, the second of 2 photos." in second
+    assert "but I am not sure" in second  # its classes are guesses, and said to be
+    earlier, _ = say("and in the earlier picture?")
+    assert "*About **coffee.png**" in earlier
+    again, _ = say("what is it?")  # points at none: the photo the last answer was about
+    assert "*About **coffee.png**" in again
+    other, _ = say("and the other one?")
+    assert "*About **astronaut.png**" in other

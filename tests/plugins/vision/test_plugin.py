@@ -59,6 +59,8 @@ def test_manifest_declares_images_command_and_follow_up_intent() -> None:
         "what is this?",
         "is there a dog in the photo?",
         "describe the picture",
+        "and in the earlier picture?",
+        "what about the other one?",
     ],
 )
 def test_questions_about_a_recent_photo_route_here(text: str) -> None:

@@ -63,6 +63,29 @@ def test_summary_says_when_nothing_was_found_and_leaves_out_what_did_not_run() -
     assert "Objects" not in unknown and "stone wall" in unknown
 
 
+def test_classes_below_the_certainty_are_unsure_guesses_not_most_likely() -> None:
+    def summary(classes: list[tuple[str, float]]) -> str:
+        return summary_markdown(
+            "photo.png",
+            caption=None,
+            counts=None,
+            classes=classes,
+            output_name="p.png",
+            threshold=0.7,
+            class_threshold=0.3,
+        )
+
+    coffee = summary([("espresso", 0.96), ("cup", 0.012), ("coffee mug", 0.008)])
+    assert "Most likely:\n1. espresso — 96.0%\n" in coffee
+    assert coffee.endswith("Less sure: perhaps cup (1.2%), coffee mug (0.8%).\n")
+    # The astronaut of issue 10: a 12.7 % "bobsled" is a guess, and said to be one.
+    astronaut = summary([("bobsled", 0.127), ("football helmet", 0.08)])
+    assert "Most likely" not in astronaut
+    assert astronaut.endswith(
+        "Unsure, no class reaches 30%: perhaps bobsled (12.7%), football helmet (8.0%).\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "thing"),
     [

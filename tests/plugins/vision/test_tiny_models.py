@@ -85,7 +85,10 @@ def test_follow_up_question_uses_the_last_photo_the_person_gave(
     assert any("coffee.png" in getattr(c, "message", "") for c in chunks)
     assert not any("chelsea.png" in getattr(c, "message", "") for c in chunks)
     (answer,) = [c.text for c in chunks if isinstance(c, TextDelta)]
-    assert answer == "> what colour is the cup?\n\n**2**\n"
+    assert answer == (
+        "> what colour is the cup?\n\n*About **coffee.png**, the second of 2 photos. To ask "
+        "about another, say which: “the first photo” or “chelsea.png”.*\n\n**2**\n"
+    )
 
 
 def test_without_a_vqa_model_counts_come_from_the_detector(
