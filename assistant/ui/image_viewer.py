@@ -36,12 +36,8 @@ class ImageViewer(QDialog):
         scroll = QScrollArea(self)
         scroll.setWidget(self.image)
         scroll.setWidgetResizable(True)
-        self.paint_button = QPushButton(
-            tr("Paint a mask…"), self
-        )
-        self.paint_button.setToolTip(
-            tr("Paint the part to change; both are attached")
-        )
+        self.paint_button = QPushButton(tr("Paint a mask…"), self)
+        self.paint_button.setToolTip(tr("Paint the part to change; both are attached"))
         self.paint_button.clicked.connect(lambda: self.paint_requested.emit(path))
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)

@@ -63,8 +63,8 @@ class MainWindow(QMainWindow):
         sees the window at once.
         """
         from assistant.ui.menus import build_menus
-        from assistant.ui.sketching import Sketching
         from assistant.ui.plugin_jobs import PluginJobs
+        from assistant.ui.sketching import Sketching
         from assistant.ui.thumbnails import Thumbnailer
         from assistant.ui.turns import TurnRunner
 

@@ -36,38 +36,48 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="67"/>
+        <location filename="../../assistant/ui/composer.py" line="68"/>
         <source>Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)</source>
         <translation>有问题尽管问，也可以把文件和图片拖到这里（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="76"/>
+        <location filename="../../assistant/ui/composer.py" line="77"/>
         <source>Attach…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="78"/>
-        <location filename="../../assistant/ui/composer.py" line="134"/>
+        <location filename="../../assistant/ui/composer.py" line="79"/>
+        <location filename="../../assistant/ui/composer.py" line="165"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="81"/>
+        <location filename="../../assistant/ui/composer.py" line="82"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="82"/>
+        <location filename="../../assistant/ui/composer.py" line="83"/>
         <source>Stop the answer (Esc)</source>
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="130"/>
+        <location filename="../../assistant/ui/composer.py" line="89"/>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="91"/>
+        <source>The options of the plugin this message goes to</source>
+        <translation>这条消息将发往的插件的选项</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="160"/>
         <source>Resend</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="150"/>
+        <location filename="../../assistant/ui/composer.py" line="181"/>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
@@ -222,6 +232,19 @@
     </message>
 </context>
 <context>
+    <name>ImageViewer</name>
+    <message>
+        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
+        <source>Paint a mask…</source>
+        <translation>涂蒙版…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/image_viewer.py" line="43"/>
+        <source>Paint the part to change; both are attached</source>
+        <translation>涂出要修改的部分；图片和蒙版都会附加</translation>
+    </message>
+</context>
+<context>
     <name>KnowledgePanel</name>
     <message>
         <location filename="../../assistant/ui/knowledge_panel.py" line="44"/>
@@ -264,38 +287,43 @@
         <translation>未安装文档插件。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="130"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="108"/>
+        <source>The list of documents cannot be read: %1</source>
+        <translation>无法读取文档列表：%1</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="152"/>
         <source>left</source>
         <translation>剩余</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="133"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="155"/>
         <source>files</source>
         <translation>个文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="135"/>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="154"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="157"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="176"/>
         <source>passages</source>
         <translation>个段落</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="144"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="166"/>
         <source>Indexed %1, unchanged %2, removed %3.</source>
         <translation>已索引 %1 个，未变 %2 个，已移除 %3 个。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="148"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="170"/>
         <source>Stopped; what was indexed is kept.</source>
         <translation>已停止；已索引的内容会保留。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="172"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="194"/>
         <source>Add documents</source>
         <translation>添加文档</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/knowledge_panel.py" line="177"/>
+        <location filename="../../assistant/ui/knowledge_panel.py" line="199"/>
         <source>Add a folder of documents</source>
         <translation>添加文档文件夹</translation>
     </message>
@@ -338,12 +366,12 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="236"/>
+        <location filename="../../assistant/ui/main_window.py" line="256"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="455"/>
+        <location filename="../../assistant/ui/main_window.py" line="491"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -422,57 +450,107 @@
         <source>What can you do?</source>
         <translation>你能做什么？</translation>
     </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="65"/>
+        <source>Read answers aloud</source>
+        <translation>朗读回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="66"/>
+        <source>Speak each answer in this conversation while it is written</source>
+        <translation>在本对话中边写边朗读每条回答</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="154"/>
+        <source>This answer has been read aloud already: its recording is under it.</source>
+        <translation>这条回答已朗读过：录音就在它下方。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/read_aloud.py" line="175"/>
+        <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
+        <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
+    </message>
 </context>
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="38"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="44"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="48"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="50"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="54"/>
+        <source>The model's own summary was not usable, so this one keeps your own sentences.</source>
+        <translation>模型自己写的摘要不可用，因此这里保留的是你自己说过的句子。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="60"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="51"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="61"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="67"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <source>Folded into the summary</source>
+        <translation>已并入摘要</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="106"/>
+        <source>%1 of %2 messages are in the summary; the model reads the rest word for word.</source>
+        <translation>%2 条消息中有 %1 条已并入摘要；其余消息模型会逐字读取。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="114"/>
+        <source>None yet: the whole conversation fits in what the model reads.</source>
+        <translation>暂时没有：整段对话都在模型能读取的范围内。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
         <source>For this conversation</source>
         <translation>本对话专用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="69"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="130"/>
         <source>the chat settings' system prompt</source>
         <translation>沿用聊天设置中的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="73"/>
-        <location filename="../../assistant/ui/memory_panel.py" line="77"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="134"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="138"/>
         <source>as in the chat settings</source>
         <translation>沿用聊天设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="83"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="84"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="145"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="85"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="146"/>
         <source>Longest reply (tokens)</source>
         <translation>最长回复（词元数）</translation>
     </message>
@@ -480,83 +558,101 @@
 <context>
     <name>MessageView</name>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="42"/>
-        <location filename="../../assistant/ui/audio_player.py" line="74"/>
-        <location filename="../../assistant/ui/audio_player.py" line="89"/>
+        <location filename="../../assistant/ui/audio_player.py" line="43"/>
+        <location filename="../../assistant/ui/audio_player.py" line="94"/>
+        <location filename="../../assistant/ui/audio_player.py" line="106"/>
+        <location filename="../../assistant/ui/audio_player.py" line="123"/>
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="51"/>
+        <location filename="../../assistant/ui/audio_player.py" line="46"/>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="47"/>
+        <location filename="../../assistant/ui/audio_player.py" line="81"/>
+        <source>Stop and go back to the start</source>
+        <translation>停止并回到开头</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="53"/>
+        <location filename="../../assistant/ui/audio_player.py" line="82"/>
+        <source>Playback speed</source>
+        <translation>播放速度</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/audio_player.py" line="62"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="52"/>
+        <location filename="../../assistant/ui/audio_player.py" line="63"/>
         <source>Open {name} in another program</source>
         <translation>用其他程序打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="62"/>
+        <location filename="../../assistant/ui/audio_player.py" line="79"/>
         <source>There is no sound output on this computer; Open plays it elsewhere.</source>
         <translation>这台电脑没有声音输出；点“打开”用其他程序播放。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/audio_player.py" line="78"/>
+        <location filename="../../assistant/ui/audio_player.py" line="99"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="210"/>
-        <location filename="../../assistant/ui/message_widget.py" line="234"/>
-        <location filename="../../assistant/ui/message_widget.py" line="238"/>
+        <location filename="../../assistant/ui/message_parts.py" line="211"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="211"/>
+        <location filename="../../assistant/ui/message_parts.py" line="212"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="236"/>
+        <location filename="../../assistant/ui/message_parts.py" line="237"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="258"/>
-        <location filename="../../assistant/ui/message_widget.py" line="301"/>
+        <location filename="../../assistant/ui/message_parts.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="308"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="407"/>
+        <location filename="../../assistant/ui/message_parts.py" line="408"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="480"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="480"/>
-        <location filename="../../assistant/ui/message_parts.py" line="480"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="481"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="482"/>
+        <location filename="../../assistant/ui/message_parts.py" line="483"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="508"/>
+        <location filename="../../assistant/ui/message_parts.py" line="513"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="512"/>
+        <location filename="../../assistant/ui/message_parts.py" line="517"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -566,74 +662,115 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="234"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="234"/>
+        <location filename="../../assistant/ui/message_widget.py" line="236"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="235"/>
+        <location filename="../../assistant/ui/message_widget.py" line="237"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="238"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="239"/>
+        <location filename="../../assistant/ui/message_widget.py" line="241"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="239"/>
+        <location filename="../../assistant/ui/message_widget.py" line="241"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="242"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="242"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="252"/>
+        <location filename="../../assistant/ui/message_widget.py" line="243"/>
+        <source>Read aloud</source>
+        <translation>朗读</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <source>Read this answer aloud; the recording is kept</source>
+        <translation>朗读这条回答；录音会保留</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <source>Change the options of the question and ask again</source>
+        <translation>修改提问的选项并重新提问</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
+        <source>Edit parameters</source>
+        <translation>编辑参数</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_widget.py" line="259"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="266"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="266"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="266"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="264"/>
+        <location filename="../../assistant/ui/message_widget.py" line="271"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="267"/>
+        <location filename="../../assistant/ui/message_widget.py" line="274"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsForm</name>
+    <message>
+        <location filename="../../assistant/ui/options_form.py" line="90"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/options_form.py" line="91"/>
+        <source>Give none of these options: the settings decide</source>
+        <translation>不给出这些选项：由设置决定</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsPanel</name>
+    <message>
+        <location filename="../../assistant/ui/options_panel.py" line="75"/>
+        <source>Options for {plugin}</source>
+        <translation>{plugin} 的选项</translation>
     </message>
 </context>
 <context>
@@ -847,6 +984,69 @@
         <location filename="../../assistant/ui/sketch_pad.py" line="356"/>
         <source>Could not save the drawing in %1.</source>
         <translation>无法将绘图保存到 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>Sketching</name>
+    <message>
+        <location filename="../../assistant/ui/sketching.py" line="32"/>
+        <location filename="../../assistant/ui/sketching.py" line="57"/>
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketching.py" line="33"/>
+        <source>Draw a scribble, or paint a mask over the attached picture</source>
+        <translation>画一幅草图，或在附加的图片上涂出蒙版</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketching.py" line="35"/>
+        <source>Draw a scribble…</source>
+        <translation>画草图…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/sketching.py" line="37"/>
+        <source>Paint a mask over the attached picture…</source>
+        <translation>在附加的图片上涂蒙版…</translation>
+    </message>
+</context>
+<context>
+    <name>SourceViewer</name>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="78"/>
+        <source>page</source>
+        <translation>页码</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="87"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="90"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="107"/>
+        <location filename="../../assistant/ui/source_viewer.py" line="154"/>
+        <source>The file is no longer at {path}.</source>
+        <translation>文件已不在 {path}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="113"/>
+        <source>This file cannot be shown here: {reason}</source>
+        <translation>无法在此显示该文件：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="120"/>
+        <source>The file has changed since it was indexed; the passage is not in it now.</source>
+        <translation>文件在建立索引后已更改，现在其中没有这段内容。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/source_viewer.py" line="158"/>
+        <source>No program on this system opens {name}; the file is at {path}.</source>
+        <translation>此系统上没有可以打开 {name} 的程序；文件位于 {path}。</translation>
     </message>
 </context>
 <context>
