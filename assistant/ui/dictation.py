@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QWidget
 
 from assistant.core.microphone import MicrophoneUnavailable, input_devices, open_microphone
 from assistant.core.services import Services
@@ -187,11 +189,42 @@ class Dictation(QObject):
 
 
 class PushToTalkKey(QObject):
-    """Holding F2 anywhere in the window records; Esc while recording cancels."""
+    """Holding F2 anywhere in the window records; Esc while recording cancels.
 
-    def __init__(self, dictation: Dictation, window: QObject) -> None:
+    The press is a shortcut, which Qt matches without Python; only while recording does an
+    application-wide filter watch for the release (and Esc). A filter there all the time
+    would be called from Qt for every event of every widget, each call waiting for the
+    interpreter lock that a busy plugin thread holds.
+    """
+
+    def __init__(self, dictation: Dictation, window: QWidget) -> None:
         super().__init__(window)
         self._dictation, self._window = dictation, window
+        self._watching = False
+        shortcut = QShortcut(QKeySequence(QtCore.Qt.Key.Key_F2), window)
+        shortcut.setAutoRepeat(False)
+        shortcut.activated.connect(self.press)
+        dictation.state_changed.connect(self._on_state_changed)
+
+    def press(self) -> None:
+        self._watch(True)
+        self._dictation.start()
+        if self._dictation.state == "idle":  # it could not start (no microphone)
+            self._watch(False)
+
+    def _watch(self, on: bool) -> None:
+        application = QApplication.instance()
+        if application is None or on == self._watching:
+            return
+        self._watching = on
+        if on:
+            application.installEventFilter(self)
+        else:
+            application.removeEventFilter(self)
+
+    def _on_state_changed(self, state: str) -> None:
+        if state == "idle":
+            self._watch(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -199,8 +232,7 @@ class PushToTalkKey(QObject):
             return False
         key = event.key()  # type: ignore[attr-defined]
         Qt = QtCore.Qt
-        busy = self._dictation.state != "idle"
-        escape = key == Qt.Key.Key_Escape and busy
+        escape = key == Qt.Key.Key_Escape and self._dictation.state != "idle"
         if not escape and key != Qt.Key.Key_F2:
             return False
         if kind == QEvent.Type.ShortcutOverride:
@@ -208,11 +240,7 @@ class PushToTalkKey(QObject):
         elif escape:
             if kind == QEvent.Type.KeyPress:
                 self._dictation.cancel()
-        elif event.isAutoRepeat():  # type: ignore[attr-defined]
-            pass
-        elif kind == QEvent.Type.KeyPress:
-            self._dictation.start()
-        else:
+        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat():  # type: ignore[attr-defined]
             self._dictation.finish()
         return True
 
@@ -279,15 +307,9 @@ class VoiceControls(QObject):
 
 def attach_dictation(window: Any) -> Dictation:
     """Give *window*'s composer push to talk: the button, F2, Esc, the level meter."""
-    from PySide6.QtWidgets import QApplication
-
     dictation = Dictation(window.assistant, window.jobs, window)
     window.voice_controls = VoiceControls(dictation, window.composer)
-    key = PushToTalkKey(dictation, window)
-    application = QApplication.instance()
-    if application is not None:
-        application.installEventFilter(key)
-        window.destroyed.connect(lambda: application.removeEventFilter(key))
+    window.push_to_talk = PushToTalkKey(dictation, window)
 
     def heard(text: str) -> None:
         if window.assistant.settings.general.dictation_sends:

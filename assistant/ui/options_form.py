@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from assistant.core.options import bare_type, flag_of, validate_options
-from assistant.ui.settings_form import Editor, _editor, _value, field_label
+from assistant.ui.settings_editors import Editor, build_editor, editor_value
+from assistant.ui.settings_form import field_label
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -75,7 +76,8 @@ class OptionsForm(QWidget):
             bare = copy.copy(field)
             # A number larger than a spin box holds (a 32-bit seed) is typed as text.
             bare.annotation = str if kind is int and _too_big(field) else kind
-            editor = _editor(bare, _start_value(field, bare.annotation), self, "")
+            built = build_editor(bare, _start_value(field, bare.annotation), self, ())
+            editor = built.editor
             _limit(editor, field)
             tip = f"{flag_of(name)}: {field.description or ''}"
             editor.setToolTip(tip)
@@ -86,7 +88,7 @@ class OptionsForm(QWidget):
             self.editors[name], self.given[name] = editor, tick
             row, column = divmod(index, COLUMNS)
             grid.addWidget(tick, row, column * 2)
-            grid.addWidget(editor, row, column * 2 + 1)
+            grid.addWidget(built.row, row, column * 2 + 1)
         self.clear_button = QPushButton(tr("Clear"), self)
         self.clear_button.setToolTip(tr("Give none of these options: the settings decide"))
         self.clear_button.clicked.connect(self.clear)
@@ -126,7 +128,7 @@ class OptionsForm(QWidget):
     def values(self) -> dict[str, Any]:
         """The ticked options, checked by the model; raises ``OptionsError``."""
         raw = {
-            name: _value(editor, None)
+            name: editor_value(editor, None)
             for name, editor in self.editors.items()
             if self.given[name].isChecked()
         }

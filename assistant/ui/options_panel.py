@@ -13,15 +13,11 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from assistant.core.intents import KeywordIntentClassifier
-from assistant.core.messages import Attachment, Kind, guess_mime, kind_of
-from assistant.core.options import OptionsError
-from assistant.core.router import Router
-from assistant.ui.options_form import OptionsForm
-
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant
+    from assistant.core.messages import Attachment
     from assistant.core.plugin import Manifest
+    from assistant.ui.options_form import OptionsForm
 
 FOLLOW_MS = 250  # typing pauses this long before the form follows the text
 
@@ -70,6 +66,8 @@ class OptionsPanel(QWidget):
                 self.form.deleteLater()
                 self.form = None
             if manifest is not None and manifest.options is not None:
+                from assistant.ui.options_form import OptionsForm
+
                 self.form = OptionsForm(manifest.options, self)
                 self._column.addWidget(self.form)
                 self.title.setText(tr("Options for {plugin}").format(plugin=manifest.title))
@@ -89,7 +87,7 @@ class OptionsPanel(QWidget):
             return {}
         try:
             values = self.form.values()
-        except OptionsError as exc:
+        except ValueError as exc:  # OptionsError
             self.form.show_error(str(exc))
             self.show()
             return None
@@ -100,6 +98,9 @@ class OptionsPanel(QWidget):
         if self.assistant is None:
             return None
         registry = self.assistant.registry
+        from assistant.core.intents import KeywordIntentClassifier
+        from assistant.core.router import Router
+
         router = Router(
             registry.manifests,
             classifier=KeywordIntentClassifier(),
@@ -113,6 +114,8 @@ class OptionsPanel(QWidget):
 
 
 def _attachment(path: Path) -> Attachment | None:
+    from assistant.core.messages import Attachment, Kind, guess_mime, kind_of
+
     mime = guess_mime(path)
     kind = kind_of(mime, path.suffix)
     return Attachment(path, kind, mime, path.name) if isinstance(kind, Kind) else None

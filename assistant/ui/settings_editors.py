@@ -103,7 +103,8 @@ def build_editor(
 def editor_value(editor: Editor, current: Any) -> Any:
     """What *editor* holds, in the type of the field's *current* value."""
     if isinstance(editor, QComboBox):
-        return editor.currentData()
+        chosen = editor.currentData()
+        return current if chosen is None and current is not None else chosen  # none offered
     if isinstance(editor, QCheckBox):
         return editor.isChecked()
     if isinstance(editor, QSpinBox | QDoubleSpinBox):

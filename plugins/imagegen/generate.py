@@ -118,11 +118,11 @@ class Generation:
         stamp = time.strftime("%Y%m%d-%H%M%S")
         for index, image in enumerate(call.images):
             made = replace(recipe, seed=seed + index)
-            path = write_png(image, outputs / f"{stamp}-{made.seed}.png", made)
+            path = write_png(image, _unused(outputs / f"{stamp}-{made.seed}.png"), made)
             recipes.append({**asdict(made), "options": made.options(), "prompt_asked": self.asked})
             yield ImageOut(path, caption=f"seed {made.seed}")
         if control_map is not None:  # beside the result: what it followed
-            path = outputs / f"{stamp}-{seed}-{control}.png"
+            path = _unused(outputs / f"{stamp}-{seed}-{control}.png")
             control_map.save(path)
             yield ImageOut(path, caption=f"{control} map")
         yield TextDelta(_summary(recipe, batch, took))
@@ -252,3 +252,14 @@ def _summary(recipe: Recipe, batch: int, took: float) -> str:
         parts.append(f"ControlNet {recipe.control}")
     parts.append(f"{took:.1f} s")
     return " · ".join(parts)
+
+
+def _unused(path: Path) -> Path:
+    """*path*, or *path* with ``-2``, ``-3``… before its suffix when that file exists:
+    two pictures made within the same second with the same seed (an img2img then an
+    inpainting, "another one" then "make it bluer") must not overwrite each other."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate

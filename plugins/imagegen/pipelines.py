@@ -146,8 +146,8 @@ def _single_file(path: Path, config: str, common: dict[str, Any]) -> Any:
         raise ModelProblem(f"The model file “{path}” does not exist.")
     if not config or not Path(config).expanduser().is_dir():
         raise ModelProblem(
-            f"To load “{path.name}” without the hub, Settings → Image generation → Config "
-            "folder for one file must name a diffusers folder of the same kind of model."
+            f"To load “{path.name}” without the hub, name a diffusers folder of the same kind "
+            "of model in Settings → Image generation → Config folder for one file."
         )
     xl = _is_xl_file(path)
     pipeline = StableDiffusionXLPipeline if xl else StableDiffusionPipeline

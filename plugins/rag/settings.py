@@ -74,7 +74,7 @@ class RagSettings(BaseModel):
     )
     quote_yes_no: bool = Field(
         True,
-        title="Quote the rule for yes/no questions",
+        title="Quote rules",
         description=(
             "A yes/no question is answered with the sentence of your documents that decides "
             "it, quoted, rather than by the language model: a small model can say the "

@@ -273,8 +273,8 @@ def _options(settings: TranscribeSettings, *, short: bool, language: str | None 
     language = language or settings.language.strip().lower() or None
     if language and language != "en" and settings.model.endswith(".en"):
         raise TranscribeError(
-            f"Whisper {settings.model} understands English only; choose the model 'base' "
-            "in Settings → Transcribe for other languages."
+            f"Whisper {settings.model} understands English only; for other languages choose "
+            "'base' in Settings → Transcribe → Model."
         )
     prompt = ZH_PROMPT if language == "zh" and settings.chinese_script == "simplified" else None
     return Options(language, settings.beam_size, settings.vad_filter, short, prompt)

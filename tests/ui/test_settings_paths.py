@@ -13,7 +13,10 @@ from assistant.core.messages import Route
 from assistant.core.router import MISSING_DEFAULT, missing_default_notice
 from assistant.ui.dialogs import SettingsDialog
 from plugins.chat import ChatPlugin
+from plugins.imagegen import ImageGenPlugin
 from plugins.rag import RagPlugin
+from plugins.transcribe import TranscribePlugin
+from plugins.tts import TtsPlugin
 from plugins.vision import VisionPlugin
 from plugins.vision.hub import missing_message
 from plugins.vision.missing import ROLES
@@ -79,7 +82,9 @@ def paths_in_notices() -> dict[str, str]:
 
 
 def test_every_settings_path_the_app_names_is_in_the_dialog(qtbot, open_window) -> None:
-    window = open_window(ChatPlugin(), RagPlugin(), VisionPlugin())
+    window = open_window(
+        ChatPlugin(), RagPlugin(), VisionPlugin(), ImageGenPlugin(), TranscribePlugin(), TtsPlugin()
+    )
     dialog = SettingsDialog(window)
     qtbot.addWidget(dialog)
     pages = {

@@ -34,7 +34,10 @@ def test_asking_to_hear_the_answer_goes_to_the_voice(question: str) -> None:
 
 
 def test_other_questions_do_not() -> None:
-    router = Router(lambda: [MANIFEST], default="chat")
+    from assistant.core.plugin import Manifest
+
+    chat = Manifest(name="chat", title="Chat", description="Talks.")
+    router = Router(lambda: [MANIFEST, chat], default="chat")
     for question in ["read this PDF and summarise it", "what does aloud mean?", "say hello"]:
         assert router.route(question).plugin == "chat", question
 
