@@ -92,7 +92,7 @@ class GeneralSettings(BaseModel):
         "",
         title="Microphone",
         description="Microphone for dictation; empty: the system's default",
-        json_schema_extra={"choices": "microphones"},
+        json_schema_extra={CHOICES: "microphones"},  # filled in by the window
     )
     dictation_sends: bool = Field(
         False,

@@ -16,7 +16,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QEvent, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, discard
+from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals
 
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
@@ -240,7 +240,8 @@ class MessageView(QScrollArea):
         self._order.remove(message_id)
         self._dirty.discard(message_id)
         self._column.removeWidget(widget)
-        discard(widget)
+        widget.hide()
+        widget.deleteLater()  # its own button may be what asked: not deleted under its feet
         self._update_welcome()
         lay_out_now()
 
