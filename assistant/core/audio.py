@@ -63,3 +63,15 @@ def clock(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def start_sound_library() -> None:
+    """Start PortAudio (through sounddevice) now, on the calling thread.
+
+    While PortAudio starts, sounddevice points file descriptor 2 at /dev/null, for the whole
+    process, to hide the sound system's chatter: whatever another thread writes to standard
+    error meanwhile (a log line, a traceback) is lost. The app calls this once, before its
+    worker threads start, so that the later imports in workers cost nothing and hide nothing.
+    """
+    with contextlib.suppress(ImportError, OSError):  # not installed, or no PortAudio
+        import sounddevice  # noqa: F401

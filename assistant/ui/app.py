@@ -70,9 +70,11 @@ def _attach_core(window: MainWindow) -> None:
     """Open the store and find the plugins, once the window is on screen."""
     from PySide6.QtWidgets import QMessageBox
 
+    from assistant.core.audio import start_sound_library
     from assistant.core.bootstrap import open_assistant
     from assistant.core.store import StoreError
 
+    start_sound_library()  # before any worker thread: it silences standard error meanwhile
     try:
         assistant = open_assistant()
         window.attach(assistant)
@@ -125,7 +127,8 @@ def run_app() -> int:
     bridge = ErrorBridge(window)
     bridge.error_raised.connect(window.show_error)
     bridge.install()
-    window.installEventFilter(_AfterFirstPaint(lambda: _attach_core(window), window))
+    after_paint = _AfterFirstPaint(lambda: _attach_core(window), window)
+    window.installEventFilter(after_paint)
     window.show()
     status = app.exec()
     if not hasattr(window, "assistant"):

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+READY_WITHIN_S = 60
 
 
 def test_first_launch_paints_the_window_then_attaches_the_core(tmp_path: Path) -> None:
@@ -27,10 +31,20 @@ def test_first_launch_paints_the_window_then_attaches_the_core(tmp_path: Path) -
     try:
         assert app.stdout is not None
         seen: list[str] = []
-        for line in app.stdout:  # ends when the app exits; the app stays up until killed
-            seen.append(line)
-            if "Ready; plugins:" in line:
-                break
+        lines: queue.Queue[str] = queue.Queue()
+
+        def read() -> None:  # the app stays up until killed: read it aside, with a deadline
+            for line in app.stdout:  # type: ignore[union-attr]
+                lines.put(line)
+
+        threading.Thread(target=read, daemon=True).start()
+        while not any("Ready; plugins:" in line for line in seen):
+            try:
+                seen.append(lines.get(timeout=READY_WITHIN_S))
+            except queue.Empty:
+                # A log line lost (sounddevice silences standard error while PortAudio
+                # starts, for the whole process) or a start that never ends.
+                raise AssertionError(f"no 'Ready' in {READY_WITHIN_S} s: {''.join(seen)}") from None
         output = "".join(seen)
         assert output.index("first-paint") < output.index("Ready; plugins:"), output
         assert "help (available)" in output and "Traceback" not in output, output
