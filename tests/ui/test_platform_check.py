@@ -64,7 +64,11 @@ def test_make_run_says_what_to_install_before_anything_else(monkeypatch, capsys)
 def test_the_check_runs_on_the_system_python_before_the_install() -> None:
     """``make run`` runs the file with a Python that has none of the app's packages."""
     dry = subprocess.run(
-        ["make", "--no-print-directory", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["make", "--no-print-directory", "-n", "run"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.splitlines()
     assert dry[0].endswith("assistant/ui/platform_check.py")
     done = subprocess.run(
