@@ -35,7 +35,7 @@ from bench.rag_corpus import ANSWER_QUESTIONS, PASSAGES, QUESTIONS
 from plugins.rag.embedder import SentenceTransformerEmbedder, load_sentence_transformer
 from plugins.rag.indexer import Indexer, IndexSettings
 from plugins.rag.ingest import read_sections, split_sections
-from plugins.rag.knowledge import Knowledge
+from plugins.rag.knowledge import Knowledge, question_embedder
 from plugins.rag.retrieve import Retriever, content_terms
 from plugins.rag.settings import RagSettings
 from plugins.rag.store import FileRecord, SqliteVecIndex
@@ -113,7 +113,7 @@ def bench_queries(embedder: SentenceTransformerEmbedder, root: Path) -> dict:
         record = FileRecord(f"/synthetic/{f}.txt", f"{f}.txt", str(f), 0, 0, "indexed")
         store.replace_file(record, chunks, vectors)
     build_s = time.perf_counter() - started
-    retriever = Retriever(store, embedder)
+    retriever = Retriever(store, question_embedder(RagSettings(), embedder))  # as the plugin
     questions = [q for q, _ in QUESTIONS]
     for question in questions:  # warm the page cache and the model
         retriever.retrieve(question, 5, 0.3)
@@ -193,7 +193,7 @@ def bench_recall(embedder: SentenceTransformerEmbedder, root: Path) -> dict:
     folder = _fact_folder(root, "facts")
     store = SqliteVecIndex(root / "facts.sqlite", dimension=embedder.dimension, model_id="r")
     Indexer(store, embedder, IndexSettings(chunk_size=250, chunk_overlap=0)).index([folder])
-    retriever = Retriever(store, embedder)
+    retriever = Retriever(store, question_embedder(RagSettings(), embedder))
     hybrid = vector = keyword = 0
     for question, key in QUESTIONS:
         passages = retriever.retrieve(question, 5, 0.0).passages

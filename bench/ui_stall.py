@@ -53,6 +53,7 @@ from assistant.core.messages import Chunk, Request, TextDelta
 from assistant.core.paths import Paths
 from assistant.core.plugin import Manifest, PluginContext
 from assistant.core.registry import PluginRegistry
+from assistant.ui.app import keep_window_responsive
 from assistant.ui.main_window import MainWindow
 from plugins.help import HelpPlugin
 
@@ -419,9 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         "--pieces-per-chunk", type=int, default=1, help="pieces sent together (what-if)"
     )
     parser.add_argument(
-        "--switch-interval-ms", type=float, help="sys.setswitchinterval for the run (what-if)"
+        "--switch-interval-ms",
+        type=float,
+        help="sys.setswitchinterval for the run instead of the app's (what-if)",
     )
     args = parser.parse_args(argv)
+    keep_window_responsive()  # as the app does
     if args.switch_interval_ms is not None:
         sys.setswitchinterval(args.switch_interval_ms / 1000)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

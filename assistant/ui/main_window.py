@@ -15,6 +15,7 @@ from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
 from assistant.ui.jobs import Job, JobRunner
 from assistant.ui.message_view import MessageView
+from assistant.ui.pauses import settle_heap
 from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
         if message_id:
             self.view.highlight_message(message_id)
         self.memory.show_conversation(conversation_id)
+        settle_heap()
 
     # ---- sending ------------------------------------------------------------------------
 

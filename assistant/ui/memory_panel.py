@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QDoubleSpinBox,
@@ -43,6 +44,7 @@ class MemoryPanel(QDockWidget):
         self.setObjectName("memory")
         self.store: Store | None = None
         self.conversation_id = 0
+        self._folded_for: int | None = None  # the conversation whose list waits to be shown
         body = QWidget(self)
         self.hint = QLabel(
             tr("Older turns are folded into this summary, which the model reads as background."),
@@ -74,6 +76,11 @@ class MemoryPanel(QDockWidget):
         layout.addLayout(buttons)
         self.setWidget(body)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._folded_for is not None:
+            self._show_folded(self._folded_for)
+
     def _folded_box(self, parent: QWidget) -> QGroupBox:
         """Which messages the summary stands for: the model no longer reads them as such."""
         box = QGroupBox(tr("Folded into the summary"), parent)
@@ -88,7 +95,14 @@ class MemoryPanel(QDockWidget):
         return box
 
     def _show_folded(self, conversation_id: int) -> None:
-        """List the messages up to the last one the summary covers, on the active path."""
+        """List the messages up to the last one the summary covers, on the active path.
+
+        That reads the whole conversation: while the panel is hidden it waits until the
+        panel is shown, rather than holding up the window at the end of every answer."""
+        if not self.isVisible():
+            self._folded_for = conversation_id
+            return
+        self._folded_for = None
         self.folded_list.clear()
         messages = []
         if conversation_id and self.store is not None:

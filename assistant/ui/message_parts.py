@@ -281,6 +281,8 @@ class MarkdownPart(QWidget):
         self.text = text
         self._streaming = not final
         found = self._parsed.final(text) if final else self._parsed.update(text)
+        width = self.width()
+        last = len(found) - (0 if final else 1)
         for index, block in enumerate(found):
             if index < len(self._shown) and _fits(self._shown[index], block):
                 self._shown[index].show_block(block)
@@ -290,6 +292,8 @@ class MarkdownPart(QWidget):
                 if block.kind == "code"
                 else ProseBlock(block, self._signals, self._dark, self)
             )
+            if isinstance(widget, ProseBlock) and index < last and width > 0:
+                widget.settle(width)  # its height is known before it shows: one layout
             if index < len(self._shown):
                 old = self._shown[index]
                 self._column.replaceWidget(old, widget)

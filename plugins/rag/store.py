@@ -88,58 +88,21 @@ class VectorIndex(Protocol):
         """Forget a file and its passages."""
         ...
 
-    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every passage id (ascending) and its vector, as arrays; read once per write."""
-        import numpy as np
-
-        if self._matrix is None:
-            rows = self._db.execute(
-                "select chunk_id, embedding from chunk_vectors order by chunk_id"
-            ).fetchall()
-            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-            vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
-            self._matrix = (ids, vectors.reshape(len(rows), self.dimension))
-        return self._matrix
-
     def vector_search(self, vector: np.ndarray, k: int) -> list[Hit]:
-        import numpy as np
-
-        ids, vectors = self._vectors()
-        if not len(ids) or k <= 0:
-            return []
-        scores = vectors @ np.asarray(vector, dtype=np.float32)
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [Hit(int(ids[row]), float(scores[row])) for row in top]
+        """The *k* passages nearest to *vector* (a unit vector), best first, by cosine."""
+        ...
 
     def keyword_search(self, terms: Sequence[str], k: int, *, match_all: bool) -> list[Hit]:
         """The *k* best BM25 passages holding all (or any) of *terms*, best first."""
         ...
 
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
-        import numpy as np
-
-        ids, vectors = self._vectors()
-        wanted = np.asarray(list(chunk_ids), dtype=np.int64)
-        rows = np.searchsorted(ids, wanted)
-        found: dict[int, float] = {}
-        query = np.asarray(vector, dtype=np.float32)
-        for chunk_id, row in zip(wanted, rows, strict=True):
-            if row < len(ids) and ids[row] == chunk_id:
-                found[int(chunk_id)] = float(vectors[row] @ query)
-        return found
+        """The cosine similarity of *vector* to each of these passages (those that exist)."""
+        ...
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
-        wanted = sorted({int(i) for i in chunk_ids})
-        if not wanted:
-            return {}
-        rows = self._db.execute(
-            "select c.id, c.path, coalesce(f.title, c.path), c.page, c.position, c.text "
-            "from chunks c left join files f on f.path = c.path "
-            f"where c.id in ({', '.join('?' * len(wanted))})",
-            wanted,
-        )
-        return {row[0]: StoredChunk(*row) for row in rows}
+        """The stored passages with these ids (those that exist)."""
+        ...
 
     def folders(self) -> set[str]:
         """The folders the person added, walked again for new files on a re-index."""
@@ -309,16 +272,29 @@ class SqliteVecIndex:
         self._db.executemany("delete from chunks_fts where rowid=?", ids)
         self._db.execute("delete from chunks where path=?", (path,))
 
+    def _vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage id (ascending) and its vector, as arrays; read once per write."""
+        import numpy as np
+
+        if self._matrix is None:
+            rows = self._db.execute(
+                "select chunk_id, embedding from chunk_vectors order by chunk_id"
+            ).fetchall()
+            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+            self._matrix = (ids, vectors.reshape(len(rows), self.dimension))
+        return self._matrix
+
     def vector_search(self, vector: np.ndarray, k: int) -> list[Hit]:
         import numpy as np
 
-        query = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
-        rows = self._db.execute(
-            "select chunk_id, distance from chunk_vectors where embedding match ? and k = ?",
-            (query, k),
-        )
-        # Unit vectors: squared L2 distance d² = 2 - 2·cos, so cos = 1 - d²/2.
-        return [Hit(chunk_id, 1.0 - distance * distance / 2.0) for chunk_id, distance in rows]
+        ids, vectors = self._vectors()
+        if not len(ids) or k <= 0:
+            return []
+        scores = vectors @ np.asarray(vector, dtype=np.float32)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [Hit(int(ids[row]), float(scores[row])) for row in top]
 
     def keyword_search(self, terms: Sequence[str], k: int, *, match_all: bool) -> list[Hit]:
         if not terms:
@@ -352,28 +328,27 @@ class SqliteVecIndex:
     def similarities(self, vector: np.ndarray, chunk_ids: Sequence[int]) -> dict[int, float]:
         import numpy as np
 
-        query = np.ascontiguousarray(vector, dtype=np.float32).tobytes()
+        ids, vectors = self._vectors()
+        wanted = np.asarray(list(chunk_ids), dtype=np.int64)
+        rows = np.searchsorted(ids, wanted)
         found: dict[int, float] = {}
-        for chunk_id in chunk_ids:
-            row = self._db.execute(
-                "select vec_distance_cosine(embedding, ?) from chunk_vectors where chunk_id=?",
-                (query, chunk_id),
-            ).fetchone()
-            if row is not None:
-                found[chunk_id] = 1.0 - row[0]
+        query = np.asarray(vector, dtype=np.float32)
+        for chunk_id, row in zip(wanted, rows, strict=True):
+            if row < len(ids) and ids[row] == chunk_id:
+                found[int(chunk_id)] = float(vectors[row] @ query)
         return found
 
     def chunks(self, chunk_ids: Sequence[int]) -> dict[int, StoredChunk]:
-        found: dict[int, StoredChunk] = {}
-        for chunk_id in chunk_ids:
-            row = self._db.execute(
-                "select c.id, c.path, coalesce(f.title, c.path), c.page, c.position, c.text "
-                "from chunks c left join files f on f.path = c.path where c.id=?",
-                (chunk_id,),
-            ).fetchone()
-            if row is not None:
-                found[chunk_id] = StoredChunk(*row)
-        return found
+        wanted = sorted({int(i) for i in chunk_ids})
+        if not wanted:
+            return {}
+        rows = self._db.execute(
+            "select c.id, c.path, coalesce(f.title, c.path), c.page, c.position, c.text "
+            "from chunks c left join files f on f.path = c.path "
+            f"where c.id in ({', '.join('?' * len(wanted))})",
+            wanted,
+        )
+        return {row[0]: StoredChunk(*row) for row in rows}
 
     def folders(self) -> set[str]:
         return {row[0] for row in self._db.execute("select path from folders")}

@@ -61,6 +61,20 @@ def test_vectors_equal_sentence_transformers(light: LightEmbedder, minilm: Any) 
     assert np.allclose(light.embed([SENTENCES[3]])[0], ours[3], atol=1e-5)
 
 
+def test_questions_to_the_builtin_index_are_embedded_by_numpy(embedder: Any) -> None:
+    from plugins.rag.knowledge import BuiltinQuestionEmbedder, question_embedder
+    from plugins.rag.settings import RagSettings
+
+    questions = question_embedder(RagSettings(), embedder)
+    assert isinstance(questions, BuiltinQuestionEmbedder)
+    assert (questions.model_id, questions.dimension) == (embedder.model_id, 384)
+    cosines = (questions.embed(SENTENCES[:6]) * embedder.embed(SENTENCES[:6])).sum(axis=1)
+    assert cosines.min() >= 0.9999
+    # Another model's index is searched with that model's own vectors.
+    other = RagSettings(embedding_model="sentence-transformers/all-mpnet-base-v2")
+    assert question_embedder(other, embedder) is embedder
+
+
 def classifiers(light: LightEmbedder, minilm: Any) -> tuple[Any, Any]:
     def heavy(texts: Any) -> Any:
         return minilm.encode(list(texts), normalize_embeddings=True)
