@@ -18,9 +18,11 @@ def _describes_only(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
         body = body[1:]  # the docstring
     return all(
-        isinstance(statement, ast.Expr)
-        and isinstance(statement.value, ast.Constant)
-        and statement.value.value is Ellipsis
+        (
+            isinstance(statement, ast.Expr)
+            and isinstance(statement.value, ast.Constant)
+            and statement.value.value is Ellipsis
+        )
         or isinstance(statement, ast.Pass)
         for statement in body
     )
