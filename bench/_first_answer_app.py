@@ -7,7 +7,7 @@ window's first paint; once the core is attached (the window has its ``turns``, t
 person reading the window), prints ``idle-rss-mb``, types the question into the composer's
 text box and presses Enter there (``QTest.keyClick``: a key event through Qt's shortcut map, as a
 person's key press goes). It connects to the TurnRunner's
-``turn_opened`` and ``chunk_arrived`` signals after the window did, so its slot runs right
+``turn_opened`` and ``chunks_arrived`` signals after the window did, so its slot runs right
 after the window's own slot has put the text into the message view. It prints
 
 - ``enter <unix time>``, ``routed <unix time>``, ``first-token <unix time>``,
@@ -71,7 +71,7 @@ class _Probe(QObject):
             return
         _say(f"attached {time.time():.4f}")
         window.turns.turn_opened.connect(self._on_turn_opened)
-        window.turns.chunk_arrived.connect(self._on_chunk_arrived)
+        window.turns.chunks_arrived.connect(self._on_chunks_arrived)
         window.turns.turn_finished.connect(self._on_turn_finished)
         window.turns.turn_failed.connect(lambda reply, message: _say(f"failed {message!r}"))
         QTimer.singleShot(int(IDLE_S * 1000), self._press_enter)
@@ -99,14 +99,15 @@ class _Probe(QObject):
     def _on_turn_opened(self, turn: object) -> None:
         _say(f"routed {time.time():.4f} {getattr(turn, 'route', None)!r}")
 
-    def _on_chunk_arrived(self, reply: int, chunk: object) -> None:
-        text = getattr(chunk, "text", None)
-        if type(chunk).__name__ != "TextDelta" or not text:
-            return
-        self._text.append(text)
-        if self._first:
-            self._first = False
-            _say(f"first-token {time.time():.4f}")
+    def _on_chunks_arrived(self, reply: int, chunks: list) -> None:
+        for chunk in chunks:
+            text = getattr(chunk, "text", None)
+            if type(chunk).__name__ != "TextDelta" or not text:
+                continue
+            self._text.append(text)
+            if self._first:
+                self._first = False
+                _say(f"first-token {time.time():.4f}")
 
     def _on_turn_finished(self, reply: int) -> None:
         _say(f"done {time.time():.4f} {json.dumps(''.join(self._text))}")

@@ -5,7 +5,7 @@ empty config and data folders, with the embedded default models:
 
 - the window (``bench._first_answer_app``: the real ``run_app()`` plus a probe that types
   "What is the capital of France?" and presses Enter in the composer): the time from Enter
-  to the first streamed text reaching the window (the TurnRunner's ``chunk_arrived``,
+  to the first streamed text reaching the window (the TurnRunner's ``chunks_arrived``,
   after the window's own slot has shown it), and the resident memory just before Enter,
   after the window has idled for ``--idle`` seconds;
 - ``python -m assistant ask "What is the capital of France?"``, wall time;
@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         "fresh": "config and data folders fresh for every run; the models and cache folders "
         "shared and warmed by one untimed window run and one untimed CLI run",
         "probe": "QTest.keyClick(Return) on the composer's editor; first token = the first "
-        "TextDelta of TurnRunner.chunk_arrived, after the window's own slot",
+        "TextDelta of TurnRunner.chunks_arrived, after the window's own slot",
         "load_average_1min": round(os.getloadavg()[0], 2),
         "goals_met": {
             "window_first_token_s": first_token <= GOAL_WINDOW_S,

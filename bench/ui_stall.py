@@ -222,8 +222,8 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
     burner = window.assistant.registry.record("burner").plugin  # type: ignore[union-attr]
     assert isinstance(burner, BurnerPlugin)
 
-    def on_chunk(_reply: int, _chunk: object) -> None:
-        received.append(time.perf_counter())
+    def on_chunks(_reply: int, chunks: list) -> None:
+        received.extend([time.perf_counter()] * len(chunks))
 
     def on_finished(reply: int) -> None:
         recorder.stop()  # connected after the window's slot, so its work is counted
@@ -236,7 +236,7 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
         window.send("Burn some CPU and write me a long answer.", [], plugin="burner")
 
     window.turns.turn_finished.connect(on_finished)
-    window.turns.chunk_arrived.connect(on_chunk)
+    window.turns.chunks_arrived.connect(on_chunks)
     QTimer.singleShot(0, send)
     QTimer.singleShot(TIMEOUT_MS, loop.quit)
     started = time.perf_counter()
@@ -245,7 +245,7 @@ def run_once(window: MainWindow, before_send: Callable[[], None] = lambda: None)
     true_refs_lost = true_refs - sys.getrefcount(True)
     elapsed = time.perf_counter() - started
     window.turns.turn_finished.disconnect(on_finished)
-    window.turns.chunk_arrived.disconnect(on_chunk)
+    window.turns.chunks_arrived.disconnect(on_chunks)
     if not finished:
         raise SystemExit("the reply did not finish in time")
     reply = finished[0]
@@ -354,7 +354,11 @@ def instrument_slots(window: MainWindow) -> dict[str, list[float]]:
     view, turns = window.view, window.turns
     rewires = [
         (view._flush_timer.timeout, view._flush, "MessageView._flush"),
-        (turns.chunk_arrived, window._on_turn_chunk_arrived, "MainWindow._on_turn_chunk_arrived"),
+        (
+            turns.chunks_arrived,
+            window._on_turn_chunks_arrived,
+            "MainWindow._on_turn_chunks_arrived",
+        ),
         (turns.turn_opened, window._on_turn_opened, "MainWindow._on_turn_opened"),
         (turns.turn_finished, window._on_turn_finished, "MainWindow._on_turn_finished"),
     ]

@@ -32,6 +32,7 @@ class JobSignals(QObject):
 
     started = Signal()
     yielded = Signal(object)
+    batch = Signal(list)  # the same items, all those handed over since the last delivery
     progressed = Signal(object)
     failed = Signal(str)
     finished = Signal()
@@ -63,6 +64,8 @@ class JobSignals(QObject):
     def _deliver(self) -> None:
         with self._lock:
             items, self._waiting = self._waiting, []
+        if items:  # one call into Python for a whole frame's items (each call may wait for
+            self.batch.emit(items)  # the interpreter lock that a busy worker holds)
         for item in items:
             self.yielded.emit(item)
 

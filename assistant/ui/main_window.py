@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         self.view.image_opened.connect(self._show_image)
         self.view.version_requested.connect(self._on_view_version_requested)
         self.turns.turn_opened.connect(self._on_turn_opened)
-        self.turns.chunk_arrived.connect(self._on_turn_chunk_arrived)
+        self.turns.chunks_arrived.connect(self._on_turn_chunks_arrived)
         self.turns.progress_reported.connect(self._on_turn_progress_reported)
         self.turns.turn_failed.connect(self._on_turn_failed)
         self.turns.turn_finished.connect(self._on_turn_finished)
@@ -238,8 +238,7 @@ class MainWindow(QMainWindow):
         for reply in self.turns.answering():
             if self.view.is_shown(reply):  # still being written: show all of it, live
                 self.view.restart_reply(reply)
-                for chunk in self.turns.streamed(reply):
-                    self._on_turn_chunk_arrived(reply, chunk)
+                self._on_turn_chunks_arrived(reply, self.turns.streamed(reply))
         if message_id:
             self.view.highlight_message(message_id)
         self.memory.show_conversation(conversation_id)
@@ -343,13 +342,14 @@ class MainWindow(QMainWindow):
         self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
         self.refresh_conversations()
 
-    def _on_turn_chunk_arrived(self, reply: int, chunk: Chunk) -> None:
+    def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:
         from assistant.core.messages import Progress
 
-        if isinstance(chunk, Progress):
-            self._on_turn_progress_reported(reply, chunk)
-        else:
-            self.view.add_chunk(reply, chunk)
+        for chunk in chunks:
+            if isinstance(chunk, Progress):
+                self._on_turn_progress_reported(reply, chunk)
+            else:
+                self.view.add_chunk(reply, chunk)
 
     def _on_turn_progress_reported(self, reply: int, progress: Progress) -> None:
         self.view.add_chunk(reply, progress)  # in the answer that waits on it

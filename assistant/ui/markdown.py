@@ -8,6 +8,7 @@ tail after it is redrawn as tokens arrive.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -161,6 +162,7 @@ def blocks(text: str, first_line: int = 0) -> list[Block]:
     return found
 
 
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)  # a link reference definition
 REPARSED = 2  # blocks at the end of a streaming text parsed again with each new piece
 
 
@@ -186,5 +188,13 @@ class StreamedBlocks:
         return self.blocks
 
     def final(self, text: str) -> list[Block]:
-        self.blocks = blocks(text)
-        return self.blocks
+        """The blocks of the whole *text*, as a reloaded answer shows them.
+
+        Only a link reference definition (``[name]: url``) reaches back to change an
+        earlier block; without one, the blocks kept while streaming are already those of
+        the whole text, and parsing a long answer again at its end would hold up the
+        window (about 30 ms for a long answer here)."""
+        if _REFERENCE.search(text) or not self.blocks:
+            self.blocks = blocks(text)
+            return self.blocks
+        return self.update(text)

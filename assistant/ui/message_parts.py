@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the window
 THUMBNAIL_WIDTH = 320
 COPIED_FEEDBACK_MS = 1500
+NEW_BLOCKS_PER_FRAME = 1  # blocks a streaming text makes per frame (the rest next frame)
 NOTICE_COLOURS = {  # level: (on a light page, on a dark page)
     "error": ("#c0392b", "#f28b82"),
     "warning": ("#b9770e", "#fdd663"),
@@ -277,16 +278,25 @@ class MarkdownPart(QWidget):
         self.text = ""
         self._streaming = True
 
-    def show_text(self, text: str, final: bool) -> None:
+    def show_text(self, text: str, final: bool) -> bool:
+        """Show *text*; while it streams, at most :data:`NEW_BLOCKS_PER_FRAME` new blocks
+        are made per call (making and showing a block lays out the message: a few ms
+        each). Returns whether all of it is shown; if not, the next frame does the rest."""
         self.text = text
         self._streaming = not final
         found = self._parsed.final(text) if final else self._parsed.update(text)
         width = self.width()
         last = len(found) - (0 if final else 1)
+        made = 0
+        complete = True
         for index, block in enumerate(found):
             if index < len(self._shown) and _fits(self._shown[index], block):
                 self._shown[index].show_block(block)
                 continue
+            if not final and made >= NEW_BLOCKS_PER_FRAME:
+                complete = False
+                break
+            made += 1
             widget: ProseBlock | CodeBlock = (
                 CodeBlock(block, self._dark, self)
                 if block.kind == "code"
@@ -303,11 +313,13 @@ class MarkdownPart(QWidget):
                 self._column.addWidget(widget)
                 self._shown.append(widget)
             show_now(widget)
-        for extra in self._shown[len(found) :]:
-            self._column.removeWidget(extra)
-            discard(extra)
-        del self._shown[len(found) :]
-        self._settle(final)
+        if complete:
+            for extra in self._shown[len(found) :]:
+                self._column.removeWidget(extra)
+                discard(extra)
+            del self._shown[len(found) :]
+        self._settle(final and complete)
+        return complete
 
     def _settle(self, final: bool) -> None:
         """Fix the height of every block but the one still being written."""
@@ -614,18 +626,20 @@ def part_widget(
     return ProgressRow(parent)
 
 
-def show_part(widget: PartWidget, part: Part, final: bool) -> None:
-    """Bring *widget* up to date with *part*."""
+def show_part(widget: PartWidget, part: Part, final: bool) -> bool:
+    """Bring *widget* up to date with *part*; False when a streaming text has more to
+    show at the next frame (see :meth:`MarkdownPart.show_text`)."""
     from assistant.core import parts
 
     if isinstance(widget, MarkdownPart) and isinstance(part, parts.TextPart):
-        widget.show_text(part.text, final)
-    elif isinstance(widget, ImageGrid) and isinstance(part, parts.ImagesPart):
+        return widget.show_text(part.text, final)
+    if isinstance(widget, ImageGrid) and isinstance(part, parts.ImagesPart):
         widget.show_images([(i.path, i.caption) for i in part.images])
     elif isinstance(widget, PreviewBox) and isinstance(part, parts.PreviewPart):
         widget.show_preview(part.preview.path)
     elif isinstance(widget, ProgressRow) and isinstance(part, parts.ProgressPart):
         widget.show_progress(part.progress.message, part.progress.fraction)
+    return True
 
 
 def fits(widget: PartWidget, part: Part) -> bool:

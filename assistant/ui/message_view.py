@@ -349,11 +349,14 @@ class MessageView(QScrollArea):
                 bar.setValue(bar.value() + widget.sizeHint().height() - before)
 
     def _flush(self) -> None:
+        behind: set[int] = set()
         for message_id in list(self._dirty):
             widget = self._shown.get(message_id)
-            if widget is not None:
-                widget.flush()
-        self._dirty.clear()
+            if widget is not None and not widget.flush():
+                behind.add(message_id)
+        self._dirty = behind
+        if behind:  # more to draw than a frame holds: the next frame goes on
+            self._flush_timer.start()
         lay_out_now()
 
     # ---- scrolling ---------------------------------------------------------------------

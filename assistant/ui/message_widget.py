@@ -151,13 +151,17 @@ class MessageWidget(QFrame):
         else:
             show_part(self._widgets[index], part, final=False)
 
-    def flush(self, final: bool = False) -> None:
-        """Draw the text that arrived since the last flush (all of it, finally, if *final*)."""
+    def flush(self, final: bool = False) -> bool:
+        """Draw the text that arrived since the last flush (all of it, finally, if *final*);
+        False when some is left for the next frame."""
         indexes = range(len(self._widgets)) if final else sorted(self._dirty)
+        behind: set[int] = set()
         for index in indexes:
-            if index < len(self._widgets):
-                show_part(self._widgets[index], self._builder.parts[index], final)
-        self._dirty.clear()
+            part = self._builder.parts[index] if index < len(self._widgets) else None
+            if part is not None and not show_part(self._widgets[index], part, final):
+                behind.add(index)
+        self._dirty = behind
+        return not behind
 
     def finish(self, status: str, error: str = "") -> None:
         """The answer has ended: previews and progress go, the text is drawn in full."""

@@ -72,7 +72,7 @@ class ReadAloud(QObject):
         self.switch.toggled.connect(self._on_switch_toggled)
         window.statusBar().addPermanentWidget(self.switch)
         window.turns.turn_opened.connect(self._on_turn_opened)
-        window.turns.chunk_arrived.connect(self._on_turn_chunk_arrived)
+        window.turns.chunks_arrived.connect(self._on_turn_chunks_arrived)
         window.turns.turn_finished.connect(self._on_turn_finished)
         window.sidebar.conversation_selected.connect(lambda *_: self.refresh())
         window.sidebar.new_requested.connect(self.refresh)
@@ -128,10 +128,12 @@ class ReadAloud(QObject):
         if self.is_on(turn.conversation_id) and turn.route.plugin != tts_provider(self.assistant):
             self._speak(turn.reply_message_id, None)
 
-    def _on_turn_chunk_arrived(self, reply: int, chunk: Chunk) -> None:
+    def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:
         live = self._live.get(reply)
-        if live is not None and isinstance(chunk, TextDelta):
-            live[0].feed(chunk.text)
+        if live is not None:
+            for chunk in chunks:
+                if isinstance(chunk, TextDelta):
+                    live[0].feed(chunk.text)
 
     def _on_turn_finished(self, reply: int) -> None:
         live = self._live.get(reply)

@@ -28,7 +28,7 @@ class TurnRunner(QObject):
     """Starts turns and reports what happens to them."""
 
     turn_opened = Signal(object)  # Turn: the question is stored and the answer begins
-    chunk_arrived = Signal(int, object)  # reply message id, chunk
+    chunks_arrived = Signal(int, list)  # reply message id, chunks (in order, a frame's worth)
     progress_reported = Signal(int, object)  # reply message id, Progress (out of band)
     turn_failed = Signal(int, str)  # reply message id (0 before the reply exists), message
     turn_finished = Signal(int)  # reply message id; always last
@@ -129,7 +129,7 @@ class TurnRunner(QObject):
 
         job = Job(body)
         self._streamed[reply] = []
-        job.signals.yielded.connect(lambda chunk: self._on_chunk(reply, chunk, job))
+        job.signals.batch.connect(lambda chunks: self._on_chunks(reply, chunks, job))
         job.signals.progressed.connect(lambda chunk: self._on_progress(reply, chunk, job))
         job.signals.failed.connect(lambda message: self._on_failed(reply, message, job))
         job.signals.finished.connect(lambda: self._on_answer_finished(reply, job))
@@ -137,12 +137,11 @@ class TurnRunner(QObject):
         self._conversations[reply] = turn.conversation_id
         self.runner.start(job, thread=self.assistant.registry.thread_for(turn.route.plugin))
 
-    def _on_chunk(self, reply: int, chunk: Chunk, job: Job) -> None:
+    def _on_chunks(self, reply: int, chunks: list[Chunk], job: Job) -> None:
         if self._answering.get(reply) is not job:
             return  # let go after a stop: nothing more of it is shown
-        if not isinstance(chunk, Progress):
-            self._streamed[reply].append(chunk)
-        self.chunk_arrived.emit(reply, chunk)
+        self._streamed[reply].extend(c for c in chunks if not isinstance(c, Progress))
+        self.chunks_arrived.emit(reply, chunks)
 
     def streamed(self, reply: int) -> list[Chunk]:
         """Everything an answer still being written has streamed so far, in order."""

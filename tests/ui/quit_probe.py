@@ -56,7 +56,7 @@ class _Probe(QObject):
             QTimer.singleShot(10, self._wait_for_core)
             return
         _say(f"attached {time.time():.4f}")
-        window.turns.chunk_arrived.connect(self._on_chunk_arrived)
+        window.turns.chunks_arrived.connect(self._on_chunks_arrived)
         if self._scenario == "loading":
             self._send("/slowload hello")
             self._when(self._plugin("slowload").loading.is_set)
@@ -95,8 +95,9 @@ class _Probe(QObject):
         else:
             QTimer.singleShot(10, lambda: self._when(condition, delay_ms))
 
-    def _on_chunk_arrived(self, reply: int, chunk: object) -> None:
-        if type(chunk).__name__ == "TextDelta" and self._scenario in ("streaming", "chat"):
+    def _on_chunks_arrived(self, reply: int, chunks: list) -> None:
+        streamed = any(type(chunk).__name__ == "TextDelta" for chunk in chunks)
+        if streamed and self._scenario in ("streaming", "chat"):
             self._scenario = "quitting"
             _say(f"reply {reply}")
             QTimer.singleShot(0, self._quit)

@@ -83,7 +83,7 @@ def test_stop_mid_stream_keeps_the_partial_answer(qtbot, open_window) -> None:
     window = open_window()
     window.composer.editor.setFocus()
     qtbot.keyClicks(window.composer.editor, "open the gates")
-    with qtbot.waitSignal(window.turns.chunk_arrived, timeout=10_000):
+    with qtbot.waitSignal(window.turns.chunks_arrived, timeout=10_000):
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     assert window.composer.stop_button.isVisible()
     with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
@@ -98,7 +98,7 @@ def test_stop_while_a_plugin_is_between_chunks_keeps_every_word_shown(qtbot, ope
     window = open_window()
     window.composer.editor.setFocus()
     qtbot.keyClicks(window.composer.editor, "/count")
-    with qtbot.waitSignal(window.turns.chunk_arrived, timeout=10_000):
+    with qtbot.waitSignal(window.turns.chunks_arrived, timeout=10_000):
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "w20 " in shown_text(window), timeout=10_000)
     with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:

@@ -54,7 +54,7 @@ def test_stop_mid_stream_still_ends_by_itself(qtbot, open_window) -> None:
     window = open_window()
     window.composer.editor.setFocus()
     qtbot.keyClicks(window.composer.editor, "/count")
-    with qtbot.waitSignal(window.turns.chunk_arrived, timeout=10_000):
+    with qtbot.waitSignal(window.turns.chunks_arrived, timeout=10_000):
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "w5 " in shown_text(window), timeout=10_000)
     with qtbot.waitSignal(window.turns.turn_finished, timeout=500) as finished:
