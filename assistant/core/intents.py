@@ -45,7 +45,8 @@ def _pattern(expression: str) -> re.Pattern[str]:
 
 
 class KeywordIntentClassifier:
-    """Matches each intent's keyword patterns; the intent with most matches wins."""
+    """Matches each intent's keyword patterns; the intent with most matches wins. With no
+    match, an elliptic follow-up ("and the coffee?") goes to the plugin of the last answer."""
 
     def classify(
         self, text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str] = ()
@@ -58,7 +59,7 @@ class KeywordIntentClassifier:
                 hits = sum(1 for k in intent.keywords if _pattern(k).search(text))
                 if hits and (best is None or hits > best.score):
                     best = IntentMatch(manifest.name, intent.label, float(hits))
-        return best
+        return best or follow_up_match(text, manifests, recent)
 
 
 class LayeredIntentClassifier:
@@ -101,6 +102,30 @@ class LayeredIntentClassifier:
             warm(manifests)
         except Exception as exc:  # any failure of the model means: the rules alone
             self.error = str(exc) or type(exc).__name__
+
+
+# "and the coffee?", "what about the other one?", "那第二张呢？": words that only make sense
+# as more of the same question, so they go where the last answer came from.
+_ELLIPTIC = re.compile(
+    r"^\s*(?:and|but|also|(?:and |but )?(?:what|how) about)\s+"
+    r"(?!(?:why|what|how|who|where|when|which|is|are|was|were|do|does|did|can|could|would|"
+    r"should|will|tell|explain|write|give|show|make|draw|translate)\b)[^.!?\n]{1,40}\?\s*$"
+    r"|^\s*(?:那|还有)?[^。！!？?\n]{1,20}呢\s*[？?]?\s*$",
+    re.IGNORECASE,
+)
+FOLLOW_UP_LABEL = "follow-up to the last answer"
+
+
+def follow_up_match(
+    text: str, manifests: Sequence[Manifest], recent: Collection[Kind | str]
+) -> IntentMatch | None:
+    """The plugin of the last answer (a name in *recent*) for an elliptic follow-up such as
+    "and the coffee?", else None."""
+    if not _ELLIPTIC.match(text):
+        return None
+    names = {m.name for m in manifests if Kind.TEXT in m.accepts}
+    last = next((r for r in recent if not isinstance(r, Kind) and r in names), None)
+    return IntentMatch(last, FOLLOW_UP_LABEL, 1.0) if last else None
 
 
 def _without_follow_ups(manifest: Manifest) -> Manifest:

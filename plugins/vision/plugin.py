@@ -44,6 +44,8 @@ QUESTION_INTENT = Intent(
         "what is this?",
         "what is in the first photo?",
         "and in the other picture?",
+        "was this photo taken at night?",
+        "does the second picture show a cat?",
     ),
     keywords=(
         r"\b(this|the|that|my) (image|photo|picture|pic|screenshot|shot)\b",

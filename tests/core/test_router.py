@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -206,3 +207,26 @@ def test_a_photo_goes_where_its_words_mean() -> None:
     for follow_up in ("make it bluer", "another one", "same but at night"):
         assert router.route(follow_up, recent={"imagegen"}).plugin == "imagegen"
         assert router.route(follow_up).plugin == "chat"
+
+
+@pytest.mark.parametrize(
+    ("text", "plugin"),
+    [
+        ("and the coffee?", "vision"),
+        ("what about the other one?", "vision"),
+        ("And in the first photo?", "vision"),
+        ("那第二张呢？", "vision"),
+        ("and what do my notes say?", "rag"),  # an explicit phrase still names its plugin
+        ("and why is the sky blue?", "rag"),  # a whole new question: the model decides
+        ("and the coffee.", "rag"),
+    ],
+)
+def test_an_elliptic_follow_up_goes_where_the_last_answer_came_from(text: str, plugin: str) -> None:
+    from assistant.core.intents import LayeredIntentClassifier
+
+    layered = LayeredIntentClassifier(FixedModel())
+    match = layered.classify(text, MANIFESTS, recent={Kind.IMAGE, "vision"})
+    assert match is not None and match.plugin == plugin
+    # Without a last answer to follow, it is an ordinary request.
+    alone = layered.classify(text, MANIFESTS, recent={Kind.IMAGE})
+    assert alone is not None and alone.plugin == "rag"

@@ -117,6 +117,24 @@ def test_drop_a_photo_then_ask_about_it(qtbot, tmp_path: Path, tiny_folders) -> 
         asked = last_image(vision.requests[-1].history)  # the photo the question is about
         assert asked is not None and asked.name == "coffee.png"
         assert asked.path.read_bytes() == photo.read_bytes()
+
+        # A second photo, then "and the coffee?": a follow-up goes back to the first photo.
+        rocket = tmp_path / "astronaut.png"
+        Image.fromarray(data.astronaut()).save(rocket)
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(rocket))])
+        with qtbot.waitSignal(window.turns.turn_finished, timeout=120_000):
+            drag_and_drop(window, mime)
+        qtbot.keyClicks(window.composer.editor, "and the coffee?")
+        with qtbot.waitSignal(window.turns.turn_finished, timeout=60_000) as finished:
+            qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+        answer = window.store.message(finished.args[0])
+        assert answer is not None and answer.status == "done", answer
+        assert (answer.plugin, answer.route_reason) == (
+            "vision",
+            "intent: follow-up to the last answer",
+        )
+        assert "**coffee.png**, the first of 2 photos" in answer.content
     finally:
         gaps.timer.stop()
         window.close()
