@@ -298,9 +298,8 @@ class VoiceControls(QObject):
             "recording": tr("Listening… let go to stop, Esc cancels"),
             "transcribing": tr("Writing down what you said…"),
         }.get(state, "")
-        unavailable = self._dictation.unavailable
-        if not text and unavailable and unavailable != tr("Checking the microphone…"):
-            text = tr("Dictation is off: {reason}").format(reason=unavailable)
+        # Why dictation is off is the button's tooltip, and what F2 says when pressed: not a
+        # line under every conversation of a computer that has no microphone.
         self.note.setText(text)
         self.note.setVisible(bool(text))
 

@@ -325,6 +325,8 @@ class MainWindow(QMainWindow):
 
     def _on_turn_opened(self, turn: Turn) -> None:
         self._unsaved = ("", [])
+        if self.statusBar().currentMessage() == tr("Sending…"):  # it is being answered now
+            self.statusBar().clearMessage()
         if self._pending and turn.conversation_id == self.conversation_id:
             self.view.remove_one(self._pending.pop(0))  # the stored question replaces it
         if turn.conversation_id != self.conversation_id:

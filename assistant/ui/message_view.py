@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["PLUGIN_TITLES", "MessageView"]
 
 FLUSH_INTERVAL_MS = 16
+WELCOME_STRETCH = 1000  # against the column's closing stretch of 1
 LAYOUT_PASSES = 10  # a text block, its Markdown, its message, the column, the view; and again
 PLACED_AT_ONCE = 24  # messages given widgets at once when a page opens or is scrolled to
 BUILD_MARGIN_PX = 900  # messages this near the viewport are built before they are seen
@@ -119,7 +120,7 @@ class MessageView(QScrollArea):
     def set_welcome(self, welcome: QWidget) -> None:
         """What an empty conversation shows instead of nothing."""
         self._welcome = welcome
-        self._column.insertWidget(1, welcome)
+        self._column.insertWidget(1, welcome, WELCOME_STRETCH)  # the whole page, not a strip
         welcome.setVisible(not self._order)
 
     # ---- whole conversations ---------------------------------------------------------

@@ -268,3 +268,13 @@ def test_switching_away_and_back_mid_answer_loses_no_text(qtbot, open_window) ->
     assert window.view.streamed_text(reply) == stored.content
     assert "w0 w1 w2 " in shown_text(window)
     assert shown_text(window).count("Counting slowly, as asked.") == 1  # notices come back too
+
+
+def test_sending_is_said_only_until_the_answer_starts(qtbot, open_window) -> None:
+    window = open_window()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "hello")
+    with qtbot.waitSignal(window.turns.turn_opened, timeout=10_000):
+        qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+        assert window.statusBar().currentMessage() == "Sending…"
+    assert window.statusBar().currentMessage() != "Sending…"

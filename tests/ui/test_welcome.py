@@ -54,3 +54,13 @@ def test_with_no_model_here_it_says_they_download(qtbot) -> None:
     view = WelcomeView(MANIFESTS[:1], [])
     qtbot.addWidget(view)
     assert "download on first use" in view.models_label.text()
+
+
+def test_the_welcome_fills_the_empty_conversation(qtbot, open_window) -> None:
+    window = open_window()
+    window.resize(1100, 760)
+    welcome = window.view._welcome
+    assert welcome is not None and welcome.isVisible()
+    viewport = window.view.viewport()
+    # It once took only its own small height at the top, leaving a blank band under it.
+    qtbot.waitUntil(lambda: welcome.height() >= 0.9 * viewport.height(), timeout=5000)
