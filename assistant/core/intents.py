@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from assistant.core.messages import Kind
-from assistant.core.plugin import Manifest
+from assistant.core.plugin import Intent, Manifest
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +126,11 @@ def follow_up_match(
     names = {m.name for m in manifests if Kind.TEXT in m.accepts}
     last = next((r for r in recent if not isinstance(r, Kind) and r in names), None)
     return IntentMatch(last, FOLLOW_UP_LABEL, 1.0) if last else None
+
+
+def cued(intent: Intent, text: str) -> bool:
+    """Whether *text* holds one of *intent*'s cues (true when it has none)."""
+    return not intent.cues or any(_pattern(cue).search(text) for cue in intent.cues)
 
 
 def _without_follow_ups(manifest: Manifest) -> Manifest:

@@ -39,13 +39,17 @@ class Intent:
     rule-based classifier looks for. An intent with *follows* set only applies when the
     conversation recently carried an attachment of that kind ("how many people are there?"
     after a photo); a plugin's name instead means: right after an answer of that plugin
-    ("make it bluer" after a generated picture).
+    ("make it bluer" after a generated picture). *cues*, when given, are regular
+    expressions of which a request must contain one before a classifier may choose this
+    intent by meaning alone: "write a story about a lighthouse" is near "draw me a
+    lighthouse at dusk" in meaning, yet asks for no picture.
     """
 
     label: str
     examples: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     follows: Kind | str | None = None
+    cues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

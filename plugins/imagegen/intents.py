@@ -24,6 +24,11 @@ DRAW = Intent(
         r"请?画(一|个|张|幅|只|出)?",
         r"生成.{0,8}(图|画|照片)",
     ),
+    cues=(
+        r"\b(draw|drawing|paint|painting|sketch|illustrat\w*|picture|image|photo\w*|pic|art"
+        r"|artwork|render|logo|wallpaper|portrait|poster|icon|watercolou?r|cartoon|anime)s?\b",
+        r"画|图|照片",
+    ),
 )
 EDIT = Intent(
     label="change this picture",

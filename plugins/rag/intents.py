@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.core.intents import IntentMatch
+from assistant.core.intents import IntentMatch, cued
 from assistant.core.messages import Kind
 from assistant.core.plugin import Intent, Manifest
 
@@ -108,6 +108,8 @@ class EmbeddingIntentClassifier:
         for row in np.argsort(-scores):
             plugin, intent = centroids.owners[int(row)]
             if intent.follows is not None and intent.follows not in recent:
+                continue
+            if not cued(intent, text):
                 continue
             score = float(scores[row])
             if score < self.threshold:

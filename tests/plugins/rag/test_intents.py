@@ -151,3 +151,23 @@ def test_a_question_right_after_documents_were_added_goes_to_the_documents() -> 
     match = rules.classify(question, manifests, recent={Kind.DOCUMENT})
     assert match is not None and match.label == "question about the documents just added"
     assert rules.classify("thanks, that's all", manifests, recent={Kind.DOCUMENT}) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "plugin"),
+    [
+        ("Write a long story about a lighthouse keeper, with a heading and a list.", "chat"),
+        ("tell me about lighthouses at dusk", "chat"),
+        ("a lighthouse at dusk, watercolor", "imagegen"),
+        ("could you make a poster for my bake sale?", "imagegen"),
+    ],
+)
+def test_the_real_picture_intent_needs_a_word_for_a_picture(
+    classifier: EmbeddingIntentClassifier, sentence: str, plugin: str
+) -> None:
+    from plugins.chat import ChatPlugin
+    from plugins.imagegen import ImageGenPlugin
+
+    manifests = (ChatPlugin.manifest, ImageGenPlugin.manifest)
+    match = classifier.classify(sentence, manifests)
+    assert (match.plugin if match is not None else "chat") == plugin
