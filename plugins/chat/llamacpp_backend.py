@@ -30,6 +30,11 @@ from plugins.chat.backend import CANNOT_SEE, ChatBackendError, Messages, Progres
 
 MAX_DEFAULT_WINDOW = 8192  # enough for long chats; larger costs key/value cache memory
 TOP_K, TOP_P, MIN_P = 40, 0.95, 0.05  # llama.cpp's usual sampling when temperature > 0
+# A small model left alone loops ("He welcomed them. He welcomed them. …", seen with the
+# embedded SmolLM2 under xapp); a mild penalty on the last 64 tokens, as LM Studio and
+# GPT4All (1.18) apply by default, keeps it moving. Greedy decoding (tests, benchmarks)
+# stays unpenalised, so that it is the same run on every machine.
+REPEAT_PENALTY = 1.1
 
 
 def trained_context(gguf: Path) -> int:
@@ -253,5 +258,5 @@ def _sampling(temperature: float) -> dict[str, Any]:
         "top_k": TOP_K,
         "top_p": TOP_P,
         "min_p": MIN_P,
-        "repeat_penalty": 1.0,
+        "repeat_penalty": REPEAT_PENALTY,
     }
