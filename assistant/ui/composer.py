@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,9 +10,9 @@ from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,54 @@ if TYPE_CHECKING:
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Composer", text)
+
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"})
+
+
+class FileChips(QWidget):
+    """The files waiting to go with the next message: a chip each, with its icon, its name
+    and a button that takes it off (icons from the app's own set: no emoji, which a system
+    may have no font for)."""
+
+    removed = Signal(int)  # the index of the file taken off
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._row = QHBoxLayout(self)
+        self._row.setContentsMargins(0, 0, 0, 0)
+        self._row.setSpacing(4)
+        self._row.addStretch(1)
+        self.names: list[QToolButton] = []
+        self.hide()
+
+    def show_files(self, files: list[Path]) -> None:
+        from assistant.ui.icons import icon
+
+        while self._row.count() > 1:  # all but the closing stretch
+            item = self._row.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.setParent(None)
+        self.names = []
+        for index, path in enumerate(files):
+            name = QToolButton(self)
+            name.setIcon(icon("image" if path.suffix.lower() in IMAGE_SUFFIXES else "file"))
+            name.setText(path.name)
+            name.setToolTip(str(path))
+            name.setAutoRaise(True)
+            name.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            remove = QToolButton(self)
+            remove.setIcon(icon("close"))
+            remove.setToolTip(tr("Remove {name}").format(name=path.name))
+            remove.setAutoRaise(True)
+            remove.clicked.connect(lambda _=False, at=index: self.removed.emit(at))
+            for widget in (name, remove):
+                self._row.insertWidget(self._row.count() - 1, widget)
+                widget.show()  # now, not from the event loop: see message_parts.show_now
+            self.names.append(name)
+        self.setVisible(bool(files))
 
 
 class _Editor(QPlainTextEdit):
@@ -70,10 +117,8 @@ class Composer(QWidget):
         self.editor.setMaximumHeight(96)
         self.editor.submitted.connect(self._on_editor_submitted)
         self.editor.image_pasted.connect(self.image_pasted)
-        self.chips = QLabel(self)
-        self.chips.setProperty("textFormat", "RichText")  # by name: see assistant.ui
-        self.chips.linkActivated.connect(self._on_chips_link_activated)
-        self.chips.hide()
+        self.chips = FileChips(self)
+        self.chips.removed.connect(self._on_chip_removed)
         self.attach_button = QPushButton(tr("Attach…"), self)
         self.attach_button.clicked.connect(self._on_attach_clicked)
         self.send_button = QPushButton(tr("Send"), self)
@@ -165,14 +210,9 @@ class Composer(QWidget):
         self.send_button.setText(tr("Send"))
 
     def _show_chips(self) -> None:
-        links = [
-            f'📎 {html.escape(p.name)} <a href="remove:{i}">✕</a>' for i, p in enumerate(self.files)
-        ]
-        self.chips.setText("&nbsp;&nbsp;".join(links))
-        self.chips.setVisible(bool(self.files))
+        self.chips.show_files(self.files)
 
-    def _on_chips_link_activated(self, link: str) -> None:
-        index = int(link.removeprefix("remove:"))
+    def _on_chip_removed(self, index: int) -> None:
         if 0 <= index < len(self.files):
             del self.files[index]
         self._show_chips()

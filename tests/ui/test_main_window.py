@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from assistant.ui.main_window import MainWindow
 
@@ -278,3 +278,20 @@ def test_sending_is_said_only_until_the_answer_starts(qtbot, open_window) -> Non
         qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
         assert window.statusBar().currentMessage() == "Sending…"
     assert window.statusBar().currentMessage() != "Sending…"
+
+
+def test_files_wait_as_chips_that_can_be_taken_off(qtbot, open_window, tmp_path: Path) -> None:
+    first, second = tmp_path / "notes.txt", tmp_path / "coffee.png"
+    for path in (first, second):
+        path.write_bytes(b"x")
+    window = open_window()
+    chips = window.composer.chips
+    window.composer.add_files([first, second])
+    assert chips.isVisible()
+    assert [chip.text() for chip in chips.names] == ["notes.txt", "coffee.png"]
+    assert all(not chip.icon().isNull() for chip in chips.names)  # an icon, not an emoji
+    remove = [b for b in chips.findChildren(QToolButton) if b.toolTip() == "Remove notes.txt"]
+    remove[0].click()
+    assert window.composer.files == [second]
+    assert [chip.text() for chip in chips.names] == ["coffee.png"]
+    assert len([b for b in chips.findChildren(QToolButton) if b.isVisible()]) == 2
