@@ -53,26 +53,18 @@ class FasterWhisper:
     """CTranslate2 Whisper: the default, fastest on a CPU."""
 
     def __init__(self, model: str | Path, compute_type: str = "int8", device: str = "auto"):
-        from faster_whisper import WhisperModel
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
 
         self.model = WhisperModel(
             str(model), device=device, compute_type=compute_type, cpu_threads=_threads()
         )
+        self.windows = BatchedInferencePipeline(self.model)
         self.english_only = not self.model.model.is_multilingual
 
     def transcribe(
         self, audio: Samples, options: Options, cancel: CancelToken, info: InfoFn
     ) -> Iterator[Segment]:
-        segments, found = self.model.transcribe(
-            audio,
-            language=options.language or ("en" if self.english_only else None),
-            beam_size=options.beam_size,
-            vad_filter=options.vad_filter,
-            # Each window decoded on its own: a long file never falls into a repetition loop.
-            condition_on_previous_text=False,
-            without_timestamps=options.short,
-            initial_prompt=options.initial_prompt,
-        )
+        segments, found = speech_windows(self, audio, options)
         given = options.language or self.english_only  # told, not detected: no certainty
         certainty = None if given else found.language_probability
         info(TranscriptionInfo(found.language, certainty, found.duration))
@@ -81,6 +73,37 @@ class FasterWhisper:
             text = segment.text.strip()
             if text:
                 yield Segment(segment.start, segment.end, text)
+
+
+def speech_windows(engine: FasterWhisper, audio: Samples, options: Options) -> tuple[Any, Any]:
+    """faster-whisper's segments of *audio* and what it found, as the plugin asks for them.
+
+    With the voice-activity filter, the speech is cut at pauses into windows of at most
+    30 s (Silero; faster-whisper's batched pipeline, one window at a time so that the
+    segments stream), so no word straddles two of Whisper's windows. The sequential path
+    cuts the speech every 30 s wherever that falls: on the reference recording it cut
+    "Kick" at 30.0 s and lost it (7.4 % of words wrong instead of 5.0 %).
+    """
+    language = options.language or ("en" if engine.english_only else None)
+    if options.vad_filter:
+        return engine.windows.transcribe(  # type: ignore[no-any-return]
+            audio,
+            language=language,
+            beam_size=options.beam_size,
+            batch_size=1,
+            without_timestamps=options.short,
+            initial_prompt=options.initial_prompt,
+        )
+    return engine.model.transcribe(  # type: ignore[no-any-return]
+        audio,
+        language=language,
+        beam_size=options.beam_size,
+        vad_filter=False,
+        # Each window decoded on its own: a long file never falls into a repetition loop.
+        condition_on_previous_text=False,
+        without_timestamps=options.short,
+        initial_prompt=options.initial_prompt,
+    )
 
 
 class OpenAIWhisper:
