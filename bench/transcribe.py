@@ -7,8 +7,9 @@
   decode with PyAV, transcribe with the embedded tiny.en (int8, beam 1, VAD filter on,
   no conditioning on earlier text), stream the timestamped lines and write the exports.
 * ``raw_s``: the same file, model and options with faster-whisper called directly
-  (``decode_audio`` + ``BatchedInferencePipeline.transcribe``, one window at a time, the
-  segments consumed) and no plugin code. ``stt_ratio`` = plugin / raw (goal ≤ 1.05): the
+  (``decode_audio`` + ``WhisperModel.transcribe`` on the windows of speech the plugin asks
+  for: Silero's, cut at pauses, from ``speech_windows``; the segments consumed) and no other
+  plugin code. ``stt_ratio`` = plugin / raw (goal ≤ 1.05): the
   plugin's own overhead. The two are timed back to back ``RUNS`` times, alternating which
   goes first; minima are reported.
 * ``stt_rtf``: plugin time / audio length (goal ≤ 0.12 with tiny.en int8 here) and
@@ -34,6 +35,7 @@ from assistant.core.messages import Attachment, Kind, Request, TextDelta
 from assistant.core.models import ModelRegistry
 from assistant.core.plugin import PluginContext
 from plugins.transcribe import TranscribePlugin, TranscribeSettings, weights
+from plugins.transcribe.engines import speech_windows
 from tests.plugins.transcribe.media import REFERENCE, REFERENCE_TEXT, samples, wer
 
 RUNS = 3
@@ -50,13 +52,14 @@ def _plugin_run(plugin: TranscribePlugin, context: PluginContext) -> tuple[float
     return time.perf_counter() - started, text
 
 
-def _raw(pipeline: object) -> float:
+def _raw(model: object) -> float:
     from faster_whisper import decode_audio
 
     started = time.perf_counter()
     audio = decode_audio(str(REFERENCE), sampling_rate=16_000)
-    segments, _ = pipeline.transcribe(  # type: ignore[attr-defined]
-        audio, language="en", beam_size=1, batch_size=1, without_timestamps=False
+    clips = [sample / 16_000 for window in speech_windows(audio, True) for sample in window]
+    segments, _ = model.transcribe(  # type: ignore[attr-defined]
+        audio, language="en", beam_size=1, clip_timestamps=clips, condition_on_previous_text=False
     )
     for _segment in segments:
         pass
@@ -65,7 +68,7 @@ def _raw(pipeline: object) -> float:
 
 def measure(runs: int = RUNS, openai: bool = True) -> dict[str, object]:
     """The plugin against raw faster-whisper, the stt service on a 3 s clip, openai-whisper."""
-    from faster_whisper import BatchedInferencePipeline, WhisperModel
+    from faster_whisper import WhisperModel
 
     duration = len(samples()) / 16_000
     data = Path(tempfile.mkdtemp(prefix="bench-transcribe-"))
@@ -77,7 +80,7 @@ def measure(runs: int = RUNS, openai: bool = True) -> dict[str, object]:
 
     raw_model = WhisperModel(str(folder), device="auto", compute_type="int8",
                              cpu_threads=_threads())  # fmt: skip
-    raw = BatchedInferencePipeline(raw_model)
+    raw = raw_model
     _raw(raw)  # warm-up, both
     _plugin_run(plugin, context)
     plugin_times, raw_times, text = [], [], ""

@@ -29,9 +29,31 @@ if TYPE_CHECKING:
 
 MIN_SECONDS = 0.3  # shorter than this is a slip of the finger, not speech
 
+# assistant.core.microphone.REASONS, written out so that they are extracted and translated.
+MICROPHONE_REASONS = (
+    "The microphone needs the PortAudio library, which is not installed "
+    "(Debian and Ubuntu: sudo apt install libportaudio2; Fedora and Arch: portaudio).",
+    "The microphone needs the sounddevice package: pip install 'assistant[voice]'.",
+    "No microphone was found: this computer has no sound input device, or no sound "
+    "server is running.",
+    "The microphone “{device}” is not connected; choose another in Settings → General.",
+    "The microphone could not be opened ({error}). It may be in use by another app, or this "
+    "app may not be allowed to use it (check the system's privacy settings).",
+    "The microphone file {name} must be a 16 kHz mono 16-bit WAV.",
+    "The microphone file {name} cannot be read ({error}).",
+)
+
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Dictation", text)
+
+
+def why_no_microphone(exc: MicrophoneUnavailable) -> str:
+    """Why there is no microphone, in the person's language."""
+    for reason in MICROPHONE_REASONS:
+        if reason == exc.template:
+            return tr(reason).format(**exc.values)
+    return str(exc)
 
 
 class Dictation(QObject):
@@ -78,7 +100,7 @@ class Dictation(QObject):
         try:
             open_microphone(device)
         except MicrophoneUnavailable as exc:
-            return str(exc)
+            return why_no_microphone(exc)
         return ""
 
     def _set_unavailable(self, reason: str) -> None:
@@ -105,8 +127,8 @@ class Dictation(QObject):
                 self._frames = []
             microphone.start(self._on_frames)
         except MicrophoneUnavailable as exc:
-            self._set_unavailable(str(exc))
-            self.failed.emit(str(exc))
+            self._set_unavailable(why_no_microphone(exc))
+            self.failed.emit(why_no_microphone(exc))
             return
         self._microphone = microphone
         self._set_state("recording")

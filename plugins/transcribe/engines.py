@@ -53,18 +53,35 @@ class FasterWhisper:
     """CTranslate2 Whisper: the default, fastest on a CPU."""
 
     def __init__(self, model: str | Path, compute_type: str = "int8", device: str = "auto"):
-        from faster_whisper import BatchedInferencePipeline, WhisperModel
+        from faster_whisper import WhisperModel
 
         self.model = WhisperModel(
             str(model), device=device, compute_type=compute_type, cpu_threads=_threads()
         )
-        self.windows = BatchedInferencePipeline(self.model)
         self.english_only = not self.model.model.is_multilingual
 
     def transcribe(
         self, audio: Samples, options: Options, cancel: CancelToken, info: InfoFn
     ) -> Iterator[Segment]:
-        segments, found = speech_windows(self, audio, options)
+        language = options.language or ("en" if self.english_only else None)
+        # With the filter, Whisper hears windows of speech cut at pauses (see
+        # speech_windows); faster-whisper's own filter joins all the speech and cuts it
+        # every 30 s wherever that falls: on the reference recording it cut "Kick" at
+        # 30.0 s and lost it (7.4 % of the words wrong instead of 5.0 %).
+        windows = speech_windows(audio, True) if options.vad_filter else [(0, len(audio))]
+        if not windows:  # no speech at all: no words, not even an invented "You"
+            info(TranscriptionInfo(language or "", None, len(audio) / SAMPLE_RATE))
+            return
+        segments, found = self.model.transcribe(
+            audio,
+            language=language,
+            beam_size=options.beam_size,
+            clip_timestamps=[sample / SAMPLE_RATE for window in windows for sample in window],
+            # Each window decoded on its own: a long file never falls into a repetition loop.
+            condition_on_previous_text=False,
+            without_timestamps=options.short,
+            initial_prompt=options.initial_prompt,
+        )
         given = options.language or self.english_only  # told, not detected: no certainty
         certainty = None if given else found.language_probability
         info(TranscriptionInfo(found.language, certainty, found.duration))
@@ -73,37 +90,6 @@ class FasterWhisper:
             text = segment.text.strip()
             if text:
                 yield Segment(segment.start, segment.end, text)
-
-
-def speech_windows(engine: FasterWhisper, audio: Samples, options: Options) -> tuple[Any, Any]:
-    """faster-whisper's segments of *audio* and what it found, as the plugin asks for them.
-
-    With the voice-activity filter, the speech is cut at pauses into windows of at most
-    30 s (Silero; faster-whisper's batched pipeline, one window at a time so that the
-    segments stream), so no word straddles two of Whisper's windows. The sequential path
-    cuts the speech every 30 s wherever that falls: on the reference recording it cut
-    "Kick" at 30.0 s and lost it (7.4 % of words wrong instead of 5.0 %).
-    """
-    language = options.language or ("en" if engine.english_only else None)
-    if options.vad_filter:
-        return engine.windows.transcribe(  # type: ignore[no-any-return]
-            audio,
-            language=language,
-            beam_size=options.beam_size,
-            batch_size=1,
-            without_timestamps=options.short,
-            initial_prompt=options.initial_prompt,
-        )
-    return engine.model.transcribe(  # type: ignore[no-any-return]
-        audio,
-        language=language,
-        beam_size=options.beam_size,
-        vad_filter=False,
-        # Each window decoded on its own: a long file never falls into a repetition loop.
-        condition_on_previous_text=False,
-        without_timestamps=options.short,
-        initial_prompt=options.initial_prompt,
-    )
 
 
 class OpenAIWhisper:
@@ -132,7 +118,7 @@ class OpenAIWhisper:
         else:
             probability = None
         info(TranscriptionInfo(language, probability, duration))
-        for start, end in _windows(audio, options.vad_filter):
+        for start, end in speech_windows(audio, options.vad_filter):
             cancel.raise_if_cancelled()
             with _tokenizer_files_left_open():
                 result: dict[str, Any] = self.model.transcribe(
@@ -169,9 +155,10 @@ def _tokenizer_files_left_open() -> Iterator[None]:
         yield
 
 
-def _windows(audio: Samples, vad: bool) -> list[tuple[int, int]]:
-    """Sample ranges of at most 30 s: speech found by Silero (cut at pauses), or plain
-    30-second windows without the filter."""
+def speech_windows(audio: Samples, vad: bool) -> list[tuple[int, int]]:
+    """Sample ranges of at most 30 s: speech found by Silero (cut at pauses, so that no word
+    straddles two windows; silence and noise between them left out), or plain 30-second
+    windows without the filter."""
     limit = int(WINDOW_S * SAMPLE_RATE)
     if not vad:
         return [(i, min(i + limit, len(audio))) for i in range(0, len(audio), limit)]

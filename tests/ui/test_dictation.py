@@ -114,3 +114,35 @@ def test_settings_offer_the_microphones_there_are(open_window, qtbot, utterance:
     combo.setCurrentIndex(1)
     values, _ = form.result()
     assert values.microphone == "file utterance.wav"
+
+
+def test_every_reason_for_no_microphone_is_shown_in_chinese(
+    open_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from assistant.core import microphone
+    from assistant.ui.dictation import MICROPHONE_REASONS, why_no_microphone
+    from tests.ui.test_translations import QM
+
+    assert set(MICROPHONE_REASONS) == set(microphone.REASONS)  # none left untranslatable
+    translator = QTranslator()
+    assert translator.load(str(QM))
+    QCoreApplication.installTranslator(translator)
+    try:
+        for reason in microphone.REASONS:
+            fields = {"device": "USB mic", "name": "speech.wav", "error": "Errno 13"}
+            shown = why_no_microphone(microphone.MicrophoneUnavailable(reason, **fields))
+            assert shown != reason.format(**fields) and "麦克风" in shown
+        # A microphone file that is not a 16 kHz WAV: the window says so in Chinese.
+        stereo = tmp_path / "stereo.wav"
+        write_wav(stereo, samples(seconds=1), rate=44_100)
+        monkeypatch.setenv(FILE_ENV, str(stereo))
+        window = open_window(TranscribePlugin())
+        button = window.voice_controls.button
+        qtbot.waitUntil(button.isEnabled, timeout=10_000)  # the file is there: it can start
+        qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+        assert "必须是 16 kHz" in window.voice_controls.note.text()
+        assert not button.isEnabled()
+    finally:
+        QCoreApplication.removeTranslator(translator)
