@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -28,6 +28,10 @@ if TYPE_CHECKING:
     from assistant.core.engine import Assistant
 
 MIN_SECONDS = 0.3  # shorter than this is a slip of the finger, not speech
+# A held key repeats; on X11 each repeat can arrive as a release and a press that Qt does not
+# mark as repeats (seen under Xvfb: every 40 ms). A release counts once no press follows it
+# within this time.
+RELEASE_GRACE_MS = 80
 
 # assistant.core.microphone.REASONS, written out so that they are extracted and translated.
 MICROPHONE_REASONS = (
@@ -223,6 +227,10 @@ class PushToTalkKey(QObject):
         super().__init__(window)
         self._dictation, self._window = dictation, window
         self._watching = False
+        self._release = QTimer(self)
+        self._release.setSingleShot(True)
+        self._release.setInterval(RELEASE_GRACE_MS)
+        self._release.timeout.connect(dictation.finish)
         shortcut = QShortcut(QKeySequence(QtCore.Qt.Key.Key_F2), window)
         shortcut.setAutoRepeat(False)
         shortcut.activated.connect(self.press)
@@ -246,6 +254,7 @@ class PushToTalkKey(QObject):
 
     def _on_state_changed(self, state: str) -> None:
         if state == "idle":
+            self._release.stop()
             self._watch(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -262,8 +271,10 @@ class PushToTalkKey(QObject):
         elif escape:
             if kind == QEvent.Type.KeyPress:
                 self._dictation.cancel()
-        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat():  # type: ignore[attr-defined]
-            self._dictation.finish()
+        elif kind == QEvent.Type.KeyPress:
+            self._release.stop()  # the key is still held: that release was a repeat
+        elif not event.isAutoRepeat():  # type: ignore[attr-defined]
+            self._release.start()
         return True
 
 

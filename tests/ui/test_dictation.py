@@ -62,6 +62,29 @@ def test_holding_the_button_puts_the_words_in_the_message_box(
     assert plugin._handle._model is engine
 
 
+@pytest.mark.slow
+def test_a_held_key_that_repeats_keeps_recording(open_window, qtbot, utterance: Path) -> None:
+    window = open_window(TranscribePlugin())
+    ready(window, qtbot)
+    editor = window.composer.editor
+    complaints: list[str] = []
+    window.dictation.failed.connect(complaints.append)
+    qtbot.keyPress(editor, Qt.Key.Key_F2)
+    microphone = window.dictation._microphone
+    for _ in range(5):  # X11's repeats: a release and a press, not marked as repeats
+        qtbot.keyRelease(editor, Qt.Key.Key_F2)
+        qtbot.keyPress(editor, Qt.Key.Key_F2)
+        assert window.dictation.state == "recording"
+    assert window.dictation._microphone is microphone  # one recording, never restarted
+    assert complaints == []
+    qtbot.waitUntil(lambda: heard_everything(window), timeout=10_000)
+    assert window.dictation.state == "recording"
+    qtbot.keyRelease(editor, Qt.Key.Key_F2)  # let go for good
+    qtbot.waitUntil(lambda: window.dictation.state != "recording", timeout=1_000)
+    qtbot.waitUntil(lambda: "smooth planks" in editor.toPlainText().lower(), timeout=60_000)
+    assert "birch" in editor.toPlainText().lower()
+
+
 def test_escape_throws_the_recording_away(open_window, qtbot, utterance: Path) -> None:
     window = open_window(TranscribePlugin())
     ready(window, qtbot)
