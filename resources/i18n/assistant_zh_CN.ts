@@ -153,88 +153,88 @@
 <context>
     <name>Dictation</name>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone needs the PortAudio library, which is not installed (Debian and Ubuntu: sudo apt install libportaudio2; Fedora and Arch: portaudio).</source>
         <translation>麦克风需要 PortAudio 库，但它尚未安装（Debian 和 Ubuntu：sudo apt install libportaudio2；Fedora 和 Arch：portaudio）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone needs the sounddevice package: pip install 'assistant[voice]'.</source>
         <translation>麦克风需要 sounddevice 包：pip install 'assistant[voice]'。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>No microphone was found: this computer has no sound input device, or no sound server is running.</source>
         <translation>没有找到麦克风：这台电脑没有声音输入设备，或者没有运行声音服务器。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone “{device}” is not connected; choose another in Settings → General.</source>
         <translation>麦克风“{device}”未连接；请在“设置 → 常规”中选择其他麦克风。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone could not be opened ({error}). It may be in use by another app, or this app may not be allowed to use it (check the system's privacy settings).</source>
         <translation>无法打开麦克风（{error}）。它可能正被其他应用使用，或者本应用没有使用它的权限（请检查系统的隐私设置）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone file {name} must be a 16 kHz mono 16-bit WAV.</source>
         <translation>麦克风文件 {name} 必须是 16 kHz 单声道 16 位 WAV 文件。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="55"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
         <source>The microphone file {name} cannot be read ({error}).</source>
         <translation>无法读取麦克风文件 {name}（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="74"/>
-        <location filename="../../assistant/ui/dictation.py" line="324"/>
+        <location filename="../../assistant/ui/dictation.py" line="78"/>
+        <location filename="../../assistant/ui/dictation.py" line="335"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="96"/>
+        <location filename="../../assistant/ui/dictation.py" line="100"/>
         <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
         <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="152"/>
+        <location filename="../../assistant/ui/dictation.py" line="156"/>
         <source>Hold the microphone button (or F2) while you speak.</source>
         <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="206"/>
+        <location filename="../../assistant/ui/dictation.py" line="210"/>
         <source>No speech was heard.</source>
         <translation>没有听到语音。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="272"/>
+        <location filename="../../assistant/ui/dictation.py" line="283"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="289"/>
+        <location filename="../../assistant/ui/dictation.py" line="300"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="313"/>
+        <location filename="../../assistant/ui/dictation.py" line="324"/>
         <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
         <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="320"/>
+        <location filename="../../assistant/ui/dictation.py" line="331"/>
         <source>Listening… let go to stop, Esc cancels</source>
         <translation>正在聆听… 松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="321"/>
+        <location filename="../../assistant/ui/dictation.py" line="332"/>
         <source>Writing down what you said…</source>
         <translation>正在写下您说的话…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="325"/>
+        <location filename="../../assistant/ui/dictation.py" line="336"/>
         <source>Dictation is off: {reason}</source>
         <translation>听写不可用：{reason}</translation>
     </message>
@@ -396,6 +396,31 @@
         <translation>已导出到 %1</translation>
     </message>
     <message>
+        <location filename="../../assistant/ui/file_actions.py" line="37"/>
+        <source>No program on this computer opens {link}.</source>
+        <translation>这台电脑上没有能打开 {link} 的程序。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="42"/>
+        <source>No program on this computer opens {name}: choose where to keep a copy.</source>
+        <translation>这台电脑上没有能打开 {name} 的程序：请选择保存副本的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="48"/>
+        <source>Save a copy of {name}</source>
+        <translation>保存 {name} 的副本</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="56"/>
+        <source>{name} could not be saved: {reason}</source>
+        <translation>无法保存 {name}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="61"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
         <location filename="../../assistant/ui/main_window.py" line="50"/>
         <source>Assistant</source>
         <translation>助手</translation>
@@ -406,7 +431,7 @@
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="493"/>
+        <location filename="../../assistant/ui/main_window.py" line="495"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
