@@ -32,7 +32,6 @@ import os
 import shutil
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,7 +54,7 @@ from assistant.core.spoken import read_wav
 from assistant.ui.app import keep_window_responsive
 from assistant.ui.main_window import MainWindow
 from bench import transcribe, tts
-from bench.ui_stall import TickRecorder, settle, summary
+from bench.ui_stall import TickRecorder, settle, summary, ticks_while
 from plugins.help import HelpPlugin
 from plugins.transcribe import TranscribePlugin, TranscribeSettings
 from plugins.tts import TtsPlugin
@@ -268,26 +267,13 @@ def transcribe_into_window(window: MainWindow, recording: Path) -> dict[str, Any
 
 def transcribe_in_a_thread(plugin: TranscribePlugin, context: PluginContext) -> dict[str, Any]:
     """The control: the same transcription in a plain thread, nothing sent or drawn."""
-    recorder, loop, done = TickRecorder(), QEventLoop(), threading.Event()
     request = Request("", (Attachment(REFERENCE, Kind.AUDIO, "audio/wav", REFERENCE.name),))
 
     def work() -> None:
         for _chunk in plugin.run(request, context):
             pass
-        done.set()
 
-    poll = QTimer()
-    poll.setInterval(5)
-    poll.timeout.connect(lambda: done.is_set() and loop.quit())
-    worker = threading.Thread(target=work, name="bench-control-transcription")
-    recorder.start()
-    poll.start()
-    worker.start()
-    loop.exec()
-    recorder.stop()
-    poll.stop()
-    worker.join()
-    return {"gaps": recorder.gaps, "cpu": recorder.cpu}
+    return ticks_while(work, "bench-control-transcription")
 
 
 def measure_stall(window: MainWindow, folder: Path, repeat: int) -> dict[str, Any]:

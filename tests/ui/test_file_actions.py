@@ -5,17 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QUrl
 
 from assistant.ui.file_actions import open_or_keep
 
 
+@pytest.fixture
+def srt(tmp_path: Path) -> Path:
+    path = tmp_path / "meeting.srt"
+    path.write_text("1\n00:00:00,000 --> 00:00:04,760\nThe birch canoe\n\n", encoding="utf-8")
+    return path
+
+
 def test_a_file_no_program_opens_is_saved_where_the_person_chooses(
-    open_window, tmp_path: Path
+    open_window, tmp_path: Path, srt: Path
 ) -> None:
     window = open_window()
-    srt = tmp_path / "meeting.srt"
-    srt.write_text("1\n00:00:00,000 --> 00:00:04,760\nThe birch canoe\n\n", encoding="utf-8")
     target = tmp_path / "kept" / "minutes.srt"
     target.parent.mkdir()
     asked: list[str] = []
@@ -32,11 +38,9 @@ def test_a_file_no_program_opens_is_saved_where_the_person_chooses(
 
 
 def test_cancelling_or_a_failed_copy_says_so_and_keeps_the_window(
-    open_window, tmp_path: Path
+    open_window, tmp_path: Path, srt: Path
 ) -> None:
     window = open_window()
-    srt = tmp_path / "meeting.srt"
-    srt.write_text("1\n", encoding="utf-8")
     url = QUrl.fromLocalFile(str(srt))
     assert open_or_keep(window, url, lambda *_: ("", ""), open_url=lambda url: False) is None
     assert "choose where to keep a copy" in window.statusBar().currentMessage()
