@@ -274,19 +274,28 @@ def run_control(burn_s: float) -> dict[str, Any]:
 
     What is left here is the cost of the GIL and of the machine's other load alone.
     """
-    recorder = TickRecorder()
-    loop = QEventLoop()
-    done = threading.Event()
 
     def work() -> None:
         for _ in range(CHUNKS):
             burn(burn_s)
+
+    return ticks_while(work, "bench-control-burner")
+
+
+def ticks_while(work: Callable[[], None], name: str) -> dict[str, Any]:
+    """The GUI thread's 1 ms ticks while *work* runs in a plain thread called *name*."""
+    recorder = TickRecorder()
+    loop = QEventLoop()
+    done = threading.Event()
+
+    def body() -> None:
+        work()
         done.set()
 
     poll = QTimer()
     poll.setInterval(5)
     poll.timeout.connect(lambda: done.is_set() and loop.quit())
-    worker = threading.Thread(target=work, name="bench-control-burner")
+    worker = threading.Thread(target=body, name=name)
     started = time.perf_counter()
     recorder.start()
     poll.start()

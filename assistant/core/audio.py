@@ -50,10 +50,32 @@ class AudioInput(Protocol):
 
 
 def duration_s(path: Path) -> float | None:
-    """How long the sound in *path* lasts, None when it cannot be told without decoding."""
+    """How long the sound in *path* lasts, from its header (WAV, or any container PyAV
+    opens: mp3, m4a, ogg…); None when it cannot be told without decoding."""
     with contextlib.suppress(OSError, wave.Error, EOFError), wave.open(str(path), "rb") as sound:
         rate = sound.getframerate()
         return sound.getnframes() / rate if rate else None
+    return _container_duration_s(path)
+
+
+def _container_duration_s(path: Path) -> float | None:
+    """The duration a media container states (PyAV reads the header, decodes nothing)."""
+    try:
+        import av
+    except ImportError:  # the voice extra is not installed
+        return None
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            streams = container.streams.audio
+            if not streams:
+                return None
+            stream = streams[0]
+            if stream.duration is not None and stream.time_base is not None:
+                return float(stream.duration * stream.time_base)
+            if container.duration is not None:
+                return float(container.duration) / av.time_base
+    except (OSError, av.FFmpegError):
+        return None
     return None
 
 

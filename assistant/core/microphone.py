@@ -29,25 +29,47 @@ if TYPE_CHECKING:
 
 FILE_ENV = "ASSISTANT_MICROPHONE_FILE"
 BLOCK = 512  # frames per delivery: 32 ms at 16 kHz
-_NO_PORTAUDIO = (
+
+# Why there is no microphone: the window translates these (assistant.ui.dictation).
+NO_PORTAUDIO = (
     "The microphone needs the PortAudio library, which is not installed "
     "(Debian and Ubuntu: sudo apt install libportaudio2; Fedora and Arch: portaudio)."
 )
+NO_SOUNDDEVICE = "The microphone needs the sounddevice package: pip install 'assistant[voice]'."
+NO_DEVICE = (
+    "No microphone was found: this computer has no sound input device, or no sound "
+    "server is running."
+)
+NOT_CONNECTED = "The microphone “{device}” is not connected; choose another in Settings → General."
+NOT_OPENED = (
+    "The microphone could not be opened ({error}). It may be in use by another app, or this "
+    "app may not be allowed to use it (check the system's privacy settings)."
+)
+FILE_FORMAT = "The microphone file {name} must be a 16 kHz mono 16-bit WAV."
+FILE_UNREADABLE = "The microphone file {name} cannot be read ({error})."
+REASONS = (NO_PORTAUDIO, NO_SOUNDDEVICE, NO_DEVICE, NOT_CONNECTED, NOT_OPENED, FILE_FORMAT,
+           FILE_UNREADABLE)  # fmt: skip
 
 
 class MicrophoneUnavailable(Exception):
-    """There is no microphone to record from; the message says why."""
+    """There is no microphone to record from; the message says why.
+
+    *template* (one of :data:`REASONS`) and *values* are kept, so that the window can show
+    the sentence in the person's language; ``str()`` is the English sentence.
+    """
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
 
 
 def _sounddevice() -> Any:
     try:
         import sounddevice
     except OSError as exc:  # the wheel has no PortAudio on Linux: the library is missing
-        raise MicrophoneUnavailable(_NO_PORTAUDIO) from exc
+        raise MicrophoneUnavailable(NO_PORTAUDIO) from exc
     except ImportError as exc:
-        raise MicrophoneUnavailable(
-            "The microphone needs the sounddevice package: pip install 'assistant[voice]'."
-        ) from exc
+        raise MicrophoneUnavailable(NO_SOUNDDEVICE) from exc
     return sounddevice
 
 
@@ -74,14 +96,9 @@ def open_microphone(device: str = "") -> AudioInput:
     sd = _sounddevice()
     names = input_devices()
     if not names:
-        raise MicrophoneUnavailable(
-            "No microphone was found: this computer has no sound input device, or no sound "
-            "server is running."
-        )
+        raise MicrophoneUnavailable(NO_DEVICE)
     if device and device not in names:
-        raise MicrophoneUnavailable(
-            f"The microphone “{device}” is not connected; choose another in Settings → General."
-        )
+        raise MicrophoneUnavailable(NOT_CONNECTED, device=device)
     return DeviceMicrophone(sd, device or None, device or "default microphone")
 
 
@@ -117,11 +134,7 @@ class DeviceMicrophone:
                 )  # fmt: skip
             stream.start()
         except (sd.PortAudioError, OSError, ValueError) as exc:
-            raise MicrophoneUnavailable(
-                f"The microphone could not be opened ({exc}). It may be in use by another "
-                "app, or this app may not be allowed to use it (check the system's privacy "
-                "settings)."
-            ) from exc
+            raise MicrophoneUnavailable(NOT_OPENED, error=str(exc)) from exc
         self._stream = stream
 
     def stop(self) -> None:
@@ -160,13 +173,11 @@ class FileMicrophone:
                 if (sound.getnchannels(), sound.getsampwidth()) != (1, 2) or (
                     sound.getframerate() != SAMPLE_RATE
                 ):
-                    raise MicrophoneUnavailable(
-                        f"The microphone file {self.path.name} must be a 16 kHz mono 16-bit WAV."
-                    )
+                    raise MicrophoneUnavailable(FILE_FORMAT, name=self.path.name)
                 data = sound.readframes(sound.getnframes())
         except (OSError, wave.Error, EOFError) as exc:
             raise MicrophoneUnavailable(
-                f"The microphone file {self.path.name} cannot be read ({exc})."
+                FILE_UNREADABLE, name=self.path.name, error=str(exc)
             ) from exc
         return np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0
 

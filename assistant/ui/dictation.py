@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -28,10 +28,36 @@ if TYPE_CHECKING:
     from assistant.core.engine import Assistant
 
 MIN_SECONDS = 0.3  # shorter than this is a slip of the finger, not speech
+# A held key repeats; on X11 each repeat can arrive as a release and a press that Qt does not
+# mark as repeats (seen under Xvfb: every 40 ms). A release counts once no press follows it
+# within this time.
+RELEASE_GRACE_MS = 80
+
+# assistant.core.microphone.REASONS, written out so that they are extracted and translated.
+MICROPHONE_REASONS = (
+    "The microphone needs the PortAudio library, which is not installed "
+    "(Debian and Ubuntu: sudo apt install libportaudio2; Fedora and Arch: portaudio).",
+    "The microphone needs the sounddevice package: pip install 'assistant[voice]'.",
+    "No microphone was found: this computer has no sound input device, or no sound "
+    "server is running.",
+    "The microphone “{device}” is not connected; choose another in Settings → General.",
+    "The microphone could not be opened ({error}). It may be in use by another app, or this "
+    "app may not be allowed to use it (check the system's privacy settings).",
+    "The microphone file {name} must be a 16 kHz mono 16-bit WAV.",
+    "The microphone file {name} cannot be read ({error}).",
+)
 
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Dictation", text)
+
+
+def why_no_microphone(exc: MicrophoneUnavailable) -> str:
+    """Why there is no microphone, in the person's language."""
+    for reason in MICROPHONE_REASONS:
+        if reason == exc.template:
+            return tr(reason).format(**exc.values)
+    return str(exc)
 
 
 class Dictation(QObject):
@@ -78,7 +104,7 @@ class Dictation(QObject):
         try:
             open_microphone(device)
         except MicrophoneUnavailable as exc:
-            return str(exc)
+            return why_no_microphone(exc)
         return ""
 
     def _set_unavailable(self, reason: str) -> None:
@@ -105,8 +131,8 @@ class Dictation(QObject):
                 self._frames = []
             microphone.start(self._on_frames)
         except MicrophoneUnavailable as exc:
-            self._set_unavailable(str(exc))
-            self.failed.emit(str(exc))
+            self._set_unavailable(why_no_microphone(exc))
+            self.failed.emit(why_no_microphone(exc))
             return
         self._microphone = microphone
         self._set_state("recording")
@@ -201,6 +227,10 @@ class PushToTalkKey(QObject):
         super().__init__(window)
         self._dictation, self._window = dictation, window
         self._watching = False
+        self._release = QTimer(self)
+        self._release.setSingleShot(True)
+        self._release.setInterval(RELEASE_GRACE_MS)
+        self._release.timeout.connect(dictation.finish)
         shortcut = QShortcut(QKeySequence(QtCore.Qt.Key.Key_F2), window)
         shortcut.setAutoRepeat(False)
         shortcut.activated.connect(self.press)
@@ -224,6 +254,7 @@ class PushToTalkKey(QObject):
 
     def _on_state_changed(self, state: str) -> None:
         if state == "idle":
+            self._release.stop()
             self._watch(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -240,8 +271,10 @@ class PushToTalkKey(QObject):
         elif escape:
             if kind == QEvent.Type.KeyPress:
                 self._dictation.cancel()
-        elif kind == QEvent.Type.KeyRelease and not event.isAutoRepeat():  # type: ignore[attr-defined]
-            self._dictation.finish()
+        elif kind == QEvent.Type.KeyPress:
+            self._release.stop()  # the key is still held: that release was a repeat
+        elif not event.isAutoRepeat():  # type: ignore[attr-defined]
+            self._release.start()
         return True
 
 

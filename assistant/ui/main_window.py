@@ -453,7 +453,9 @@ class MainWindow(QMainWindow):
         if follow_app_link(self, url.toString()):
             return
         if url.isLocalFile() or url.scheme() in ("http", "https"):
-            QtGui.QDesktopServices.openUrl(url)
+            from assistant.ui.file_actions import open_or_keep
+
+            open_or_keep(self, url)
         elif url.scheme() in self.assistant.registry:
             target = url.path(QUrl.ComponentFormattingOption.FullyEncoded)
             self.plugin_jobs.follow_link(url.scheme(), target)

@@ -153,53 +153,88 @@
 <context>
     <name>Dictation</name>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="50"/>
-        <location filename="../../assistant/ui/dictation.py" line="274"/>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone needs the PortAudio library, which is not installed (Debian and Ubuntu: sudo apt install libportaudio2; Fedora and Arch: portaudio).</source>
+        <translation>麦克风需要 PortAudio 库，但它尚未安装（Debian 和 Ubuntu：sudo apt install libportaudio2；Fedora 和 Arch：portaudio）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone needs the sounddevice package: pip install 'assistant[voice]'.</source>
+        <translation>麦克风需要 sounddevice 包：pip install 'assistant[voice]'。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>No microphone was found: this computer has no sound input device, or no sound server is running.</source>
+        <translation>没有找到麦克风：这台电脑没有声音输入设备，或者没有运行声音服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone “{device}” is not connected; choose another in Settings → General.</source>
+        <translation>麦克风“{device}”未连接；请在“设置 → 常规”中选择其他麦克风。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone could not be opened ({error}). It may be in use by another app, or this app may not be allowed to use it (check the system's privacy settings).</source>
+        <translation>无法打开麦克风（{error}）。它可能正被其他应用使用，或者本应用没有使用它的权限（请检查系统的隐私设置）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone file {name} must be a 16 kHz mono 16-bit WAV.</source>
+        <translation>麦克风文件 {name} 必须是 16 kHz 单声道 16 位 WAV 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="59"/>
+        <source>The microphone file {name} cannot be read ({error}).</source>
+        <translation>无法读取麦克风文件 {name}（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/dictation.py" line="78"/>
+        <location filename="../../assistant/ui/dictation.py" line="335"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="72"/>
+        <location filename="../../assistant/ui/dictation.py" line="100"/>
         <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
         <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="128"/>
+        <location filename="../../assistant/ui/dictation.py" line="156"/>
         <source>Hold the microphone button (or F2) while you speak.</source>
         <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="182"/>
+        <location filename="../../assistant/ui/dictation.py" line="210"/>
         <source>No speech was heard.</source>
         <translation>没有听到语音。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="222"/>
+        <location filename="../../assistant/ui/dictation.py" line="283"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="239"/>
+        <location filename="../../assistant/ui/dictation.py" line="300"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="263"/>
+        <location filename="../../assistant/ui/dictation.py" line="324"/>
         <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
         <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="270"/>
+        <location filename="../../assistant/ui/dictation.py" line="331"/>
         <source>Listening… let go to stop, Esc cancels</source>
         <translation>正在聆听… 松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="271"/>
+        <location filename="../../assistant/ui/dictation.py" line="332"/>
         <source>Writing down what you said…</source>
         <translation>正在写下您说的话…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="275"/>
+        <location filename="../../assistant/ui/dictation.py" line="336"/>
         <source>Dictation is off: {reason}</source>
         <translation>听写不可用：{reason}</translation>
     </message>
@@ -234,12 +269,12 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="39"/>
         <source>Paint a mask…</source>
         <translation>涂蒙版…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="43"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
         <source>Paint the part to change; both are attached</source>
         <translation>涂出要修改的部分；图片和蒙版都会附加</translation>
     </message>
@@ -361,17 +396,42 @@
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="49"/>
+        <location filename="../../assistant/ui/file_actions.py" line="37"/>
+        <source>No program on this computer opens {link}.</source>
+        <translation>这台电脑上没有能打开 {link} 的程序。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="42"/>
+        <source>No program on this computer opens {name}: choose where to keep a copy.</source>
+        <translation>这台电脑上没有能打开 {name} 的程序：请选择保存副本的位置。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="48"/>
+        <source>Save a copy of {name}</source>
+        <translation>保存 {name} 的副本</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="56"/>
+        <source>{name} could not be saved: {reason}</source>
+        <translation>无法保存 {name}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/file_actions.py" line="61"/>
+        <source>Saved {path}</source>
+        <translation>已保存 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/main_window.py" line="50"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="256"/>
+        <location filename="../../assistant/ui/main_window.py" line="258"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="491"/>
+        <location filename="../../assistant/ui/main_window.py" line="495"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -474,83 +534,83 @@
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="43"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="48"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="50"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="54"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="56"/>
         <source>The model's own summary was not usable, so this one keeps your own sentences.</source>
         <translation>模型自己写的摘要不可用，因此这里保留的是你自己说过的句子。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="60"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="62"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="61"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="63"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="86"/>
         <source>Folded into the summary</source>
         <translation>已并入摘要</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="113"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="113"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="106"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="120"/>
         <source>%1 of %2 messages are in the summary; the model reads the rest word for word.</source>
         <translation>%2 条消息中有 %1 条已并入摘要；其余消息模型会逐字读取。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="114"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
         <source>None yet: the whole conversation fits in what the model reads.</source>
         <translation>暂时没有：整段对话都在模型能读取的范围内。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="142"/>
         <source>For this conversation</source>
         <translation>本对话专用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="130"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
         <source>the chat settings' system prompt</source>
         <translation>沿用聊天设置中的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="134"/>
-        <location filename="../../assistant/ui/memory_panel.py" line="138"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="148"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="152"/>
         <source>as in the chat settings</source>
         <translation>沿用聊天设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="158"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="145"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="159"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="146"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="160"/>
         <source>Longest reply (tokens)</source>
         <translation>最长回复（词元数）</translation>
     </message>
@@ -626,33 +686,33 @@
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="408"/>
+        <location filename="../../assistant/ui/message_parts.py" line="412"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="483"/>
+        <location filename="../../assistant/ui/message_parts.py" line="487"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="513"/>
+        <location filename="../../assistant/ui/message_parts.py" line="517"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="517"/>
+        <location filename="../../assistant/ui/message_parts.py" line="521"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -755,12 +815,12 @@
 <context>
     <name>OptionsForm</name>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="90"/>
+        <location filename="../../assistant/ui/options_form.py" line="92"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="91"/>
+        <location filename="../../assistant/ui/options_form.py" line="93"/>
         <source>Give none of these options: the settings decide</source>
         <translation>不给出这些选项：由设置决定</translation>
     </message>
@@ -768,7 +828,7 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../assistant/ui/options_panel.py" line="75"/>
+        <location filename="../../assistant/ui/options_panel.py" line="73"/>
         <source>Options for {plugin}</source>
         <translation>{plugin} 的选项</translation>
     </message>
@@ -776,42 +836,42 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="153"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="154"/>
         <source>“{value}” is not available here; {choice} is chosen instead.</source>
         <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="184"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="185"/>
         <source>{0} (not available here)</source>
         <translation>{0}（此处不可用）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="201"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="202"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="227"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="228"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="232"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="233"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="237"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="238"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="247"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
         <source>A file…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="249"/>
         <source>A folder…</source>
         <translation>文件夹…</translation>
     </message>

@@ -62,6 +62,29 @@ def test_holding_the_button_puts_the_words_in_the_message_box(
     assert plugin._handle._model is engine
 
 
+@pytest.mark.slow
+def test_a_held_key_that_repeats_keeps_recording(open_window, qtbot, utterance: Path) -> None:
+    window = open_window(TranscribePlugin())
+    ready(window, qtbot)
+    editor = window.composer.editor
+    complaints: list[str] = []
+    window.dictation.failed.connect(complaints.append)
+    qtbot.keyPress(editor, Qt.Key.Key_F2)
+    microphone = window.dictation._microphone
+    for _ in range(5):  # X11's repeats: a release and a press, not marked as repeats
+        qtbot.keyRelease(editor, Qt.Key.Key_F2)
+        qtbot.keyPress(editor, Qt.Key.Key_F2)
+        assert window.dictation.state == "recording"
+    assert window.dictation._microphone is microphone  # one recording, never restarted
+    assert complaints == []
+    qtbot.waitUntil(lambda: heard_everything(window), timeout=10_000)
+    assert window.dictation.state == "recording"
+    qtbot.keyRelease(editor, Qt.Key.Key_F2)  # let go for good
+    qtbot.waitUntil(lambda: window.dictation.state != "recording", timeout=1_000)
+    qtbot.waitUntil(lambda: "smooth planks" in editor.toPlainText().lower(), timeout=60_000)
+    assert "birch" in editor.toPlainText().lower()
+
+
 def test_escape_throws_the_recording_away(open_window, qtbot, utterance: Path) -> None:
     window = open_window(TranscribePlugin())
     ready(window, qtbot)
@@ -114,3 +137,35 @@ def test_settings_offer_the_microphones_there_are(open_window, qtbot, utterance:
     combo.setCurrentIndex(1)
     values, _ = form.result()
     assert values.microphone == "file utterance.wav"
+
+
+def test_every_reason_for_no_microphone_is_shown_in_chinese(
+    open_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from assistant.core import microphone
+    from assistant.ui.dictation import MICROPHONE_REASONS, why_no_microphone
+    from tests.ui.test_translations import QM
+
+    assert set(MICROPHONE_REASONS) == set(microphone.REASONS)  # none left untranslatable
+    translator = QTranslator()
+    assert translator.load(str(QM))
+    QCoreApplication.installTranslator(translator)
+    try:
+        for reason in microphone.REASONS:
+            fields = {"device": "USB mic", "name": "speech.wav", "error": "Errno 13"}
+            shown = why_no_microphone(microphone.MicrophoneUnavailable(reason, **fields))
+            assert shown != reason.format(**fields) and "麦克风" in shown
+        # A microphone file that is not a 16 kHz WAV: the window says so in Chinese.
+        stereo = tmp_path / "stereo.wav"
+        write_wav(stereo, samples(seconds=1), rate=44_100)
+        monkeypatch.setenv(FILE_ENV, str(stereo))
+        window = open_window(TranscribePlugin())
+        button = window.voice_controls.button
+        qtbot.waitUntil(button.isEnabled, timeout=10_000)  # the file is there: it can start
+        qtbot.mousePress(button, Qt.MouseButton.LeftButton)
+        assert "必须是 16 kHz" in window.voice_controls.note.text()
+        assert not button.isEnabled()
+    finally:
+        QCoreApplication.removeTranslator(translator)

@@ -34,12 +34,20 @@ def test_the_reference_recording_is_written_down_with_timestamps(run_plugin) -> 
     text = text_of(chunks)
     assert text.startswith("**harvard.wav** · 0:33 · English")
     body = "\n".join(line.split("` ", 1)[1] for line in text.splitlines() if line.startswith("`"))
-    assert wer(REFERENCE_TEXT, body) <= 0.08
+    assert wer(REFERENCE_TEXT, body) <= 0.06  # VOICE.md: 4.9 % with tiny.en int8
     stamps = [line.split("`")[1] for line in text.splitlines() if line.startswith("`")]
     assert len(stamps) >= 5 and stamps[0] == "0:00" and stamps == sorted(stamps)
     progress = [c.fraction for c in chunks if isinstance(c, Progress) and c.fraction]
     assert progress == sorted(progress) and progress[-1] == pytest.approx(1.0, abs=0.05)
     assert any("left" in c.message for c in chunks if isinstance(c, Progress))
+
+
+def test_no_word_is_lost_where_whispers_30_second_window_ends(run_plugin) -> None:
+    # "Kick the ball straight" begins at 29.7 s: the speech is cut at the pause before it.
+    lines = [line for line in text_of(run_plugin(REFERENCE)).splitlines() if "` " in line]
+    assert any("kick the ball straight" in line.lower() for line in lines)
+    ends = [line.split("` ", 1)[1] for line in lines]
+    assert ends[-1].lower().endswith("back to her feet.")
 
 
 def test_exports_hold_the_same_words_as_the_answer(run_plugin) -> None:
