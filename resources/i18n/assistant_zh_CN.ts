@@ -36,48 +36,53 @@
 <context>
     <name>Composer</name>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="68"/>
+        <location filename="../../assistant/ui/composer.py" line="67"/>
+        <source>Remove {name}</source>
+        <translation>移除 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/composer.py" line="115"/>
         <source>Ask anything, or drop files and images here  (Enter sends, Shift+Enter: new line)</source>
         <translation>有问题尽管问，也可以把文件和图片拖到这里（Enter 发送，Shift+Enter 换行）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="77"/>
+        <location filename="../../assistant/ui/composer.py" line="122"/>
         <source>Attach…</source>
         <translation>添加附件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="79"/>
-        <location filename="../../assistant/ui/composer.py" line="165"/>
+        <location filename="../../assistant/ui/composer.py" line="124"/>
+        <location filename="../../assistant/ui/composer.py" line="210"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="82"/>
+        <location filename="../../assistant/ui/composer.py" line="127"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="83"/>
+        <location filename="../../assistant/ui/composer.py" line="128"/>
         <source>Stop the answer (Esc)</source>
         <translation>停止回答（Esc）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="89"/>
+        <location filename="../../assistant/ui/composer.py" line="134"/>
         <source>Options</source>
         <translation>选项</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="91"/>
+        <location filename="../../assistant/ui/composer.py" line="136"/>
         <source>The options of the plugin this message goes to</source>
         <translation>这条消息将发往的插件的选项</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="160"/>
+        <location filename="../../assistant/ui/composer.py" line="205"/>
         <source>Resend</source>
         <translation>重新发送</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/composer.py" line="181"/>
+        <location filename="../../assistant/ui/composer.py" line="221"/>
         <source>Attach files</source>
         <translation>添加附件</translation>
     </message>
@@ -189,7 +194,6 @@
     </message>
     <message>
         <location filename="../../assistant/ui/dictation.py" line="78"/>
-        <location filename="../../assistant/ui/dictation.py" line="335"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
@@ -234,9 +238,8 @@
         <translation>正在写下您说的话…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="336"/>
         <source>Dictation is off: {reason}</source>
-        <translation>听写不可用：{reason}</translation>
+        <translation type="vanished">听写不可用：{reason}</translation>
     </message>
 </context>
 <context>
@@ -426,12 +429,13 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="258"/>
+        <location filename="../../assistant/ui/main_window.py" line="257"/>
+        <location filename="../../assistant/ui/main_window.py" line="328"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="495"/>
+        <location filename="../../assistant/ui/main_window.py" line="497"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -521,12 +525,12 @@
         <translation>在本对话中边写边朗读每条回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="154"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="156"/>
         <source>This answer has been read aloud already: its recording is under it.</source>
         <translation>这条回答已朗读过：录音就在它下方。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="175"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="177"/>
         <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
         <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
@@ -663,151 +667,151 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="211"/>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_parts.py" line="212"/>
         <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="212"/>
+        <location filename="../../assistant/ui/message_parts.py" line="213"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="237"/>
+        <location filename="../../assistant/ui/message_parts.py" line="238"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="259"/>
-        <location filename="../../assistant/ui/message_widget.py" line="308"/>
+        <location filename="../../assistant/ui/message_parts.py" line="260"/>
+        <location filename="../../assistant/ui/message_widget.py" line="312"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="412"/>
+        <location filename="../../assistant/ui/message_parts.py" line="424"/>
         <source>Open full size</source>
         <translation>以原尺寸打开</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <location filename="../../assistant/ui/message_parts.py" line="497"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="485"/>
-        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <location filename="../../assistant/ui/message_parts.py" line="497"/>
+        <location filename="../../assistant/ui/message_parts.py" line="497"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="487"/>
+        <location filename="../../assistant/ui/message_parts.py" line="499"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="517"/>
+        <location filename="../../assistant/ui/message_parts.py" line="529"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="521"/>
+        <location filename="../../assistant/ui/message_parts.py" line="533"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_view.py" line="77"/>
+        <location filename="../../assistant/ui/message_view.py" line="78"/>
         <source>Show earlier messages</source>
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="240"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="237"/>
+        <location filename="../../assistant/ui/message_widget.py" line="241"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="245"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="245"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="242"/>
+        <location filename="../../assistant/ui/message_widget.py" line="246"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="242"/>
+        <location filename="../../assistant/ui/message_widget.py" line="246"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="243"/>
+        <location filename="../../assistant/ui/message_widget.py" line="247"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>Read this answer aloud; the recording is kept</source>
         <translation>朗读这条回答；录音会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="252"/>
         <source>Change the options of the question and ask again</source>
         <translation>修改提问的选项并重新提问</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="249"/>
+        <location filename="../../assistant/ui/message_widget.py" line="253"/>
         <source>Edit parameters</source>
         <translation>编辑参数</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="263"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="270"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="270"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="270"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="271"/>
+        <location filename="../../assistant/ui/message_widget.py" line="275"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="274"/>
+        <location filename="../../assistant/ui/message_widget.py" line="278"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
     </message>
