@@ -94,7 +94,12 @@ class ImageGenPlugin:
                 yield TextDelta("What should the picture show? For example: "
                                 "`/imagine a lighthouse at dusk, watercolor`.")  # fmt: skip
                 return
-            recipes = yield from generation.make(self.pipelines(context), prompt)
+            if settings.backend == "local":
+                recipes = yield from generation.make(self.pipelines(context), prompt)
+            else:
+                from plugins.imagegen.remote import make_remote
+
+                recipes = yield from make_remote(generation, prompt)
         except ModelProblem as exc:
             yield _problem_notice(str(exc), settings)
             return
@@ -111,7 +116,7 @@ class ImageGenPlugin:
         from assistant.core.downloads import missing_model, model_present
 
         chosen = settings if isinstance(settings, ImageGenSettings) else ImageGenSettings()
-        if model_present(chosen.model):
+        if chosen.backend != "local" or model_present(chosen.model):
             return []
         return missing_model("image model", chosen.model, MANIFEST.models[0].approx_mb)
 
@@ -122,6 +127,9 @@ def _settings(context: PluginContext) -> ImageGenSettings:
 
 
 def _problem_notice(text: str, settings: ImageGenSettings) -> Notice:
+    if settings.backend != "local":  # said each time: the server may be back the next
+        actions = (NoticeAction("Settings", settings_link(PLUGIN, "server_url")),)
+        return Notice(text, "error", actions=actions)
     actions = (NoticeAction("Settings", settings_link(PLUGIN, "model")),)
     key = f"{PLUGIN}.missing-model/{settings.model.strip()}"
     return Notice(text, "warning", key=key, actions=actions)
