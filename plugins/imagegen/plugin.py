@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from assistant.core.app_links import settings_link
 from assistant.core.messages import Chunk, Kind, Notice, NoticeAction, Request, TextDelta
+from assistant.core.picture_actions import PictureAction, PictureRequest
 from assistant.core.plugin import Command, Manifest, ModelSpec, PluginContext
 from plugins.imagegen.intents import INTENTS, PLUGIN
 from plugins.imagegen.settings import DEFAULT_MODEL, ImageGenSettings, ImageOptions
@@ -44,6 +46,18 @@ MANIFEST = Manifest(
     settings=ImageGenSettings,
     options=ImageOptions,
     models=(ModelSpec("image model", DEFAULT_MODEL, 5200),),
+    picture_actions=(
+        PictureAction(
+            "same-seed", "Same seed", "Make this picture again: same seed, same settings"
+        ),
+        PictureAction("vary", "Vary", "Another picture like this one, with a new seed"),
+        PictureAction(
+            "parameters",
+            "Edit parameters",
+            "Change how this picture is made, then make it again",
+            at_once=False,
+        ),
+    ),
 )
 LAST = "last"  # conversation state: the last picture's recipe, as JSON
 
@@ -105,6 +119,28 @@ class ImageGenPlugin:
             return
         if recipes:
             context.state.set(LAST, json.dumps(recipes[0]))
+
+    def picture_request(self, action: str, picture: Path) -> PictureRequest | None:
+        """The question that makes *picture* again (``same-seed``), with a new seed
+        (``vary``), or with its options to change (``parameters``); from the recipe the
+        picture carries, so None for one this app did not make."""
+        from plugins.imagegen.metadata import read_recipe
+        from plugins.imagegen.prompt import choose_seed
+
+        recipe = read_recipe(picture)
+        if recipe is None:
+            return None
+        options = {**recipe.options(), "batch": 1}
+        seed = recipe.seed
+        if seed < 0:  # the server chose it: there is none to keep
+            if action == "same-seed":
+                return None
+            options = {k: v for k, v in options.items()
+                       if k not in ("seed", "steps", "sampler", "guidance")}  # fmt: skip
+        if action == "vary":
+            options["seed"] = choose_seed(None)
+        loras = "".join(f" <lora:{n}:{w:g}>" for n, w in recipe.loras)
+        return PictureRequest(f"/imagine {recipe.prompt}{loras}", options)
 
     def unload(self) -> None:
         if self._handle is not None:

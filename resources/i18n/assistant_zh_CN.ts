@@ -153,53 +153,53 @@
 <context>
     <name>Dictation</name>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="50"/>
-        <location filename="../../assistant/ui/dictation.py" line="274"/>
+        <location filename="../../assistant/ui/dictation.py" line="52"/>
+        <location filename="../../assistant/ui/dictation.py" line="302"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="72"/>
+        <location filename="../../assistant/ui/dictation.py" line="74"/>
         <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
         <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="128"/>
+        <location filename="../../assistant/ui/dictation.py" line="130"/>
         <source>Hold the microphone button (or F2) while you speak.</source>
         <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="182"/>
+        <location filename="../../assistant/ui/dictation.py" line="184"/>
         <source>No speech was heard.</source>
         <translation>没有听到语音。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="222"/>
+        <location filename="../../assistant/ui/dictation.py" line="250"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="239"/>
+        <location filename="../../assistant/ui/dictation.py" line="267"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="263"/>
+        <location filename="../../assistant/ui/dictation.py" line="291"/>
         <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
         <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="270"/>
+        <location filename="../../assistant/ui/dictation.py" line="298"/>
         <source>Listening… let go to stop, Esc cancels</source>
         <translation>正在聆听… 松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="271"/>
+        <location filename="../../assistant/ui/dictation.py" line="299"/>
         <source>Writing down what you said…</source>
         <translation>正在写下您说的话…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="275"/>
+        <location filename="../../assistant/ui/dictation.py" line="303"/>
         <source>Dictation is off: {reason}</source>
         <translation>听写不可用：{reason}</translation>
     </message>
@@ -234,12 +234,12 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="39"/>
         <source>Paint a mask…</source>
         <translation>涂蒙版…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="43"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
         <source>Paint the part to change; both are attached</source>
         <translation>涂出要修改的部分；图片和蒙版都会附加</translation>
     </message>
@@ -361,17 +361,17 @@
         <translation>已导出到 %1</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="49"/>
+        <location filename="../../assistant/ui/main_window.py" line="50"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="256"/>
+        <location filename="../../assistant/ui/main_window.py" line="261"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="491"/>
+        <location filename="../../assistant/ui/main_window.py" line="496"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -474,83 +474,83 @@
 <context>
     <name>MemoryPanel</name>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="42"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="43"/>
         <source>Memory</source>
         <translation>记忆</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="48"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="50"/>
         <source>Older turns are folded into this summary, which the model reads as background.</source>
         <translation>较早的对话会归纳进这份摘要，模型会把它当作背景信息来参考。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="54"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="56"/>
         <source>The model's own summary was not usable, so this one keeps your own sentences.</source>
         <translation>模型自己写的摘要不可用，因此这里保留的是你自己说过的句子。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="60"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="62"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="61"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="63"/>
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="79"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="86"/>
         <source>Folded into the summary</source>
         <translation>已并入摘要</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="113"/>
         <source>You</source>
         <translation>你</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="99"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="113"/>
         <source>Assistant</source>
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="106"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="120"/>
         <source>%1 of %2 messages are in the summary; the model reads the rest word for word.</source>
         <translation>%2 条消息中有 %1 条已并入摘要；其余消息模型会逐字读取。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="114"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
         <source>None yet: the whole conversation fits in what the model reads.</source>
         <translation>暂时没有：整段对话都在模型能读取的范围内。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="128"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="142"/>
         <source>For this conversation</source>
         <translation>本对话专用</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="130"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
         <source>the chat settings' system prompt</source>
         <translation>沿用聊天设置中的系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="134"/>
-        <location filename="../../assistant/ui/memory_panel.py" line="138"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="148"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="152"/>
         <source>as in the chat settings</source>
         <translation>沿用聊天设置</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="144"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="158"/>
         <source>System prompt</source>
         <translation>系统提示词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="145"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="159"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/memory_panel.py" line="146"/>
+        <location filename="../../assistant/ui/memory_panel.py" line="160"/>
         <source>Longest reply (tokens)</source>
         <translation>最长回复（词元数）</translation>
     </message>
@@ -603,56 +603,82 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="211"/>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_parts.py" line="224"/>
+        <location filename="../../assistant/ui/message_parts.py" line="468"/>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="212"/>
+        <location filename="../../assistant/ui/message_parts.py" line="225"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="237"/>
+        <location filename="../../assistant/ui/message_parts.py" line="250"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="259"/>
-        <location filename="../../assistant/ui/message_widget.py" line="308"/>
+        <location filename="../../assistant/ui/message_parts.py" line="272"/>
+        <location filename="../../assistant/ui/message_widget.py" line="316"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="408"/>
-        <source>Open full size</source>
-        <translation>以原尺寸打开</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="426"/>
+        <source>Open full size, or drag it out</source>
+        <translation>点击查看原图，或拖出窗口</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="466"/>
+        <source>Use as input</source>
+        <translation>用作输入</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="466"/>
+        <source>Attach this picture to the next message</source>
+        <translation>把这张图片附加到下一条消息</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="467"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="467"/>
+        <source>Save this picture, with how it was made, to a file</source>
+        <translation>把这张图片连同生成参数保存为文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="468"/>
+        <source>Copy this picture</source>
+        <translation>复制这张图片</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="564"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
-        <location filename="../../assistant/ui/message_parts.py" line="481"/>
+        <location filename="../../assistant/ui/message_parts.py" line="564"/>
+        <location filename="../../assistant/ui/message_parts.py" line="564"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="483"/>
+        <location filename="../../assistant/ui/message_parts.py" line="566"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="513"/>
+        <location filename="../../assistant/ui/message_parts.py" line="596"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="517"/>
+        <location filename="../../assistant/ui/message_parts.py" line="600"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -662,105 +688,139 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="236"/>
+        <location filename="../../assistant/ui/message_widget.py" line="244"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="237"/>
+        <location filename="../../assistant/ui/message_widget.py" line="245"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="248"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="242"/>
+        <location filename="../../assistant/ui/message_widget.py" line="250"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="242"/>
+        <location filename="../../assistant/ui/message_widget.py" line="250"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="243"/>
+        <location filename="../../assistant/ui/message_widget.py" line="251"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <location filename="../../assistant/ui/message_widget.py" line="252"/>
         <source>Read this answer aloud; the recording is kept</source>
         <translation>朗读这条回答；录音会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="256"/>
         <source>Change the options of the question and ask again</source>
         <translation>修改提问的选项并重新提问</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="249"/>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
         <source>Edit parameters</source>
         <translation>编辑参数</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="259"/>
+        <location filename="../../assistant/ui/message_widget.py" line="267"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="274"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="274"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="266"/>
+        <location filename="../../assistant/ui/message_widget.py" line="274"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="271"/>
+        <location filename="../../assistant/ui/message_widget.py" line="279"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="274"/>
+        <location filename="../../assistant/ui/message_widget.py" line="282"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="46"/>
+        <source>Picture copied</source>
+        <translation>图片已复制</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="53"/>
+        <source>Save the picture</source>
+        <translation>保存图片</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="54"/>
+        <source>Pictures (*{suffix})</source>
+        <translation>图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="62"/>
+        <source>Picture not saved</source>
+        <translation>图片未保存</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="64"/>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="74"/>
+        <source>This picture does not say how it was made, so that cannot be done.</source>
+        <translation>这张图片没有记录生成方式，因此无法执行此操作。</translation>
+    </message>
+    <message>
+        <source>Open full size</source>
+        <translation type="vanished">以原尺寸打开</translation>
     </message>
 </context>
 <context>
     <name>OptionsForm</name>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="90"/>
+        <location filename="../../assistant/ui/options_form.py" line="92"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="91"/>
+        <location filename="../../assistant/ui/options_form.py" line="93"/>
         <source>Give none of these options: the settings decide</source>
         <translation>不给出这些选项：由设置决定</translation>
     </message>
@@ -768,50 +828,77 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../assistant/ui/options_panel.py" line="75"/>
+        <location filename="../../assistant/ui/options_panel.py" line="73"/>
         <source>Options for {plugin}</source>
         <translation>{plugin} 的选项</translation>
     </message>
 </context>
 <context>
+    <name>PictureActions</name>
+    <message>
+        <source>Picture copied</source>
+        <translation type="vanished">图片已复制</translation>
+    </message>
+    <message>
+        <source>Save the picture</source>
+        <translation type="vanished">保存图片</translation>
+    </message>
+    <message>
+        <source>Pictures (*{suffix})</source>
+        <translation type="vanished">图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Picture not saved</source>
+        <translation type="vanished">图片未保存</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation type="vanished">已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>This picture does not say how it was made, so that cannot be done.</source>
+        <translation type="vanished">这张图片没有记录生成方式，因此无法执行此操作。</translation>
+    </message>
+</context>
+<context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="153"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="154"/>
         <source>“{value}” is not available here; {choice} is chosen instead.</source>
         <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="184"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="185"/>
         <source>{0} (not available here)</source>
         <translation>{0}（此处不可用）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="201"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="202"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="227"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="228"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="232"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="233"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="237"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="238"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="247"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
         <source>A file…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="249"/>
         <source>A folder…</source>
         <translation>文件夹…</translation>
     </message>
