@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from assistant.core.app_links import settings_link
-from assistant.core.messages import Chunk, Kind, Notice, NoticeAction, Request, TextDelta
+from assistant.core.messages import (
+    Chunk,
+    ImageOut,
+    Kind,
+    Notice,
+    NoticeAction,
+    Request,
+    TextDelta,
+)
 from assistant.core.picture_actions import PictureAction, PictureRequest
 from assistant.core.plugin import Command, Manifest, ModelSpec, PluginContext
 from plugins.imagegen.intents import INTENTS, PLUGIN
@@ -99,6 +107,9 @@ class ImageGenPlugin:
         from plugins.imagegen.pipelines import ModelProblem
 
         settings = _settings(context)
+        shown = yield from _how_made(request)
+        if shown:
+            return
         options = ImageOptions.model_validate(dict(request.options))
         last = json.loads(context.state.get(LAST) or "{}")
         try:
@@ -124,23 +135,16 @@ class ImageGenPlugin:
         """The question that makes *picture* again (``same-seed``), with a new seed
         (``vary``), or with its options to change (``parameters``); from the recipe the
         picture carries, so None for one this app did not make."""
-        from plugins.imagegen.metadata import read_recipe
         from plugins.imagegen.prompt import choose_seed
+        from plugins.imagegen.reuse import how_made
 
-        recipe = read_recipe(picture)
-        if recipe is None:
+        made = how_made(picture)
+        if made is None or (action == "same-seed" and "seed" not in made.options):
             return None
-        options = {**recipe.options(), "batch": 1}
-        seed = recipe.seed
-        if seed < 0:  # the server chose it: there is none to keep
-            if action == "same-seed":
-                return None
-            options = {k: v for k, v in options.items()
-                       if k not in ("seed", "steps", "sampler", "guidance")}  # fmt: skip
+        options = {**made.options, "batch": 1}
         if action == "vary":
             options["seed"] = choose_seed(None)
-        loras = "".join(f" <lora:{n}:{w:g}>" for n, w in recipe.loras)
-        return PictureRequest(f"/imagine {recipe.prompt}{loras}", options)
+        return PictureRequest(f"/imagine {made.prompt}", options)
 
     def unload(self) -> None:
         if self._handle is not None:
@@ -155,6 +159,26 @@ class ImageGenPlugin:
         if chosen.backend != "local" or model_present(chosen.model):
             return []
         return missing_model("image model", chosen.model, MANIFEST.models[0].approx_mb)
+
+
+def _how_made(request: Request) -> Iterator[Chunk]:
+    """A picture given alone (or with "make this again") that says how it was made, by
+    this app or another tool: it is shown with its parameters, for Same seed or Edit
+    parameters under it. Returns whether it was."""
+    from plugins.imagegen.reuse import asks_how_it_was_made, described, how_made
+
+    images = request.attachments_of(Kind.IMAGE)
+    if len(images) != 1:
+        return False
+    text = request.text.strip()
+    if not asks_how_it_was_made("" if text == images[0].name else text):
+        return False
+    made = how_made(images[0].path)
+    if made is None:
+        return False
+    yield ImageOut(images[0].path, caption=images[0].name)
+    yield TextDelta(described(made))
+    return True
 
 
 def _settings(context: PluginContext) -> ImageGenSettings:

@@ -172,3 +172,38 @@ def test_a_stop_does_not_wait_for_a_server_that_never_answers(server, make_conte
         _run(context, steps=1)
     timer.join()
     assert "/sdapi/v1/interrupt" in server.paths()
+
+
+def test_a_dropped_a1111_picture_shows_its_parameters_and_same_seed_redoes_them(
+    server, make_context, tmp_path
+):
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("parameters", "a castle on a hill\nNegative prompt: fog\nSteps: 12, Sampler: "
+                  "DPM++ 2M, Schedule type: Karras, CFG scale: 6.5, Seed: 99, Size: 64x64, "
+                  "Model: v1-5")  # fmt: skip
+    path = tmp_path / "a1111.png"
+    picture(1, 64, 64).save(path, pnginfo=info)
+    dropped = Attachment(path, Kind.IMAGE, "image/png", "a1111.png")
+    plugin = ImageGenPlugin()
+    chunks = list(plugin.run(Request("make this again", attachments=(dropped,)),
+                             make_context(_settings(server))))  # fmt: skip
+    text = "".join(getattr(c, "text", "") for c in chunks)
+    assert "Made with A1111" in text and "a castle on a hill" in text and "Seed: 99" in text
+    assert [c.path for c in _pictures(chunks)] == [path]
+    assert not server.bodies("/sdapi"), "nothing is generated before the person asks"
+
+    again = plugin.picture_request("same-seed", path)
+    assert again is not None and again.text == "/imagine a castle on a hill"
+    assert again.options == {"negative": "fog", "steps": 12, "guidance": 6.5, "seed": 99,
+                             "size": "64x64", "sampler": "DPM++ 2M Karras", "batch": 1}  # fmt: skip
+    chunks = _run(make_context(_settings(server)), "a castle on a hill", **again.options)
+    sent = server.bodies("/sdapi/v1/txt2img")[0]
+    assert (sent["seed"], sent["steps"], sent["negative_prompt"]) == (99, 12, "fog")
+
+
+def test_a_picture_that_says_nothing_of_itself_is_not_taken_for_a_recipe(make_context, tmp_path):
+    path = tmp_path / "photo.png"
+    picture(1, 64, 64).save(path)
+    assert ImageGenPlugin().picture_request("same-seed", path) is None
