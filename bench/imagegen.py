@@ -190,6 +190,7 @@ def gui_stalls(settings: Any, folder: Path, raw: Callable[[], float]) -> dict[st
         worker.join()
         return recorder.gaps
 
+    load_before = os.getloadavg()[0]
     try:
         settle(500)
         in_window()  # the model loads in the window's plugin: not measured
@@ -212,6 +213,7 @@ def gui_stalls(settings: Any, folder: Path, raw: Callable[[], float]) -> dict[st
         "stall_goal_met": stall - control_stall <= GOAL_EXCESS_MS,
         "max_stall_ms_each_run": [round(x, 2) for x in ours],
         "control_max_stall_ms_each_run": [round(x, 2) for x in controls],
+        "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
 
 
