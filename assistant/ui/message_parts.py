@@ -9,6 +9,7 @@ reloaded, and so copy-as-text needs no guessing.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,9 @@ PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the wi
 # plugin name -> its picture actions as (name, label, tip), filled by the window
 PICTURE_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {}
 PLUGIN_ACTION = "plugin:"  # prefix of a plugin's picture action, before its name
+# Whether a plugin's picture action applies to a picture (plugin, action, path); the window
+# asks the plugin. Until then every declared action is offered.
+PICTURE_ACTION_OFFERED: list[Callable[[str, str, Path], bool]] = []
 THUMBNAIL_WIDTH = 320
 COPIED_FEEDBACK_MS = 1500
 NOTICE_COLOURS = {  # level: (on a light page, on a dark page)
@@ -456,10 +460,13 @@ class _Thumbnail(QLabel):
         super().mouseReleaseEvent(event)
 
 
-def picture_actions(plugin: str) -> list[tuple[str, str, str]]:
-    """The buttons under a picture of *plugin*'s answer: its own, then every picture's."""
+def picture_actions(plugin: str, path: Path | None = None) -> list[tuple[str, str, str]]:
+    """The buttons under a picture of *plugin*'s answer: its own that apply to the
+    picture at *path*, then every picture's."""
     own = [
-        (PLUGIN_ACTION + name, label, tip) for name, label, tip in PICTURE_ACTIONS.get(plugin, ())
+        (PLUGIN_ACTION + name, label, tip)
+        for name, label, tip in PICTURE_ACTIONS.get(plugin, ())
+        if path is None or all(offered(plugin, name, path) for offered in PICTURE_ACTION_OFFERED)
     ]
     return [
         *own,
@@ -486,6 +493,7 @@ class ImageGrid(QWidget):
         self.pictures: list[_Thumbnail] = []
         self._waiting: dict[str, _Thumbnail] = {}
         self.message_id = 0
+        self.plugin = ""
         self.actions: list[tuple[str, str, str]] = []  # under each picture (answers only)
         self.buttons: list[dict[str, QToolButton]] = []  # each picture's, by action
         if thumbnails is not None:
@@ -520,18 +528,20 @@ class ImageGrid(QWidget):
             label.setMaximumWidth(size.width())
             column.addWidget(label)
         if self.actions:
-            column.addLayout(self._action_row(cell, path))
+            column.addLayout(self._action_row(cell, path, picture_actions(self.plugin, path)))
         self._grid.addWidget(cell, index // self.COLUMNS, index % self.COLUMNS)
         if self._thumbnails is not None:
             self._waiting[self._thumbnails.request(path, size)] = picture
         else:
             picture.setPixmap(QtGui.QPixmap(str(path)).scaled(size))
 
-    def _action_row(self, cell: QWidget, path: Path) -> QHBoxLayout:
+    def _action_row(
+        self, cell: QWidget, path: Path, actions: list[tuple[str, str, str]]
+    ) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(0)
         buttons: dict[str, QToolButton] = {}
-        for action, label, tip in self.actions:
+        for action, label, tip in actions:
             button = QToolButton(cell)
             button.setText(label)
             button.setToolTip(tip)

@@ -156,7 +156,8 @@ class MessageWidget(QFrame):
     def _part_widget(self, part: Any) -> PartWidget:
         widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
         if isinstance(widget, ImageGrid) and self.role == "assistant":
-            widget.message_id, widget.actions = self.message_id, picture_actions(self.plugin)
+            widget.message_id, widget.plugin = self.message_id, self.plugin
+            widget.actions = picture_actions(self.plugin)
         return widget
 
     def flush(self, final: bool = False) -> None:

@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, QMimeData, QObject, QUrl
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from assistant.core.picture_actions import plan_picture_action
-from assistant.ui.message_parts import PICTURE_ACTIONS, PLUGIN_ACTION
+from assistant.core.picture_actions import PictureActionHandler, plan_picture_action
+from assistant.ui.message_parts import PICTURE_ACTION_OFFERED, PICTURE_ACTIONS, PLUGIN_ACTION
 
 if TYPE_CHECKING:
     from assistant.ui.main_window import MainWindow
@@ -34,6 +34,16 @@ class PictureActions(QObject):
             for m in window.assistant.registry.manifests() if m.picture_actions
         })  # fmt: skip
         window.view.signals.picture_action_requested.connect(self._on_view_picture_action)
+        PICTURE_ACTION_OFFERED[:] = [self.offered]
+
+    def offered(self, plugin: str, action: str, path: Path) -> bool:
+        """Whether *plugin* can do *action* on the picture at *path* (it reads what the
+        file says of itself: a map it followed, or a server's picture, has no seed)."""
+        record = self.window.assistant.registry.record(plugin)
+        handler = record.plugin if record is not None else None
+        if not isinstance(handler, PictureActionHandler):
+            return False
+        return handler.picture_request(action, path) is not None
 
     def _on_view_picture_action(self, action: str, message_id: int, path: Path) -> None:
         if action == "use-as-input":

@@ -116,7 +116,8 @@ class Generation:
         settings, options = self.settings, self.options
         control = options.control or ""
         width, height = parse_size(options.size or settings.size)
-        if mode != "txt2img" and options.size is None and self.images:
+        if (mode != "txt2img" or control) and options.size is None and self.images:
+            # the photo's own size: a ControlNet's map is the photo's, and so is img2img's
             width, height = _image_size(self.images[0])
         return Recipe(
             prompt=parsed.text, negative=options.negative or settings.negative,

@@ -128,3 +128,21 @@ def test_pictures_of_a_plugin_without_actions_get_the_apps_own(
     assert list(_grid(window, finished.args[0]).buttons[0]) == [
         "use-as-input", "save-as", "copy-picture",
     ]  # fmt: skip
+
+
+def test_the_map_beside_a_controlnet_picture_has_only_the_apps_actions(
+    qtbot, window, server, tmp_path: Path
+) -> None:
+    photo = tmp_path / "tower.png"
+    image = Image.new("RGB", (96, 64), "white")
+    image.paste((0, 0, 0), (40, 10, 56, 60))
+    image.save(photo)
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        window.send("/imagine a robot tower --control canny --seed 4", [photo])
+    grid = _grid(window, finished.args[0])
+    assert [caption for _, caption in grid.images] == ["seed 4", "canny map"]
+    assert "plugin:same-seed" in grid.buttons[0]
+    assert list(grid.buttons[1]) == ["use-as-input", "save-as", "copy-picture"]
+    sent = server.bodies("/sdapi/v1/txt2img")[-1]
+    assert (sent["width"], sent["height"]) == (96, 64), "a ControlNet follows the photo's size"
+    assert sent["alwayson_scripts"]["controlnet"]["args"][0]["module"] == "none"
