@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from assistant.core.cancel import CancelToken
 from assistant.core.messages import Chunk, Kind, Progress, Request
+from assistant.core.picture_actions import PictureAction
 
 if TYPE_CHECKING:
     from assistant.core.models import ModelRegistry
@@ -87,6 +88,9 @@ class Manifest:
     # Services this plugin offers the others and the window, e.g. ("llm",) or ("stt",):
     # its ``service(name, context)`` hands each one out (see ServiceProvider).
     provides: tuple[str, ...] = ()
+    # Buttons under this plugin's pictures ("Same seed"), answered by its
+    # ``picture_request`` (see :mod:`assistant.core.picture_actions`).
+    picture_actions: tuple[PictureAction, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         self._connect()
         build_menus(self)
         self.sketching = Sketching(self.composer, self)
+        from assistant.ui.picture_actions import PictureActions
+
+        self.picture_actions = PictureActions(self)
         self.plugin_jobs: PluginJobs = PluginJobs(assistant, self.jobs, self)
         self.plugin_jobs.image_shown.connect(self._show_image)
         self.plugin_jobs.message_shown.connect(lambda text: self.statusBar().showMessage(text))

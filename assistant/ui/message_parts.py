@@ -9,6 +9,7 @@ reloaded, and so copy-as-text needs no guessing.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
     from assistant.ui.thumbnails import Thumbnailer
 
 PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the window
+# plugin name -> its picture actions as (name, label, tip), filled by the window
+PICTURE_ACTIONS: dict[str, tuple[tuple[str, str, str], ...]] = {}
+PLUGIN_ACTION = "plugin:"  # prefix of a plugin's picture action, before its name
+# Whether a plugin's picture action applies to a picture (plugin, action, path); the window
+# asks the plugin. Until then every declared action is offered.
+PICTURE_ACTION_OFFERED: list[Callable[[str, str, Path], bool]] = []
 THUMBNAIL_WIDTH = 320
 COPIED_FEEDBACK_MS = 1500
 NEW_BLOCKS_PER_FRAME = 1  # blocks a streaming text makes per frame (the rest next frame)
@@ -59,6 +66,8 @@ class ViewSignals(QObject):
     source_requested = Signal(object)  # a cited Source, to show in the source viewer
     image_opened = Signal(Path, str)  # the picture, its title
     version_requested = Signal(int, int)  # message id, step (-1 older, +1 newer)
+    # "use-as-input", "save-as", "copy-picture" or "plugin:<name>"; message id; the picture
+    picture_action_requested = Signal(str, int, Path)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,6 +129,14 @@ def quiet(label: QLabel) -> QLabel:
     font.setPointSizeF(font.pointSizeF() * 0.85)
     label.setFont(font)
     return label
+
+
+def quiet_button(button: QToolButton) -> QToolButton:
+    """*button* in the small type of captions (the actions under a picture)."""
+    font = button.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    button.setFont(font)
+    return button
 
 
 def flash(button: QToolButton, text: str) -> None:
@@ -415,17 +432,60 @@ class NoticeBox(QFrame):
 
 
 class _Thumbnail(QLabel):
-    """One picture of a grid, scaled off the GUI thread, opening full size when clicked."""
+    """One picture of a grid, scaled off the GUI thread, opening full size when clicked
+    and dragged out of the window as its file."""
 
     def __init__(self, path: Path, title: str, signals: ViewSignals, parent: QWidget) -> None:
         super().__init__(parent)
         self.path, self.title, self._signals = path, title, signals
         self.setCursor(QtGui.QCursor(QtCore.Qt.CursorShape.PointingHandCursor))
-        self.setToolTip(tr("Open full size"))
+        self.setToolTip(tr("Open full size, or drag it out"))
+        self._pressed: QtCore.QPoint | None = None
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        self._pressed = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        moved = event.position().toPoint() - (self._pressed or event.position().toPoint())
+        if self._pressed is not None and moved.manhattanLength() >= (
+            QApplication.startDragDistance()
+        ):
+            self._pressed = None
+            self.drag().exec(QtCore.Qt.DropAction.CopyAction)
+        super().mouseMoveEvent(event)
+
+    def drag(self) -> QtGui.QDrag:
+        """The picture's file (with what it says of itself) for another program."""
+        drag = QtGui.QDrag(self)
+        mime = QtCore.QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(self.path))])
+        drag.setMimeData(mime)
+        if self.pixmap() is not None and not self.pixmap().isNull():
+            drag.setPixmap(self.pixmap().scaledToWidth(96))
+        return drag
 
     def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
-        self._signals.image_opened.emit(self.path, self.title or self.path.name)
+        if self._pressed is not None:  # a click, not the end of a drag
+            self._signals.image_opened.emit(self.path, self.title or self.path.name)
+        self._pressed = None
         super().mouseReleaseEvent(event)
+
+
+def picture_actions(plugin: str, path: Path | None = None) -> list[tuple[str, str, str]]:
+    """The buttons under a picture of *plugin*'s answer: its own that apply to the
+    picture at *path*, then every picture's."""
+    own = [
+        (PLUGIN_ACTION + name, label, tip)
+        for name, label, tip in PICTURE_ACTIONS.get(plugin, ())
+        if path is None or all(offered(plugin, name, path) for offered in PICTURE_ACTION_OFFERED)
+    ]
+    return [
+        *own,
+        ("use-as-input", tr("Use as input"), tr("Attach this picture to the next message")),
+        ("save-as", tr("Save as…"), tr("Save this picture, with how it was made, to a file")),
+        ("copy-picture", tr("Copy"), tr("Copy this picture")),
+    ]
 
 
 class ImageGrid(QWidget):
@@ -444,6 +504,10 @@ class ImageGrid(QWidget):
         self.images: list[tuple[Path, str]] = []
         self.pictures: list[_Thumbnail] = []
         self._waiting: dict[str, _Thumbnail] = {}
+        self.message_id = 0
+        self.plugin = ""
+        self.actions: list[tuple[str, str, str]] = []  # under each picture (answers only)
+        self.buttons: list[dict[str, QToolButton]] = []  # each picture's, by action
         if thumbnails is not None:
             thumbnails.ready.connect(self._on_thumbnail_ready)
 
@@ -475,11 +539,36 @@ class ImageGrid(QWidget):
             label.setText(caption)
             label.setMaximumWidth(size.width())
             column.addWidget(label)
+        if self.actions:
+            column.addLayout(self._action_row(cell, path, picture_actions(self.plugin, path)))
         self._grid.addWidget(cell, index // self.COLUMNS, index % self.COLUMNS)
         if self._thumbnails is not None:
             self._waiting[self._thumbnails.request(path, size)] = picture
         else:
             picture.setPixmap(QtGui.QPixmap(str(path)).scaled(size))
+
+    def _action_row(
+        self, cell: QWidget, path: Path, actions: list[tuple[str, str, str]]
+    ) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(0)
+        buttons: dict[str, QToolButton] = {}
+        for action, label, tip in actions:
+            button = QToolButton(cell)
+            button.setText(label)
+            button.setToolTip(tip)
+            button.setAutoRaise(True)
+            quiet_button(button)
+            button.clicked.connect(
+                lambda _=False, a=action: self._signals.picture_action_requested.emit(
+                    a, self.message_id, path
+                )
+            )
+            row.addWidget(button)
+            buttons[action] = button
+        row.addStretch(1)
+        self.buttons.append(buttons)
+        return row
 
     def rendered(self) -> tuple[Any, ...]:
         return ("images", tuple((str(p), c) for p, c in self.images))

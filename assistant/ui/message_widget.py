@@ -19,11 +19,13 @@ from assistant.core.parts import PartsBuilder, replay
 from assistant.ui.message_parts import (
     PLUGIN_TITLES,
     Bubble,
+    ImageGrid,
     ViewSignals,
     discard,
     fits,
     flash,
     part_widget,
+    picture_actions,
     quiet,
     show_now,
     show_part,
@@ -135,13 +137,13 @@ class MessageWidget(QFrame):
         index, new = self._builder.add(chunk)
         part = self._builder.parts[index]
         if new:
-            widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+            widget = self._part_widget(part)
             self._widgets.insert(index, widget)
             self._body.insertWidget(index, widget)
             show_now(widget)
         elif not fits(self._widgets[index], part):  # a preview became the picture
             old = self._widgets[index]
-            widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+            widget = self._part_widget(part)
             self._body.replaceWidget(old, widget)
             discard(old)
             show_now(widget)
@@ -150,6 +152,13 @@ class MessageWidget(QFrame):
             self._dirty.add(index)
         else:
             show_part(self._widgets[index], part, final=False)
+
+    def _part_widget(self, part: Any) -> PartWidget:
+        widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+        if isinstance(widget, ImageGrid) and self.role == "assistant":
+            widget.message_id, widget.plugin = self.message_id, self.plugin
+            widget.actions = picture_actions(self.plugin)
+        return widget
 
     def flush(self, final: bool = False) -> bool:
         """Draw the text that arrived since the last flush (all of it, finally, if *final*);

@@ -17,7 +17,13 @@ from assistant.core.plugin import PluginContext
 from plugins.imagegen.follow_up import follow_up
 from plugins.imagegen.metadata import Recipe, write_png
 from plugins.imagegen.pipelines import CONTROLNETS, ModelProblem, Pipelines
-from plugins.imagegen.prompt import choose_seed, needs_translation, parse_size, split_loras
+from plugins.imagegen.prompt import (
+    Prompt,
+    choose_seed,
+    needs_translation,
+    parse_size,
+    split_loras,
+)
 from plugins.imagegen.run import StreamedCall
 from plugins.imagegen.samplers import scheduler_for
 from plugins.imagegen.settings import ImageGenSettings, ImageOptions
@@ -79,58 +85,82 @@ class Generation:
 
     def make(self, pipelines: Pipelines, prompt: str) -> Iterator[Chunk]:
         """Generate, stream the previews, save and show the pictures; returns their recipes."""
-        settings, options = self.settings, self.options
         parsed = split_loras(prompt)
         self._loras(pipelines, parsed.loras)
-        mode, inputs = self._mode_inputs()
-        control = options.control or ""
+        mode, inputs = self.mode_inputs()
+        control = self.options.control or ""
         controlnet = self._controlnet(pipelines, control) if control else None
         pipe = pipelines.pipeline(mode, control, controlnet)
-        sampler = options.sampler or settings.sampler
-        pipe.scheduler = scheduler_for(sampler, pipelines.scheduler_config)
+        recipe = self.recipe(parsed, mode, pipelines.source, pipelines.model_hash)
+        pipe.scheduler = scheduler_for(recipe.sampler, pipelines.scheduler_config)
+        control_map = inputs.get("control")
+        kwargs = call_arguments(recipe, self.batch, pipelines.device, inputs)
+        call = StreamedCall(pipe, kwargs, self.context.cancel, self.previews_dir(),
+                            pipelines.is_xl)  # fmt: skip
+        started = time.monotonic()
+        yield from call
+        images = call.images
+        if recipe.mode == "inpaint":
+            images = [keep_unpainted(im, inputs["image"], inputs["mask_image"]) for im in images]
+        return (yield from self.save(recipe, images, time.monotonic() - started, control_map))
+
+    @property
+    def batch(self) -> int:
+        return self.options.batch or 1
+
+    def previews_dir(self) -> Path | None:
+        """Where this request's previews go (None when previews are off)."""
+        if not self.settings.previews:
+            return None
+        return self.context.data_dir / "previews" / str(self.request.message_id)
+
+    def recipe(self, parsed: Prompt, mode: str, model: str, model_hash: str) -> Recipe:
+        """The recipe of the first picture, from the options, the settings and the inputs."""
+        settings, options = self.settings, self.options
+        control = options.control or ""
         width, height = parse_size(options.size or settings.size)
-        if mode != "txt2img" and options.size is None and self.images:
+        if (mode != "txt2img" or control) and options.size is None and self.images:
+            # the photo's own size: a ControlNet's map is the photo's, and so is img2img's
             width, height = _image_size(self.images[0])
-        batch = options.batch or 1
-        seed = choose_seed(self.seed)
-        recipe = Recipe(
+        return Recipe(
             prompt=parsed.text, negative=options.negative or settings.negative,
             steps=options.steps or settings.steps,
             guidance=settings.guidance if options.guidance is None else options.guidance,
-            seed=seed, width=width, height=height, sampler=sampler, model=pipelines.source,
-            model_hash=pipelines.model_hash, mode=mode, loras=parsed.loras,
+            seed=choose_seed(self.seed), width=width, height=height,
+            sampler=options.sampler or settings.sampler, model=model, model_hash=model_hash,
+            mode=mode, loras=parsed.loras,
             strength=(settings.strength if options.strength is None else options.strength)
             if mode != "txt2img" else None,
             control=control,
             control_scale=(settings.control_scale if options.control_scale is None
                            else options.control_scale) if control else None,
         )  # fmt: skip
-        control_map = inputs.get("control")
-        kwargs = call_arguments(recipe, batch, pipelines.device, inputs)
-        previews = self.context.data_dir / "previews" / str(self.request.message_id)
-        call = StreamedCall(pipe, kwargs, self.context.cancel,
-                            previews if settings.previews else None, pipelines.is_xl)  # fmt: skip
-        started = time.monotonic()
-        yield from call
-        took = time.monotonic() - started
+
+    def save(self, recipe: Recipe, images: list[Any], took: float, control_map: Any = None,
+             *, seeds: list[int] | None = None, summary: str | None = None,
+             ) -> Iterator[Chunk]:  # fmt: skip
+        """Write *images* (picture i made with seed+i, or *seeds*) with their recipes, show
+        them and the map they followed; returns the recipes."""
         recipes = []
         outputs = self.context.data_dir / "outputs"
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        for index, image in enumerate(call.images):
-            made = replace(recipe, seed=seed + index)
+        for index, image in enumerate(images):
+            seed = seeds[index] if seeds else recipe.seed + index
+            made = replace(recipe, seed=seed)
             path = write_png(image, _unused(outputs / f"{stamp}-{made.seed}.png"), made)
             recipes.append({**asdict(made), "options": made.options(), "prompt_asked": self.asked})
-            yield ImageOut(path, caption=f"seed {made.seed}")
+            yield ImageOut(path, caption=f"seed {made.seed}" if made.seed >= 0 else "")
         if control_map is not None:  # beside the result: what it followed
-            path = _unused(outputs / f"{stamp}-{seed}-{control}.png")
+            path = _unused(outputs / f"{stamp}-{recipe.seed}-{recipe.control}.png")
             control_map.save(path)
-            yield ImageOut(path, caption=f"{control} map")
-        yield TextDelta(_summary(recipe, batch, took))
-        for path in previews.glob("*.png") if previews.is_dir() else ():
+            yield ImageOut(path, caption=f"{recipe.control} map")
+        yield TextDelta(summary or _summary(recipe, len(images) or self.batch, took))
+        previews = self.previews_dir()
+        for path in previews.glob("*.png") if previews is not None and previews.is_dir() else ():
             path.unlink(missing_ok=True)
         return recipes
 
-    def _mode_inputs(self) -> tuple[str, dict[str, Any]]:
+    def mode_inputs(self) -> tuple[str, dict[str, Any]]:
         """The pipeline mode and its pictures: one photo → img2img (or the ControlNet's
         source with --control), a photo and a mask → inpainting."""
         from PIL import Image
@@ -210,6 +240,18 @@ def call_arguments(recipe: Recipe, batch: int, device: str, inputs: dict[str, An
     return kwargs
 
 
+def keep_unpainted(made: Any, photo: Any, mask: Any) -> Any:
+    """*made* where the mask is painted and the *photo* itself elsewhere, blended over a
+    few pixels at the edge (as A1111 does): the VAE's round trip would otherwise soften
+    and shift the colours of the part nobody asked to change."""
+    from PIL import Image, ImageFilter
+
+    size = made.size
+    edge = mask.convert("L").resize(size, Image.Resampling.NEAREST)
+    edge = edge.filter(ImageFilter.GaussianBlur(2))
+    return Image.composite(made, photo.convert("RGB").resize(size), edge)
+
+
 def _open(attachment: Attachment) -> Any:
     from PIL import Image, UnidentifiedImageError
 
@@ -244,6 +286,8 @@ def _adapter_name(name: str) -> str:
 
 def _summary(recipe: Recipe, batch: int, took: float) -> str:
     seeds = f"{recipe.seed}" if batch == 1 else f"{recipe.seed}–{recipe.seed + batch - 1}"
+    if recipe.seed < 0:
+        seeds = "chosen by the server"
     parts = [f"Seed **{seeds}**", f"{recipe.steps} steps", recipe.sampler,
              f"CFG {recipe.guidance:g}", f"{recipe.width}×{recipe.height}"]  # fmt: skip
     if recipe.strength is not None:

@@ -144,6 +144,25 @@ def read_png(path: Path) -> dict[str, Any]:
     return {}
 
 
+def read_recipe(path: Path) -> Recipe | None:
+    """The recipe this app wrote into *path*, or None (another tool's, none, unreadable)."""
+    from dataclasses import fields
+
+    try:
+        data = read_png(path)
+    except (OSError, ValueError):
+        return None
+    if data.get("tool") != "assistant":
+        return None
+    names = {f.name for f in fields(Recipe)}
+    values = {k: v for k, v in data.items() if k in names}
+    values["loras"] = tuple((str(n), float(w)) for n, w in values.get("loras", ()))
+    try:
+        return Recipe(**values)
+    except TypeError:  # a recipe of another version, missing a field
+        return None
+
+
 def _comfy(graph: dict[str, Any]) -> dict[str, Any]:
     """The prompts, seed and steps of a ComfyUI API graph (its KSampler and text nodes)."""
     texts = {k: n["inputs"].get("text", "") for k, n in graph.items()

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from assistant.core.app_links import settings_link
-from assistant.core.messages import Chunk, Kind, Notice, NoticeAction, Request, TextDelta
+from assistant.core.messages import (
+    Chunk,
+    ImageOut,
+    Kind,
+    Notice,
+    NoticeAction,
+    Request,
+    TextDelta,
+)
+from assistant.core.picture_actions import PictureAction, PictureRequest
 from assistant.core.plugin import Command, Manifest, ModelSpec, PluginContext
 from plugins.imagegen.intents import INTENTS, PLUGIN
 from plugins.imagegen.settings import DEFAULT_MODEL, ImageGenSettings, ImageOptions
@@ -44,6 +54,18 @@ MANIFEST = Manifest(
     settings=ImageGenSettings,
     options=ImageOptions,
     models=(ModelSpec("image model", DEFAULT_MODEL, 5200),),
+    picture_actions=(
+        PictureAction(
+            "same-seed", "Same seed", "Make this picture again: same seed, same settings"
+        ),
+        PictureAction("vary", "Vary", "Another picture like this one, with a new seed"),
+        PictureAction(
+            "parameters",
+            "Edit parameters",
+            "Change how this picture is made, then make it again",
+            at_once=False,
+        ),
+    ),
 )
 LAST = "last"  # conversation state: the last picture's recipe, as JSON
 
@@ -85,6 +107,9 @@ class ImageGenPlugin:
         from plugins.imagegen.pipelines import ModelProblem
 
         settings = _settings(context)
+        shown = yield from _how_made(request)
+        if shown:
+            return
         options = ImageOptions.model_validate(dict(request.options))
         last = json.loads(context.state.get(LAST) or "{}")
         try:
@@ -94,12 +119,32 @@ class ImageGenPlugin:
                 yield TextDelta("What should the picture show? For example: "
                                 "`/imagine a lighthouse at dusk, watercolor`.")  # fmt: skip
                 return
-            recipes = yield from generation.make(self.pipelines(context), prompt)
+            if settings.backend == "local":
+                recipes = yield from generation.make(self.pipelines(context), prompt)
+            else:
+                from plugins.imagegen.remote import make_remote
+
+                recipes = yield from make_remote(generation, prompt)
         except ModelProblem as exc:
             yield _problem_notice(str(exc), settings)
             return
         if recipes:
             context.state.set(LAST, json.dumps(recipes[0]))
+
+    def picture_request(self, action: str, picture: Path) -> PictureRequest | None:
+        """The question that makes *picture* again (``same-seed``), with a new seed
+        (``vary``), or with its options to change (``parameters``); from the recipe the
+        picture carries, so None for one this app did not make."""
+        from plugins.imagegen.prompt import choose_seed
+        from plugins.imagegen.reuse import how_made
+
+        made = how_made(picture)
+        if made is None or (action == "same-seed" and "seed" not in made.options):
+            return None
+        options = {**made.options, "batch": 1}
+        if action == "vary":
+            options["seed"] = choose_seed(None)
+        return PictureRequest(f"/imagine {made.prompt}", options)
 
     def unload(self) -> None:
         if self._handle is not None:
@@ -111,9 +156,29 @@ class ImageGenPlugin:
         from assistant.core.downloads import missing_model, model_present
 
         chosen = settings if isinstance(settings, ImageGenSettings) else ImageGenSettings()
-        if model_present(chosen.model):
+        if chosen.backend != "local" or model_present(chosen.model):
             return []
         return missing_model("image model", chosen.model, MANIFEST.models[0].approx_mb)
+
+
+def _how_made(request: Request) -> Iterator[Chunk]:
+    """A picture given alone (or with "make this again") that says how it was made, by
+    this app or another tool: it is shown with its parameters, for Same seed or Edit
+    parameters under it. Returns whether it was."""
+    from plugins.imagegen.reuse import asks_how_it_was_made, described, how_made
+
+    images = request.attachments_of(Kind.IMAGE)
+    if len(images) != 1:
+        return False
+    text = request.text.strip()
+    if not asks_how_it_was_made("" if text == images[0].name else text):
+        return False
+    made = how_made(images[0].path)
+    if made is None:
+        return False
+    yield ImageOut(images[0].path, caption=images[0].name)
+    yield TextDelta(described(made))
+    return True
 
 
 def _settings(context: PluginContext) -> ImageGenSettings:
@@ -122,6 +187,9 @@ def _settings(context: PluginContext) -> ImageGenSettings:
 
 
 def _problem_notice(text: str, settings: ImageGenSettings) -> Notice:
+    if settings.backend != "local":  # said each time: the server may be back the next
+        actions = (NoticeAction("Settings", settings_link(PLUGIN, "server_url")),)
+        return Notice(text, "error", actions=actions)
     actions = (NoticeAction("Settings", settings_link(PLUGIN, "model")),)
     key = f"{PLUGIN}.missing-model/{settings.model.strip()}"
     return Notice(text, "warning", key=key, actions=actions)

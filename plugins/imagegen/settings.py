@@ -6,6 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.core.secrets import SCOPE
+from assistant.core.setting_fields import CHOICE_TITLES, ENABLED_WHEN
+
 SAMPLERS = (
     "Euler a", "Euler", "DDIM", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ 2M SDE",
     "DPM++ 2M SDE Karras", "DPM++ SDE", "DPM2", "DPM2 Karras", "Heun", "LMS", "LMS Karras",
@@ -21,11 +24,46 @@ SIZE = r"^\d{2,4}x\d{2,4}$"
 # A few-step model that makes a 512 px picture in 1-4 steps: the only kind a CPU makes in
 # minutes rather than half an hour (see README).
 DEFAULT_MODEL = "stabilityai/sd-turbo"
+Backend = Literal["local", "a1111", "openai"]
+BACKEND_TITLES = {
+    "local": "On this computer (diffusers)",
+    "a1111": "A1111-compatible server (A1111, Forge, SD.Next, sd.cpp)",
+    "openai": "OpenAI-compatible images API (OpenAI, LocalAI, sd.cpp)",
+}
+LOCAL = {ENABLED_WHEN: {"backend": ["local"]}}
+SERVER = {ENABLED_WHEN: {"backend": ["a1111", "openai"]}}
 
 
 class ImageGenSettings(BaseModel):
     """Settings → Image generation."""
 
+    backend: Backend = Field(
+        "local",
+        title="Backend",
+        description="Make pictures on this computer, or on a server with a GPU elsewhere.",
+        json_schema_extra={CHOICE_TITLES: BACKEND_TITLES},
+    )
+    server_url: str = Field(
+        "http://127.0.0.1:7860",
+        title="Server URL",
+        description=(
+            "A1111/Forge/SD.Next: e.g. http://127.0.0.1:7860; OpenAI-compatible: its base "
+            "URL, e.g. https://api.openai.com/v1."
+        ),
+        json_schema_extra=SERVER,
+    )
+    server_model: str = Field(
+        "",
+        title="Server model",
+        description="OpenAI-compatible: the model, e.g. gpt-image-1; A1111: empty for its own.",
+        json_schema_extra=SERVER,
+    )
+    server_api_key: str = Field(
+        "",
+        title="Server API key",
+        description="Kept in the system keyring for this server, never on disk.",
+        json_schema_extra={**SERVER, SCOPE: "server_url"},
+    )
     model: str = Field(
         DEFAULT_MODEL,
         title="Model",
@@ -33,6 +71,7 @@ class ImageGenSettings(BaseModel):
             "Stable Diffusion 1.x/2.x or SDXL: a hub id, a diffusers folder, or one "
             ".safetensors/.ckpt file."
         ),
+        json_schema_extra=LOCAL,
     )
     single_file_config: str = Field(
         "",
@@ -41,9 +80,13 @@ class ImageGenSettings(BaseModel):
             "For a model in one .safetensors/.ckpt file: a diffusers folder of the same kind "
             "of model (its configs and tokenizer), so that it loads without the hub."
         ),
+        json_schema_extra=LOCAL,
     )
     device: Literal["auto", "cpu", "cuda", "mps"] = Field(
-        "auto", title="Device", description="Where the model runs; auto picks a GPU if any."
+        "auto",
+        title="Device",
+        description="Where the model runs; auto picks a GPU if any.",
+        json_schema_extra=LOCAL,
     )
     steps: int = Field(4, title="Steps", ge=1, le=150)
     guidance: float = Field(

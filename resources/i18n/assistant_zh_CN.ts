@@ -429,13 +429,13 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="257"/>
-        <location filename="../../assistant/ui/main_window.py" line="328"/>
+        <location filename="../../assistant/ui/main_window.py" line="260"/>
+        <location filename="../../assistant/ui/main_window.py" line="331"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="497"/>
+        <location filename="../../assistant/ui/main_window.py" line="500"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -667,56 +667,82 @@
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="212"/>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
-        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <location filename="../../assistant/ui/message_parts.py" line="229"/>
+        <location filename="../../assistant/ui/message_parts.py" line="487"/>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
+        <location filename="../../assistant/ui/message_widget.py" line="253"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="213"/>
+        <location filename="../../assistant/ui/message_parts.py" line="230"/>
         <source>Copy the code</source>
         <translation>复制代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="238"/>
+        <location filename="../../assistant/ui/message_parts.py" line="255"/>
         <source>code</source>
         <translation>代码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="260"/>
-        <location filename="../../assistant/ui/message_widget.py" line="312"/>
+        <location filename="../../assistant/ui/message_parts.py" line="277"/>
+        <location filename="../../assistant/ui/message_widget.py" line="321"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="424"/>
-        <source>Open full size</source>
-        <translation>以原尺寸打开</translation>
+        <location filename="../../assistant/ui/message_parts.py" line="442"/>
+        <source>Open full size, or drag it out</source>
+        <translation>点击查看原图，或拖出窗口</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="497"/>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <source>Use as input</source>
+        <translation>用作输入</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="485"/>
+        <source>Attach this picture to the next message</source>
+        <translation>把这张图片附加到下一条消息</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="486"/>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="486"/>
+        <source>Save this picture, with how it was made, to a file</source>
+        <translation>把这张图片连同生成参数保存为文件</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="487"/>
+        <source>Copy this picture</source>
+        <translation>复制这张图片</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/message_parts.py" line="586"/>
         <source>Sound</source>
         <translation>声音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="497"/>
-        <location filename="../../assistant/ui/message_parts.py" line="497"/>
+        <location filename="../../assistant/ui/message_parts.py" line="586"/>
+        <location filename="../../assistant/ui/message_parts.py" line="586"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="499"/>
+        <location filename="../../assistant/ui/message_parts.py" line="588"/>
         <source>Open {name}</source>
         <translation>打开 {name}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="529"/>
+        <location filename="../../assistant/ui/message_parts.py" line="618"/>
         <source>page</source>
         <translation>页码</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_parts.py" line="533"/>
+        <location filename="../../assistant/ui/message_parts.py" line="622"/>
         <source>Sources</source>
         <translation>来源</translation>
     </message>
@@ -726,94 +752,128 @@
         <translation>显示更早的消息</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
         <source>Copy the question</source>
         <translation>复制问题</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="240"/>
+        <location filename="../../assistant/ui/message_widget.py" line="249"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="241"/>
+        <location filename="../../assistant/ui/message_widget.py" line="250"/>
         <source>Change the question and ask again; the first version is kept</source>
         <translation>修改问题并重新提问；原来的版本会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="244"/>
+        <location filename="../../assistant/ui/message_widget.py" line="253"/>
         <source>Copy the answer as Markdown</source>
         <translation>以 Markdown 复制回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="245"/>
+        <location filename="../../assistant/ui/message_widget.py" line="254"/>
         <source>Regenerate</source>
         <translation>重新生成</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="245"/>
+        <location filename="../../assistant/ui/message_widget.py" line="254"/>
         <source>Answer again; this answer is kept</source>
         <translation>重新回答；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="246"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>Send to…</source>
         <translation>转交给…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="246"/>
+        <location filename="../../assistant/ui/message_widget.py" line="255"/>
         <source>Ask another plugin; this answer is kept</source>
         <translation>交给另一个插件；这个回答会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="247"/>
+        <location filename="../../assistant/ui/message_widget.py" line="256"/>
         <source>Read aloud</source>
         <translation>朗读</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="248"/>
+        <location filename="../../assistant/ui/message_widget.py" line="257"/>
         <source>Read this answer aloud; the recording is kept</source>
         <translation>朗读这条回答；录音会保留</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="252"/>
+        <location filename="../../assistant/ui/message_widget.py" line="261"/>
         <source>Change the options of the question and ask again</source>
         <translation>修改提问的选项并重新提问</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="253"/>
+        <location filename="../../assistant/ui/message_widget.py" line="262"/>
         <source>Edit parameters</source>
         <translation>编辑参数</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="263"/>
+        <location filename="../../assistant/ui/message_widget.py" line="272"/>
         <source>sending…</source>
         <translation>发送中…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="270"/>
+        <location filename="../../assistant/ui/message_widget.py" line="279"/>
         <source>answering…</source>
         <translation>正在回答…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="270"/>
+        <location filename="../../assistant/ui/message_widget.py" line="279"/>
         <source>stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="270"/>
+        <location filename="../../assistant/ui/message_widget.py" line="279"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="275"/>
+        <location filename="../../assistant/ui/message_widget.py" line="284"/>
         <source>The previous version</source>
         <translation>上一个版本</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/message_widget.py" line="278"/>
+        <location filename="../../assistant/ui/message_widget.py" line="287"/>
         <source>The next version</source>
         <translation>下一个版本</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="56"/>
+        <source>Picture copied</source>
+        <translation>图片已复制</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="63"/>
+        <source>Save the picture</source>
+        <translation>保存图片</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="64"/>
+        <source>Pictures (*{suffix})</source>
+        <translation>图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="72"/>
+        <source>Picture not saved</source>
+        <translation>图片未保存</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="74"/>
+        <source>Saved to {path}</source>
+        <translation>已保存到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/picture_actions.py" line="84"/>
+        <source>This picture does not say how it was made, so that cannot be done.</source>
+        <translation>这张图片没有记录生成方式，因此无法执行此操作。</translation>
+    </message>
+    <message>
+        <source>Open full size</source>
+        <translation type="vanished">以原尺寸打开</translation>
     </message>
 </context>
 <context>
@@ -835,6 +895,33 @@
         <location filename="../../assistant/ui/options_panel.py" line="73"/>
         <source>Options for {plugin}</source>
         <translation>{plugin} 的选项</translation>
+    </message>
+</context>
+<context>
+    <name>PictureActions</name>
+    <message>
+        <source>Picture copied</source>
+        <translation type="vanished">图片已复制</translation>
+    </message>
+    <message>
+        <source>Save the picture</source>
+        <translation type="vanished">保存图片</translation>
+    </message>
+    <message>
+        <source>Pictures (*{suffix})</source>
+        <translation type="vanished">图片 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>Picture not saved</source>
+        <translation type="vanished">图片未保存</translation>
+    </message>
+    <message>
+        <source>Saved to {path}</source>
+        <translation type="vanished">已保存到 {path}</translation>
+    </message>
+    <message>
+        <source>This picture does not say how it was made, so that cannot be done.</source>
+        <translation type="vanished">这张图片没有记录生成方式，因此无法执行此操作。</translation>
     </message>
 </context>
 <context>

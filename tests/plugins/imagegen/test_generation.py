@@ -117,7 +117,9 @@ def test_img2img_and_inpainting_share_the_one_base_model(plugin, make_context, s
     photo = tmp_path / "photo.png"
     Image.new("RGB", (64, 64), (200, 40, 40)).save(photo)
     mask = tmp_path / "mask.png"
-    Image.new("L", (64, 64), 0).save(mask)
+    painted = Image.new("L", (64, 64), 0)
+    painted.paste(255, (0, 0, 64, 24))  # the sky
+    painted.save(mask)
     attachments = tuple(_attachment(p) for p in (photo, mask))
     unet = pipelines.base.unet
     pointer = next(unet.parameters()).data_ptr()
@@ -130,6 +132,9 @@ def test_img2img_and_inpainting_share_the_one_base_model(plugin, make_context, s
     assert next(unet.parameters()).data_ptr() == pointer
     assert read_png(next(c.path for c in img2img if isinstance(c, ImageOut)))["mode"] == "img2img"
     assert read_png(next(c.path for c in inpaint if isinstance(c, ImageOut)))["mode"] == "inpaint"
+    inpainted = _pixels(inpaint)[0]
+    assert (inpainted[32:] == (200, 40, 40)).all(), "what is not painted stays the photo"
+    assert not (inpainted[:20] == (200, 40, 40)).all(), "what is painted is made anew"
 
 
 def test_metadata_is_a1111_text_and_the_apps_own_recipe(plugin, make_context, settings):
