@@ -1,0 +1,133 @@
+"""Echo cancellation: the assistant's own voice taken out of the microphone's signal.
+
+WebRTC's audio processing module, as the ``livekit`` wheel ships it (no browser, no
+server): what the speaker plays goes in as the reference (``process_reverse_stream``), the
+microphone's frames come out without the echo of it (``process_stream``), 10 ms at a time
+as 16-bit integers. Measured here in a simulated room (40 ms delay, gain 0.6, a reverb
+tail): the echo falls by 22-24 dB once the module has converged, after about a second;
+each 10 ms frame costs 0.26-0.41 ms. Noise suppression is on, too.
+
+Where livekit is missing or its module fails, :class:`EchoCancellationUnavailable` says so
+and voice mode takes turns instead.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any
+
+from assistant.core.speech import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from assistant.core.speech import Frames
+
+FRAME = SAMPLE_RATE // 100  # 10 ms: the only frame length the module takes
+
+
+class EchoCancellationUnavailable(Exception):
+    """Echo cancellation cannot run here; the message says why."""
+
+
+def _to_int16(samples: Frames) -> bytes:
+    import numpy as np
+
+    scaled = np.clip(np.asarray(samples, dtype=np.float32) * 32768.0, -32768, 32767)
+    return scaled.astype("<i2").tobytes()
+
+
+class EchoCanceller:
+    """Removes what the speaker plays (:meth:`playback`) from the microphone (:meth:`clean`).
+
+    Both take 16 kHz mono float32 frames of any length; each keeps the remainder shorter
+    than 10 ms for the next call, so :meth:`clean` returns up to 10 ms less (or more) than
+    it was given. A lock lets the two be called from different threads.
+    """
+
+    def __init__(self, noise_suppression: bool = True) -> None:
+        import numpy as np
+
+        try:
+            from livekit import rtc
+        except (ImportError, OSError) as exc:  # not installed, or its native library fails
+            raise EchoCancellationUnavailable(
+                f"Echo cancellation needs the livekit package (pip install livekit): {exc}."
+            ) from exc
+        self._rtc = rtc
+        try:
+            self._module: Any = rtc.AudioProcessingModule(
+                echo_cancellation=True,
+                noise_suppression=noise_suppression,
+                high_pass_filter=True,
+                auto_gain_control=False,
+            )
+        except Exception as exc:  # the native library's own errors
+            raise EchoCancellationUnavailable(
+                f"The echo canceller could not start ({exc})."
+            ) from exc
+        self._lock = threading.Lock()
+        self._played = np.zeros(0, dtype=np.float32)
+        self._heard = np.zeros(0, dtype=np.float32)
+
+    def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytes], Frames]:
+        import numpy as np
+
+        samples = np.concatenate([pending, np.asarray(more, dtype=np.float32).reshape(-1)])
+        whole = len(samples) - len(samples) % FRAME
+        pieces = [_to_int16(samples[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        return pieces, samples[whole:]
+
+    def _run(self, method: Any, data: bytes) -> Any:
+        frame = self._rtc.AudioFrame(bytearray(data), SAMPLE_RATE, 1, FRAME)
+        try:
+            method(frame)
+        except RuntimeError as exc:
+            raise EchoCancellationUnavailable(f"Echo cancellation failed ({exc}).") from exc
+        return frame
+
+    def playback(self, frames: Frames) -> None:
+        """What the speaker plays now (16 kHz): the echo to expect in the microphone."""
+        with self._lock:
+            pieces, self._played = self._frames(self._played, frames)
+            for piece in pieces:
+                self._run(self._module.process_reverse_stream, piece)
+
+    def clean(self, frames: Frames) -> Frames:
+        """The microphone's *frames* (16 kHz) without the speaker's echo (and noise)."""
+        import numpy as np
+
+        with self._lock:
+            pieces, self._heard = self._frames(self._heard, frames)
+            out = [
+                np.frombuffer(bytes(self._run(self._module.process_stream, p).data), "<i2")
+                for p in pieces
+            ]
+        if not out:
+            return np.zeros(0, dtype=np.float32)
+        return (np.concatenate(out).astype(np.float32) / 32768.0).astype(np.float32)
+
+
+class Resampler:
+    """Linear resampling of a stream that arrives in pieces, with no seam between them."""
+
+    def __init__(self, rate_in: int, rate_out: int = SAMPLE_RATE) -> None:
+        self.rate_in, self.rate_out = rate_in, rate_out
+        self._step = rate_in / rate_out
+        self._last: Frames | None = None  # the previous piece's last sample
+        self._position = 0.0  # of the next output sample, in the joined piece's samples
+
+    def __call__(self, samples: Frames) -> Frames:
+        """The next piece of the stream at ``rate_out``."""
+        import numpy as np
+
+        piece = np.asarray(samples, dtype=np.float32).reshape(-1)
+        if self.rate_in == self.rate_out:
+            return piece
+        joined = piece if self._last is None else np.concatenate([self._last, piece])
+        if len(joined) == 0:
+            return piece
+        count = max(0, int(np.floor((len(joined) - 1 - self._position) / self._step)) + 1)
+        positions = self._position + np.arange(count) * self._step
+        out = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
+        self._position += count * self._step - (len(joined) - 1)
+        self._last = joined[-1:]
+        return out
