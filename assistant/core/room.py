@@ -114,8 +114,13 @@ class RoomSpeaker:
     is called from the room's thread with what is played, at the file's own rate.
     """
 
-    def __init__(self, on_played: Callable[[Frames, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        on_played: Callable[[Frames, int], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.on_played = on_played
+        self.clock = clock
         self._lock = threading.Lock()
         self._samples: Frames | None = None
         self._rate = SAMPLE_RATE
@@ -134,14 +139,14 @@ class RoomSpeaker:
             self._samples, self._rate = speech.samples, speech.sample_rate
             self._frame = start_s * speech.sample_rate
             self._playing = True
-            self.started_at.append(time.monotonic())
+            self.started_at.append(self.clock())
 
     def pause(self) -> None:
         """Stop playing, keeping the position."""
         with self._lock:
             if self._playing:
                 self._playing = False
-                self.stopped_at.append(time.monotonic())
+                self.stopped_at.append(self.clock())
 
     def stop(self) -> None:
         """Stop playing and go back to the start."""
@@ -180,7 +185,7 @@ class RoomSpeaker:
             self._frame = end
             if end >= len(samples):
                 self._playing = False
-                self.finished_at.append(time.monotonic())
+                self.finished_at.append(self.clock())
         out = _interpolate(samples, positions)
         tap = self.on_played
         if tap is not None:  # what the device renders at the file's rate, as the real one
@@ -206,9 +211,12 @@ class SimulatedRoom:
     """A microphone in a room with a person, noises and the assistant's loudspeaker.
 
     *clips* are placed on the room's timeline (seconds from ``start``); more can be added
-    while it runs (:meth:`add`). ``onsets`` records the monotonic time at which each clip
-    began to be delivered, in the order of the clips; ``finished`` is set once every clip
-    has been delivered (the room then goes on with its hiss and the speaker's echo).
+    while it runs (:meth:`add`). ``onsets`` records when each clip began to be delivered,
+    by the clip's index; ``finished`` is set once every clip has been delivered (the room
+    then goes on with its hiss and the speaker's echo). Times are monotonic seconds, or,
+    with *own_clock*, the room's own time (:meth:`elapsed_s`: for driving it block by block
+    with :meth:`step`, faster than real time). The speaker the room makes reads the same
+    clock.
     """
 
     def __init__(
@@ -222,9 +230,11 @@ class SimulatedRoom:
         reverb_s: float = REVERB_S,
         noise_floor: float = NOISE_FLOOR,
         seed: int = 1,
+        own_clock: bool = False,
     ) -> None:
         self.name = "simulated room"
-        self.speaker = speaker or RoomSpeaker()
+        self.clock: Callable[[], float] = self.elapsed_s if own_clock else time.monotonic
+        self.speaker = speaker or RoomSpeaker(clock=self.clock)
         self.speed = speed
         self.echo_delay_s, self.echo_gain = echo_delay_s, echo_gain
         self.reverb_s, self.noise_floor, self.seed = reverb_s, noise_floor, seed
@@ -235,6 +245,7 @@ class SimulatedRoom:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._position = 0  # samples delivered since start
+        self.rewind()
 
     @property
     def clips(self) -> list[Clip]:
@@ -266,12 +277,10 @@ class SimulatedRoom:
         return self.onsets[index]
 
     def start(self, on_frames: Callable[[Frames], None]) -> None:
-        """Start delivering frames to *on_frames* from the room's thread."""
+        """Start delivering frames to *on_frames* from the room's thread, from time 0."""
         self.stop()
         self._stop.clear()
-        self._position = 0
-        self.onsets.clear()
-        self.finished.clear()
+        self.rewind()
         self._thread = threading.Thread(
             target=self._run, args=(on_frames,), name="simulated room", daemon=True
         )
@@ -284,23 +293,39 @@ class SimulatedRoom:
         if thread is not None and thread is not threading.current_thread():
             thread.join()
 
-    def _run(self, on_frames: Callable[[Frames], None]) -> None:
+    def rewind(self) -> None:
+        """Back to time 0: no clip heard yet, no echo ringing."""
         import numpy as np
 
-        delay = np.zeros(round(self.echo_delay_s * SAMPLE_RATE), dtype=np.float32)
-        reverb = _Reverb(impulse_response(self.reverb_s, self.seed))
-        rng = np.random.default_rng(self.seed)
+        self._position = 0
+        self.onsets.clear()
+        self.finished.clear()
+        self._delay = np.zeros(round(self.echo_delay_s * SAMPLE_RATE), dtype=np.float32)
+        self._reverb = _Reverb(impulse_response(self.reverb_s, self.seed))
+        self._rng = np.random.default_rng(self.seed)
+
+    def step(self) -> Frames:
+        """The next block the microphone hears (the room's time advances by one block).
+
+        The room's thread calls it at real-time pace; a test may call it in a loop instead,
+        as fast as it likes, with a *clock* that reads :meth:`elapsed_s`.
+        """
+        import numpy as np
+
+        now = self.clock()
+        sound = self._reverb(self.speaker.render(BLOCK)) * np.float32(self.echo_gain)
+        joined = np.concatenate([self._delay, sound])
+        echo, self._delay = joined[:BLOCK], joined[BLOCK:]
+        block = echo + self._timeline(self._position, now)
+        if self.noise_floor:
+            block += self._rng.standard_normal(BLOCK).astype(np.float32) * self.noise_floor
+        self._position += BLOCK
+        return np.clip(block, -1.0, 1.0).astype(np.float32)
+
+    def _run(self, on_frames: Callable[[Frames], None]) -> None:
         began = time.monotonic()
         while not self._stop.is_set():
-            now = time.monotonic()
-            sound = reverb(self.speaker.render(BLOCK)) * np.float32(self.echo_gain)
-            joined = np.concatenate([delay, sound])
-            echo, delay = joined[:BLOCK], joined[BLOCK:]
-            block = echo + self._timeline(self._position, now)
-            if self.noise_floor:
-                block += rng.standard_normal(BLOCK).astype(np.float32) * self.noise_floor
-            on_frames(np.clip(block, -1.0, 1.0).astype(np.float32))
-            self._position += BLOCK
+            on_frames(self.step())
             due = began + self._position / SAMPLE_RATE / self.speed
             self._stop.wait(max(0.0, due - time.monotonic()))
 
