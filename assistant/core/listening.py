@@ -207,6 +207,7 @@ class Listener:
                 return
             if on:
                 self._forget_speech()
+                self._vad.reset()  # what it remembers would be many seconds old
             elif was:
                 self._deaf_samples = int(TAIL_S * SAMPLE_RATE)
 
@@ -266,6 +267,8 @@ class Listener:
         except EchoCancellationUnavailable as exc:
             self._echo, self.echo_problem = None, str(exc)
             self._references.clear()
+            if self._speaking:  # taking turns from now on: what began over it is not heard
+                self._forget_speech()
             return samples
         finally:
             self.costs.echo_cpu_s += time.thread_time() - began
