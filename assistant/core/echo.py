@@ -32,7 +32,8 @@ def _to_int16(samples: Frames) -> bytes:
     import numpy as np
 
     scaled = np.clip(np.asarray(samples, dtype=np.float32) * 32768.0, -32768, 32767)
-    return scaled.astype("<i2").tobytes()
+    data: bytes = scaled.astype("<i2").tobytes()
+    return data
 
 
 class EchoCanceller:
@@ -127,7 +128,7 @@ class Resampler:
             return piece
         count = max(0, int(np.floor((len(joined) - 1 - self._position) / self._step)) + 1)
         positions = self._position + np.arange(count) * self._step
-        out = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
+        out: Frames = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
         self._position += count * self._step - (len(joined) - 1)
         self._last = joined[-1:]
         return out

@@ -42,6 +42,11 @@ TRAIL_S = 0.2  # silence kept after the last voiced frame of a turn (Whisper lik
 MAX_TURN_S = 28.0  # a turn is cut here: Whisper hears 30 s at a time
 TAIL_S = 0.35  # taking turns: the echo still rings this long after the assistant stops
 MAX_REFERENCES = 256  # pieces of played sound kept while nobody hears the microphone
+# When the person starts to speak over the assistant, the echo canceller's suppressor takes
+# the first of their speech for echo: measured in the simulated room, about 0.1 s of it
+# comes out silent (a "Stop." said alone is 13 voiced frames, over the assistant 7). Speech
+# that begins over the assistant is held to barge_in_s and min_speech_s less that much.
+DOUBLE_TALK_LOSS_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,7 +336,7 @@ class Listener:
             elif candidate.silent >= BLIP_SILENCE_FRAMES:
                 self._end(candidate)
                 return events
-        voiced_s = candidate.voiced * FRAME_S
+        voiced_s = candidate.voiced * FRAME_S + self._allowance(candidate)
         speaking = candidate.onset and self._speaking and not candidate.barged
         if speaking and voiced_s >= settings.barge_in_s - 1e-9:
             candidate.barged = True
@@ -347,7 +352,8 @@ class Listener:
         import numpy as np
 
         self._end(candidate)
-        if candidate.voiced * FRAME_S < self.settings.min_speech_s - 1e-9:
+        voiced_s = candidate.voiced * FRAME_S + self._allowance(candidate)
+        if voiced_s < self.settings.min_speech_s - 1e-9:
             return [FalseAlarm(now, candidate.started_at)] if candidate.onset else []
         keep = candidate.last_voiced_index + math.ceil(TRAIL_S / FRAME_S)
         audio = np.concatenate(candidate.frames[:keep]).astype(np.float32)
@@ -360,6 +366,11 @@ class Listener:
                 barged_in=candidate.barged or candidate.began_while_speaking,
             )
         ]
+
+    def _allowance(self, candidate: _Candidate) -> float:
+        """The speech the echo canceller took from *candidate*, if it began over the assistant."""
+        over = candidate.began_while_speaking or self._speaking
+        return DOUBLE_TALK_LOSS_S if over and self.echo_cancelling else 0.0
 
     def _end(self, candidate: _Candidate) -> None:
         """Back to waiting for speech; the candidate's silent end becomes the pre-roll."""

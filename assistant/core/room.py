@@ -100,8 +100,9 @@ class _Reverb:
     def __call__(self, block: Frames) -> Frames:
         import numpy as np
 
-        full = np.fft.irfft(np.fft.rfft(block, self._size) * self._spectrum, self._size)
-        full = full[: len(block) + len(self._response) - 1].astype(np.float32)
+        spectrum = np.fft.rfft(block, self._size) * self._spectrum
+        length = len(block) + len(self._response) - 1
+        full: Frames = np.fft.irfft(spectrum, self._size)[:length].astype(np.float32)
         full[: len(self._tail)] += self._tail
         self._tail = full[len(block) :].copy()
         return full[: len(block)]
