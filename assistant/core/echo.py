@@ -69,21 +69,23 @@ class EchoCanceller:
         self._played = np.zeros(0, dtype=np.float32)
         self._heard = np.zeros(0, dtype=np.float32)
 
-    def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytes], Frames]:
+    def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytearray], Frames]:
+        """10 ms frames of int16 (each its own buffer, which the module changes in place)
+        from *pending* and *more*, and what is left over."""
         import numpy as np
 
         samples = np.concatenate([pending, np.asarray(more, dtype=np.float32).reshape(-1)])
         whole = len(samples) - len(samples) % FRAME
-        pieces = [_to_int16(samples[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        data = _to_int16(samples[:whole])
+        size = 2 * FRAME
+        pieces = [bytearray(data[i : i + size]) for i in range(0, len(data), size)]
         return pieces, samples[whole:]
 
-    def _run(self, method: Any, data: bytes) -> Any:
-        frame = self._rtc.AudioFrame(bytearray(data), SAMPLE_RATE, 1, FRAME)
+    def _run(self, method: Any, data: bytearray) -> None:
         try:
-            method(frame)
+            method(self._rtc.AudioFrame(data, SAMPLE_RATE, 1, FRAME))
         except RuntimeError as exc:
             raise EchoCancellationUnavailable(f"Echo cancellation failed ({exc}).") from exc
-        return frame
 
     def playback(self, frames: Frames) -> None:
         """What the speaker plays now (16 kHz): the echo to expect in the microphone."""
@@ -98,13 +100,12 @@ class EchoCanceller:
 
         with self._lock:
             pieces, self._heard = self._frames(self._heard, frames)
-            out = [
-                np.frombuffer(bytes(self._run(self._module.process_stream, p).data), "<i2")
-                for p in pieces
-            ]
-        if not out:
+            for piece in pieces:
+                self._run(self._module.process_stream, piece)
+        if not pieces:
             return np.zeros(0, dtype=np.float32)
-        return (np.concatenate(out).astype(np.float32) / 32768.0).astype(np.float32)
+        cleaned: Frames = np.frombuffer(b"".join(pieces), "<i2").astype(np.float32) / 32768.0
+        return cleaned.astype(np.float32, copy=False)
 
 
 class Resampler:
