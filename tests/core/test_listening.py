@@ -113,6 +113,14 @@ def test_the_assistant_never_interrupts_itself() -> None:
     assert listen(room, raw, reply_s + 1.5).of("turn")
 
 
+@pytest.mark.parametrize("noise", ["music", "clicks", "cough"])
+def test_a_noise_over_the_assistant_does_not_interrupt_it(noise: str) -> None:
+    room, listener = speaking_room(clip(noise, 2.5, "noise"), clip(noise, 5.0, "noise"))
+    heard = listen(room, listener, 9.5)
+    assert heard.of("barge_in") == [] and heard.of("turn") == []
+    assert not room.speaker.stopped_at and room.speaker.finished_at
+
+
 @pytest.mark.parametrize(
     ("said", "at_s", "expected"), [("stop", 2.5, "stop"), ("capital_of_france", 5.0, "france")]
 )

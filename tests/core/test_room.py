@@ -173,3 +173,19 @@ def test_the_speaker_is_a_real_output_for_the_window() -> None:
 
     speaker: AudioOutput = RoomSpeaker()
     assert callable(speaker.play) and callable(speaker.set_speed)
+
+
+def test_the_committed_sounds_are_small_and_in_the_microphones_format() -> None:
+    import wave
+
+    sounds = sorted(VOICE.glob("*.wav"))
+    assert len(sounds) >= 9
+    assert sum(p.stat().st_size for p in sounds) < 1_500_000
+    for path in sounds:
+        with wave.open(str(path), "rb") as sound:
+            rate = 22050 if path == REPLY else SAMPLE_RATE  # the reply: as piper speaks it
+            assert (sound.getnchannels(), sound.getsampwidth(), sound.getframerate()) == (
+                1,
+                2,
+                rate,
+            ), path.name
