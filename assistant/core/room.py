@@ -20,6 +20,7 @@ tried in a simulated room (``ASSISTANT_VOICE_ROOM``).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -376,3 +377,11 @@ def load_script(path: Path) -> SimulatedRoom:
             ) from exc
         clips.append(read_clip(wav if wav.is_absolute() else path.parent / wav, at_s, kind, gain))
     return SimulatedRoom(clips, speed=float(data.get("speed", 1.0)))
+
+
+def room_from_env() -> SimulatedRoom | None:
+    """The room ``ASSISTANT_VOICE_ROOM`` describes (a script for :func:`load_script`), or
+    None when it is not set. Raises :class:`RoomScriptError` for a script that cannot be used.
+    """
+    script = os.environ.get(ROOM_ENV)
+    return load_script(Path(script)) if script else None

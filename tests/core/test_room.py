@@ -140,6 +140,21 @@ def test_a_room_script_places_the_clips(tmp_path: Path) -> None:
     ]
 
 
+def test_the_app_finds_its_room_in_the_environment(tmp_path: Path, monkeypatch) -> None:
+    from assistant.core.room import ROOM_ENV, room_from_env
+
+    monkeypatch.delenv(ROOM_ENV, raising=False)
+    assert room_from_env() is None
+    script = tmp_path / "room.json"
+    script.write_text(json.dumps({"clips": [{"at": 1, "wav": str(VOICE / "stop.wav")}]}))
+    monkeypatch.setenv(ROOM_ENV, str(script))
+    room = room_from_env()
+    assert room is not None and [c.name for c in room.clips] == ["stop.wav"]
+    monkeypatch.setenv(ROOM_ENV, str(tmp_path / "missing.json"))
+    with pytest.raises(RoomScriptError, match=r"missing\.json cannot be read"):
+        room_from_env()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
