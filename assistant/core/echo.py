@@ -24,8 +24,23 @@ if TYPE_CHECKING:
 FRAME = SAMPLE_RATE // 100  # 10 ms: the only frame length the module takes
 
 
+# Why echo cancellation is off: the window translates these.
+NO_LIVEKIT = "Echo cancellation needs the livekit package (pip install livekit): {error}."
+NOT_STARTED = "The echo canceller could not start ({error})."
+FAILED = "Echo cancellation failed ({error})."
+REASONS = (NO_LIVEKIT, NOT_STARTED, FAILED)
+
+
 class EchoCancellationUnavailable(Exception):
-    """Echo cancellation cannot run here; the message says why."""
+    """Echo cancellation cannot run here; the message says why.
+
+    *template* (one of :data:`REASONS`) and *values* are kept, so that the window can show
+    the sentence in the person's language; ``str()`` is the English sentence.
+    """
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
 
 
 def _to_int16(samples: Frames) -> bytes:
@@ -50,9 +65,7 @@ class EchoCanceller:
         try:
             from livekit import rtc
         except (ImportError, OSError) as exc:  # not installed, or its native library fails
-            raise EchoCancellationUnavailable(
-                f"Echo cancellation needs the livekit package (pip install livekit): {exc}."
-            ) from exc
+            raise EchoCancellationUnavailable(NO_LIVEKIT, error=str(exc)) from exc
         self._rtc = rtc
         try:
             self._module: Any = rtc.AudioProcessingModule(
@@ -62,9 +75,7 @@ class EchoCanceller:
                 auto_gain_control=False,
             )
         except Exception as exc:  # the native library's own errors
-            raise EchoCancellationUnavailable(
-                f"The echo canceller could not start ({exc})."
-            ) from exc
+            raise EchoCancellationUnavailable(NOT_STARTED, error=str(exc)) from exc
         self._lock = threading.Lock()
         self._played = np.zeros(0, dtype=np.float32)
         self._heard = np.zeros(0, dtype=np.float32)
@@ -85,7 +96,7 @@ class EchoCanceller:
         try:
             method(self._rtc.AudioFrame(data, SAMPLE_RATE, 1, FRAME))
         except RuntimeError as exc:
-            raise EchoCancellationUnavailable(f"Echo cancellation failed ({exc}).") from exc
+            raise EchoCancellationUnavailable(FAILED, error=str(exc)) from exc
 
     def playback(self, frames: Frames) -> None:
         """What the speaker plays now (16 kHz): the echo to expect in the microphone."""

@@ -109,12 +109,13 @@ class Listener:
         self._vad = vad or SileroVad()
         self._clock = clock
         self.echo_problem: str | None = None  # why echo cancellation is off, if not chosen
+        self.echo_error: EchoCancellationUnavailable | None = None  # the same, to translate
         self._echo: EchoCanceller | None = None
         if settings.echo_cancellation:
             try:
                 self._echo = echo or EchoCanceller()
             except EchoCancellationUnavailable as exc:
-                self.echo_problem = str(exc)
+                self.echo_problem, self.echo_error = str(exc), exc
         self.costs = ListenerCosts()
         self._lock = threading.RLock()
         self._references: collections.deque[tuple[Frames, int]] = collections.deque(
@@ -207,7 +208,7 @@ class Listener:
                 echo.playback(self._resampler(piece))
             return echo.clean(samples)
         except EchoCancellationUnavailable as exc:
-            self._echo, self.echo_problem = None, str(exc)
+            self._echo, self.echo_problem, self.echo_error = None, str(exc), exc
             self._references.clear()
             if self._speaking:  # taking turns from now on: what began over it is not heard
                 self._forget_speech()

@@ -185,6 +185,9 @@ def test_without_livekit_it_says_so_and_takes_turns(monkeypatch: pytest.MonkeyPa
     listener = Listener(ListenSettings(), vad=SileroVad())
     assert not listener.echo_cancelling
     assert listener.echo_problem and "livekit" in listener.echo_problem
+    from assistant.core.echo import NO_LIVEKIT
+
+    assert listener.echo_error is not None and listener.echo_error.template == NO_LIVEKIT
     listener.assistant_speaking(True)
     speech = clip("capital_of_france", 0.0).samples
     assert listener.hear(speech) == []
@@ -193,9 +196,9 @@ def test_without_livekit_it_says_so_and_takes_turns(monkeypatch: pytest.MonkeyPa
 def test_an_echo_canceller_that_fails_falls_back_to_taking_turns() -> None:
     class Broken(EchoCanceller):
         def clean(self, frames):
-            from assistant.core.echo import EchoCancellationUnavailable
+            from assistant.core.echo import FAILED, EchoCancellationUnavailable
 
-            raise EchoCancellationUnavailable("Echo cancellation failed (test).")
+            raise EchoCancellationUnavailable(FAILED, error="test")
 
     listener = Listener(ListenSettings(), vad=SileroVad(), echo=Broken())
     assert listener.echo_cancelling
@@ -203,6 +206,7 @@ def test_an_echo_canceller_that_fails_falls_back_to_taking_turns() -> None:
     assert not listener.echo_cancelling and listener.echo_problem == (
         "Echo cancellation failed (test)."
     )
+    assert listener.echo_error is not None and listener.echo_error.values == {"error": "test"}
 
 
 def test_a_short_sound_then_silence_is_a_false_alarm() -> None:

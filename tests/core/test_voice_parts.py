@@ -14,7 +14,13 @@ from assistant.core.echo import EchoCanceller, Resampler
 from assistant.core.no_speech import is_no_speech, normalise
 from assistant.core.room import impulse_response
 from assistant.core.speech import SAMPLE_RATE, Segment
-from assistant.core.vad import FRAME, SileroVad, VoiceActivityUnavailable, model_path
+from assistant.core.vad import (
+    FRAME,
+    NO_SILERO,
+    SileroVad,
+    VoiceActivityUnavailable,
+    model_path,
+)
 from tests.voice_room import REPLY, clip
 
 
@@ -52,8 +58,9 @@ def test_without_the_silero_package_the_message_says_what_to_install(monkeypatch
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "distribution", missing)
-    with pytest.raises(VoiceActivityUnavailable, match="pip install --no-deps silero-vad"):
+    with pytest.raises(VoiceActivityUnavailable, match="pip install --no-deps silero-vad") as e:
         model_path()
+    assert e.value.template == NO_SILERO  # the window shows it in the person's language
 
 
 def test_a_damaged_model_file_is_a_clear_message(tmp_path) -> None:
