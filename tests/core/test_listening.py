@@ -249,6 +249,7 @@ def test_frames_of_any_length_are_heard_alike() -> None:
 
     assert turns(512) == turns(160) == turns(1000)
     assert len(turns(512)) == 1
+    assert Listener(vad=SileroVad()).hear(np.zeros(0, np.float32)) == []  # nothing: nothing
 
 
 def test_the_cost_of_listening_is_counted() -> None:
