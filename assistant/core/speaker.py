@@ -10,6 +10,7 @@ and the window's players then say so.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,9 @@ class SpeakerOutput:
         self._rate = 0
         self._frame = 0.0  # where playback is, in frames of the file
         self._speed = 1.0
+        # Hears each block as it is handed to the device (PortAudio's thread): voice mode's
+        # echo canceller takes it as the reference of what comes back to the microphone.
+        self.on_played: Callable[[Any, int], None] | None = None
 
     def play(self, path: Path, start_s: float = 0.0) -> None:
         """Play *path* from *start_s* seconds (stopping whatever played before)."""
@@ -75,6 +79,9 @@ class SpeakerOutput:
         wanted = np.arange(frames) * speed + start
         block = np.interp(wanted, np.arange(len(samples)), samples, right=0.0)
         out[:, 0] = block.astype(np.float32)
+        tap = self.on_played
+        if tap is not None:
+            tap(out[:, 0].copy(), self._rate)
         if end >= len(samples):
             raise self._sd.CallbackStop
 

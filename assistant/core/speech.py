@@ -27,11 +27,16 @@ SAMPLE_RATE = 16_000  # what speech-to-text takes: 16 kHz, mono, float32 in [-1,
 
 @dataclass(frozen=True, slots=True)
 class Segment:
-    """A stretch of speech and its text; *start* and *end* in seconds from the audio's start."""
+    """A stretch of speech and its text; *start* and *end* in seconds from the audio's start.
+
+    *no_speech_prob* is the engine's belief that nobody spoke in it, where it tells one
+    (Whisper does): voice mode drops turns that were only noise.
+    """
 
     start: float
     end: float
     text: str
+    no_speech_prob: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

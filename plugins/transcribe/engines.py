@@ -89,7 +89,7 @@ class FasterWhisper:
             cancel.raise_if_cancelled()
             text = segment.text.strip()
             if text:
-                yield Segment(segment.start, segment.end, text)
+                yield Segment(segment.start, segment.end, text, segment.no_speech_prob)
 
 
 class OpenAIWhisper:

@@ -6,6 +6,7 @@ loads once and stays loaded between utterances, until the app unloads idle model
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -233,7 +234,7 @@ class TranscribeService:
         for segment in engine.transcribe(samples, options, cancel, learnt):
             spoken = found[0].language if found else (language or "")
             text = transcript.in_script(segment.text, spoken, settings.chinese_script)
-            yield Segment(segment.start, segment.end, text)
+            yield dataclasses.replace(segment, text=text)
 
 
 def _build(settings: TranscribeSettings, data_dir: Path, progress: ProgressFn) -> Engine:

@@ -87,3 +87,14 @@ def test_without_an_output_device_there_is_no_speaker(monkeypatch) -> None:
 
     monkeypatch.setattr(sounddevice, "query_devices", no_device)
     assert open_speaker() is None  # and the window's players say why they cannot play
+
+
+def test_what_is_played_is_handed_to_the_echo_reference(tone) -> None:
+    path, _ = tone
+    speaker = SpeakerOutput(_Library)
+    heard: list[tuple[np.ndarray, int]] = []
+    speaker.on_played = lambda frames, rate: heard.append((frames, rate))
+    speaker.play(path)
+    played = _drain(speaker)
+    assert {rate for _, rate in heard} == {8000}
+    assert np.array_equal(np.concatenate([f for f, _ in heard]), played)
