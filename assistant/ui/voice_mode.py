@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -103,6 +103,7 @@ class VoiceMode(QObject):
         self.microphone: AudioInput | None = None
         self.output: AudioOutput | None = None
         self.room: Any = None  # the SimulatedRoom, when voice mode runs in one
+        self.room_factory: Callable[[], Any] | None = None  # makes one (else ASSISTANT_VOICE_ROOM)
         self.fallback = ""  # why the microphone closes while the assistant speaks, if it does
         self.reply = 0  # the answer being spoken
         self.starting = False
@@ -162,8 +163,8 @@ class VoiceMode(QObject):
 
         listener = Listener(settings.listen)
         script = os.environ.get(ROOM_ENV)
-        if script:
-            room = load_script(Path(script))
+        if self.room_factory is not None or script:
+            room = self.room_factory() if self.room_factory else load_script(Path(script or ""))
             room.speaker.on_played = listener.played
             return listener, room, room
         microphone = open_microphone(self._window.assistant.settings.general.microphone)
