@@ -153,53 +153,53 @@
 <context>
     <name>Dictation</name>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="50"/>
-        <location filename="../../assistant/ui/dictation.py" line="274"/>
+        <location filename="../../assistant/ui/dictation.py" line="52"/>
+        <location filename="../../assistant/ui/dictation.py" line="302"/>
         <source>Checking the microphone…</source>
         <translation>正在检查麦克风…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="72"/>
+        <location filename="../../assistant/ui/dictation.py" line="74"/>
         <source>Dictation needs the Transcribe plugin: turn it on in the plugin manager (or install the voice extra).</source>
         <translation>听写需要“转写”插件：请在插件管理器中启用它（或安装 voice 附加组件）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="128"/>
+        <location filename="../../assistant/ui/dictation.py" line="130"/>
         <source>Hold the microphone button (or F2) while you speak.</source>
         <translation>说话时请按住麦克风按钮（或 F2 键）。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="182"/>
+        <location filename="../../assistant/ui/dictation.py" line="184"/>
         <source>No speech was heard.</source>
         <translation>没有听到语音。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="222"/>
+        <location filename="../../assistant/ui/dictation.py" line="250"/>
         <source>System default</source>
         <translation>系统默认</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="239"/>
+        <location filename="../../assistant/ui/dictation.py" line="267"/>
         <source>Talk</source>
         <translation>说话</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="263"/>
+        <location filename="../../assistant/ui/dictation.py" line="291"/>
         <source>Hold to talk (or hold F2); let go to stop, Esc cancels</source>
         <translation>按住说话（或按住 F2）；松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="270"/>
+        <location filename="../../assistant/ui/dictation.py" line="298"/>
         <source>Listening… let go to stop, Esc cancels</source>
         <translation>正在聆听… 松开即停止，Esc 取消</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="271"/>
+        <location filename="../../assistant/ui/dictation.py" line="299"/>
         <source>Writing down what you said…</source>
         <translation>正在写下您说的话…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/dictation.py" line="275"/>
+        <location filename="../../assistant/ui/dictation.py" line="303"/>
         <source>Dictation is off: {reason}</source>
         <translation>听写不可用：{reason}</translation>
     </message>
@@ -234,12 +234,12 @@
 <context>
     <name>ImageViewer</name>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="39"/>
         <source>Paint a mask…</source>
         <translation>涂蒙版…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/image_viewer.py" line="43"/>
+        <location filename="../../assistant/ui/image_viewer.py" line="40"/>
         <source>Paint the part to change; both are attached</source>
         <translation>涂出要修改的部分；图片和蒙版都会附加</translation>
     </message>
@@ -366,12 +366,12 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="256"/>
+        <location filename="../../assistant/ui/main_window.py" line="259"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="491"/>
+        <location filename="../../assistant/ui/main_window.py" line="498"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -461,12 +461,12 @@
         <translation>在本对话中边写边朗读每条回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="154"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="157"/>
         <source>This answer has been read aloud already: its recording is under it.</source>
         <translation>这条回答已朗读过：录音就在它下方。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="175"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="178"/>
         <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
         <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
@@ -755,12 +755,12 @@
 <context>
     <name>OptionsForm</name>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="90"/>
+        <location filename="../../assistant/ui/options_form.py" line="92"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/options_form.py" line="91"/>
+        <location filename="../../assistant/ui/options_form.py" line="93"/>
         <source>Give none of these options: the settings decide</source>
         <translation>不给出这些选项：由设置决定</translation>
     </message>
@@ -768,7 +768,7 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../assistant/ui/options_panel.py" line="75"/>
+        <location filename="../../assistant/ui/options_panel.py" line="73"/>
         <source>Options for {plugin}</source>
         <translation>{plugin} 的选项</translation>
     </message>
@@ -776,42 +776,42 @@
 <context>
     <name>SettingsForm</name>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="153"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="154"/>
         <source>“{value}” is not available here; {choice} is chosen instead.</source>
         <translation>此处没有“{value}”，已改为选择 {choice}。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="184"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="185"/>
         <source>{0} (not available here)</source>
         <translation>{0}（此处不可用）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="201"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="202"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="227"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="228"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="232"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="233"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="237"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="238"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="247"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
         <source>A file…</source>
         <translation>文件…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/settings_editors.py" line="248"/>
+        <location filename="../../assistant/ui/settings_editors.py" line="249"/>
         <source>A folder…</source>
         <translation>文件夹…</translation>
     </message>
@@ -1047,6 +1047,108 @@
         <location filename="../../assistant/ui/source_viewer.py" line="158"/>
         <source>No program on this system opens {name}; the file is at {path}.</source>
         <translation>此系统上没有可以打开 {name} 的程序；文件位于 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceBar</name>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="40"/>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="43"/>
+        <source>Voice mode: talk, hear the answer, talk over it to interrupt ({key})</source>
+        <translation>语音模式：说话、听回答，插话即可打断（{key}）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="60"/>
+        <source>Timings</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="63"/>
+        <source>Show how long each stage of the last spoken turns took</source>
+        <translation>显示最近几轮语音对话各阶段的耗时</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="104"/>
+        <source>Ignored a sound that was not speech ({count} so far).</source>
+        <translation>已忽略一段不是说话的声音（共 {count} 次）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="115"/>
+        <source>Timings appear here after your first spoken turn.</source>
+        <translation>说完第一句后，这里会显示耗时。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceMode</name>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="54"/>
+        <source>Voice mode is off</source>
+        <translation>语音模式已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="55"/>
+        <source>Starting voice mode…</source>
+        <translation>正在启动语音模式…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="56"/>
+        <source>Listening</source>
+        <translation>正在聆听</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="57"/>
+        <source>Hearing you…</source>
+        <translation>正在听你说…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="58"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="59"/>
+        <source>Speaking (talk to interrupt)</source>
+        <translation>正在说话（开口即可打断）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="66"/>
+        <source>end of speech</source>
+        <translation>说完</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="68"/>
+        <source>transcript</source>
+        <translation>转写</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="69"/>
+        <source>first word</source>
+        <translation>首个词</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="70"/>
+        <source>first audio</source>
+        <translation>首段语音</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="146"/>
+        <source>Voice mode needs the Transcribe plugin: turn it on in the plugin manager.</source>
+        <translation>语音模式需要“转写”插件：请在插件管理器中启用它。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="175"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="203"/>
+        <source>Voice mode cannot start: {reason}</source>
+        <translation>语音模式无法启动：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="191"/>
+        <source>No echo cancellation{why}: the microphone is closed while I speak; press Esc to interrupt.</source>
+        <translation>没有回声消除{why}：我说话时麦克风关闭；按 Esc 打断。</translation>
     </message>
 </context>
 <context>
