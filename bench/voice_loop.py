@@ -166,6 +166,35 @@ def control(window: Any, texts: list[tuple[str, str]], room_seconds: float) -> f
     return max(recorder.gaps) * 1000
 
 
+class StallWatch:
+    """With ``--diagnose``: a thread that prints the GUI thread's stack whenever the GUI's
+    1 ms timer has not ticked for *limit_s* (what the GUI thread was doing in a stall)."""
+
+    def __init__(self, recorder: TickRecorder, limit_s: float = 0.15) -> None:
+        self._recorder, self._limit = recorder, limit_s
+        self._gui = threading.get_ident()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="stall watch", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import traceback
+
+        reported = 0.0
+        while not self._stop.wait(0.05):
+            times = self._recorder.times
+            last = times[-1] if times else time.perf_counter()
+            late = time.perf_counter() - last
+            if late > self._limit and last != reported:
+                reported = last
+                frame = sys._current_frames().get(self._gui)
+                stack = "".join(traceback.format_stack(frame, limit=12)) if frame else "?"
+                print(f"GUI late {late * 1000:.0f} ms:\n{stack}", file=sys.stderr)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -175,6 +204,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--barge-ins", type=int, default=3)
+    parser.add_argument("--diagnose", action="store_true", help="print the GUI's stack in stalls")
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="bench-voice-loop-") as folder:
@@ -188,10 +218,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         warm = len(conversation.timings)
         recorder = TickRecorder()
         recorder.start()
+        watch = StallWatch(recorder) if args.diagnose else None
         started = time.monotonic()
         for turn in range(args.turns):
             spoken_turn(window, room, CLIPS[turn % len(CLIPS)])
         recorder.stop()
+        if watch is not None:
+            watch.stop()
         voice_seconds = time.monotonic() - started
         measured = conversation.timings[warm:]
         false_barge_ins = len(conversation.barge_ins)

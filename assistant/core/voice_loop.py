@@ -157,6 +157,15 @@ class VoiceConversation:
                     self._set("thinking")
                 self.effects.transcribe(event.audio, TurnTimings(event.speech_ended_at))
 
+    def hold_now(self) -> None:
+        """A barge-in was just heard: silence the speech at once. Safe from the microphone's
+        thread, before the barge-in reaches :meth:`heard` (the GUI may be busy)."""
+        if self._spoken is None and self._current is None:
+            return
+        self._held = True  # first: no next sentence starts meanwhile
+        if self.output is not None:
+            self.output.pause()
+
     def _barge_in(self) -> None:
         """The person talks over the answer: silence it at once and stop its writing (what
         was written is kept); it resumes if what they said turns out to be no speech."""
@@ -164,8 +173,8 @@ class VoiceConversation:
         if self._spoken is None and current is None:
             return
         self._held = True
-        if output is not None and current is not None and output.playing():
-            output.pause()
+        if output is not None and current is not None:
+            output.pause()  # (already paused by hold_now, usually: it keeps the position)
             self._paused = (current, output.position_s())
         self.barge_ins.append(self.clock())
         if self._answer is not None:

@@ -230,6 +230,9 @@ class VoiceMode(QObject):
 
     def _on_frames(self, listener: Listener, frames: Frames) -> None:
         events = listener.hear(frames)  # on the microphone's thread: Silero runs here
+        conversation = self.conversation
+        if conversation is not None and any(e.kind == "barge_in" for e in events):
+            conversation.hold_now()  # stop the speech now, not when the GUI gets to it
         if events:
             self._heard.emit(events)
 

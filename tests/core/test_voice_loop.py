@@ -145,3 +145,19 @@ def test_with_a_wake_word_only_what_begins_with_it_is_sent() -> None:
     assert host.submitted == []
     turn(talk, host, "Computer, what is the capital of France?")
     assert host.submitted == ["what is the capital of France?"]
+
+
+def test_held_from_the_microphone_thread_no_next_sentence_starts_before_the_barge_in() -> None:
+    talk, host, room = conversation()
+    turn(talk, host, "What is the capital of France?")
+    speak_reply(talk, room, 1.0)
+    talk.sentence_ready(host.speaking[-1], REPLY)  # a second sentence waits
+    talk.hold_now()  # as the microphone's thread does the moment it hears a barge-in
+    assert not room.speaker.playing()
+    where = room.speaker.position_s()
+    talk.tick()  # the GUI's timer comes first: it must not start the next sentence
+    assert not room.speaker.playing()
+    talk.heard([BargeIn(3.0, 2.75)])
+    talk.transcribed(host.transcribing[-1], "")  # nothing said after all
+    assert room.speaker.playing()
+    assert room.speaker.position_s() == pytest.approx(where, abs=0.01)
