@@ -24,15 +24,31 @@ if TYPE_CHECKING:
 FRAME = SAMPLE_RATE // 100  # 10 ms: the only frame length the module takes
 
 
+# Why echo cancellation is off: the window translates these.
+NO_LIVEKIT = "Echo cancellation needs the livekit package (pip install livekit): {error}."
+NOT_STARTED = "The echo canceller could not start ({error})."
+FAILED = "Echo cancellation failed ({error})."
+REASONS = (NO_LIVEKIT, NOT_STARTED, FAILED)
+
+
 class EchoCancellationUnavailable(Exception):
-    """Echo cancellation cannot run here; the message says why."""
+    """Echo cancellation cannot run here; the message says why.
+
+    *template* (one of :data:`REASONS`) and *values* are kept, so that the window can show
+    the sentence in the person's language; ``str()`` is the English sentence.
+    """
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
 
 
 def _to_int16(samples: Frames) -> bytes:
     import numpy as np
 
     scaled = np.clip(np.asarray(samples, dtype=np.float32) * 32768.0, -32768, 32767)
-    return scaled.astype("<i2").tobytes()
+    data: bytes = scaled.astype("<i2").tobytes()
+    return data
 
 
 class EchoCanceller:
@@ -49,9 +65,7 @@ class EchoCanceller:
         try:
             from livekit import rtc
         except (ImportError, OSError) as exc:  # not installed, or its native library fails
-            raise EchoCancellationUnavailable(
-                f"Echo cancellation needs the livekit package (pip install livekit): {exc}."
-            ) from exc
+            raise EchoCancellationUnavailable(NO_LIVEKIT, error=str(exc)) from exc
         self._rtc = rtc
         try:
             self._module: Any = rtc.AudioProcessingModule(
@@ -61,28 +75,28 @@ class EchoCanceller:
                 auto_gain_control=False,
             )
         except Exception as exc:  # the native library's own errors
-            raise EchoCancellationUnavailable(
-                f"The echo canceller could not start ({exc})."
-            ) from exc
+            raise EchoCancellationUnavailable(NOT_STARTED, error=str(exc)) from exc
         self._lock = threading.Lock()
         self._played = np.zeros(0, dtype=np.float32)
         self._heard = np.zeros(0, dtype=np.float32)
 
-    def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytes], Frames]:
+    def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytearray], Frames]:
+        """10 ms frames of int16 (each its own buffer, which the module changes in place)
+        from *pending* and *more*, and what is left over."""
         import numpy as np
 
         samples = np.concatenate([pending, np.asarray(more, dtype=np.float32).reshape(-1)])
         whole = len(samples) - len(samples) % FRAME
-        pieces = [_to_int16(samples[i : i + FRAME]) for i in range(0, whole, FRAME)]
+        data = _to_int16(samples[:whole])
+        size = 2 * FRAME
+        pieces = [bytearray(data[i : i + size]) for i in range(0, len(data), size)]
         return pieces, samples[whole:]
 
-    def _run(self, method: Any, data: bytes) -> Any:
-        frame = self._rtc.AudioFrame(bytearray(data), SAMPLE_RATE, 1, FRAME)
+    def _run(self, method: Any, data: bytearray) -> None:
         try:
-            method(frame)
+            method(self._rtc.AudioFrame(data, SAMPLE_RATE, 1, FRAME))
         except RuntimeError as exc:
-            raise EchoCancellationUnavailable(f"Echo cancellation failed ({exc}).") from exc
-        return frame
+            raise EchoCancellationUnavailable(FAILED, error=str(exc)) from exc
 
     def playback(self, frames: Frames) -> None:
         """What the speaker plays now (16 kHz): the echo to expect in the microphone."""
@@ -97,13 +111,12 @@ class EchoCanceller:
 
         with self._lock:
             pieces, self._heard = self._frames(self._heard, frames)
-            out = [
-                np.frombuffer(bytes(self._run(self._module.process_stream, p).data), "<i2")
-                for p in pieces
-            ]
-        if not out:
+            for piece in pieces:
+                self._run(self._module.process_stream, piece)
+        if not pieces:
             return np.zeros(0, dtype=np.float32)
-        return (np.concatenate(out).astype(np.float32) / 32768.0).astype(np.float32)
+        cleaned: Frames = np.frombuffer(b"".join(pieces), "<i2").astype(np.float32) / 32768.0
+        return cleaned.astype(np.float32, copy=False)
 
 
 class Resampler:
@@ -127,7 +140,7 @@ class Resampler:
             return piece
         count = max(0, int(np.floor((len(joined) - 1 - self._position) / self._step)) + 1)
         positions = self._position + np.arange(count) * self._step
-        out = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
+        out: Frames = np.interp(positions, np.arange(len(joined)), joined).astype(np.float32)
         self._position += count * self._step - (len(joined) - 1)
         self._last = joined[-1:]
         return out

@@ -24,9 +24,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import TYPE_CHECKING
 
 from assistant.core.echo import EchoCancellationUnavailable, EchoCanceller, Resampler
+from assistant.core.listen_events import (
+    BargeIn,
+    FalseAlarm,
+    Level,
+    ListenerCosts,
+    ListenEvent,
+    ListenSettings,
+    SpeechStarted,
+    Turn,
+)
 from assistant.core.speech import SAMPLE_RATE
 from assistant.core.vad import FRAME, SileroVad
 
@@ -41,76 +51,23 @@ HYSTERESIS = 0.15  # once voiced, a frame stays voiced down to threshold - this 
 TRAIL_S = 0.2  # silence kept after the last voiced frame of a turn (Whisper likes an end)
 MAX_TURN_S = 28.0  # a turn is cut here: Whisper hears 30 s at a time
 TAIL_S = 0.35  # taking turns: the echo still rings this long after the assistant stops
+__all__ = [
+    "BargeIn",
+    "FalseAlarm",
+    "Level",
+    "ListenEvent",
+    "ListenSettings",
+    "Listener",
+    "ListenerCosts",
+    "SpeechStarted",
+    "Turn",
+]
 MAX_REFERENCES = 256  # pieces of played sound kept while nobody hears the microphone
-
-
-@dataclass(frozen=True, slots=True)
-class ListenSettings:
-    """How the listener decides; times in seconds of audio."""
-
-    end_silence_s: float = 0.5
-    pre_roll_s: float = 0.3
-    barge_in_s: float = 0.25
-    min_speech_s: float = 0.25
-    threshold: float = 0.5
-    echo_cancellation: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """The microphone's loudness after echo cancellation: *rms* of the samples, 0..1."""
-
-    at: float
-    rms: float
-    kind: Literal["level"] = "level"
-
-
-@dataclass(frozen=True, slots=True)
-class SpeechStarted:
-    """The person began to speak at *at* (monotonic seconds)."""
-
-    at: float
-    kind: Literal["speech_started"] = "speech_started"
-
-
-@dataclass(frozen=True, slots=True)
-class BargeIn:
-    """The person has spoken ``barge_in_s`` over the assistant (decided at *at*)."""
-
-    at: float
-    speech_started_at: float
-    kind: Literal["barge_in"] = "barge_in"
-
-
-@dataclass(frozen=True, slots=True)
-class FalseAlarm:
-    """What began as speech (``speech_started``, perhaps a barge-in) ended shorter than
-    ``min_speech_s``: no turn follows, and the assistant may go on where it was."""
-
-    at: float
-    speech_started_at: float
-    kind: Literal["false_alarm"] = "false_alarm"
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Turn:
-    """A finished utterance: *audio* (16 kHz float32, with the pre-roll before it) and when
-    it began, when its last voiced frame was heard, and when the silence after it decided
-    that it had ended (all monotonic seconds)."""
-
-    audio: Frames
-    speech_started_at: float
-    speech_ended_at: float
-    decided_at: float
-    barged_in: bool = False  # it began while the assistant spoke
-    kind: Literal["turn"] = "turn"
-
-    @property
-    def seconds(self) -> float:
-        return len(self.audio) / SAMPLE_RATE
-
-
-ListenEvent: TypeAlias = Level | SpeechStarted | BargeIn | FalseAlarm | Turn
+# When the person starts to speak over the assistant, the echo canceller's suppressor takes
+# the first of their speech for echo: measured in the simulated room, about 0.1 s of it
+# comes out silent (a "Stop." said alone is 13 voiced frames, over the assistant 7). Speech
+# that begins over the assistant is held to barge_in_s and min_speech_s less that much.
+DOUBLE_TALK_LOSS_S = 0.1
 
 
 @dataclass
@@ -126,21 +83,6 @@ class _Candidate:
     onset: bool = False
     barged: bool = False
     began_while_speaking: bool = False
-
-
-@dataclass
-class ListenerCosts:
-    """CPU seconds spent (on the listening thread) and audio seconds heard."""
-
-    heard_s: float = 0.0
-    vad_cpu_s: float = 0.0
-    echo_cpu_s: float = 0.0
-    frames: int = 0
-
-    @property
-    def vad_cpu_pct(self) -> float:
-        """Voice activity's share of one core while listening, in percent."""
-        return 100.0 * self.vad_cpu_s / self.heard_s if self.heard_s else 0.0
 
 
 class Listener:
@@ -167,12 +109,13 @@ class Listener:
         self._vad = vad or SileroVad()
         self._clock = clock
         self.echo_problem: str | None = None  # why echo cancellation is off, if not chosen
+        self.echo_error: EchoCancellationUnavailable | None = None  # the same, to translate
         self._echo: EchoCanceller | None = None
         if settings.echo_cancellation:
             try:
                 self._echo = echo or EchoCanceller()
             except EchoCancellationUnavailable as exc:
-                self.echo_problem = str(exc)
+                self.echo_problem, self.echo_error = str(exc), exc
         self.costs = ListenerCosts()
         self._lock = threading.RLock()
         self._references: collections.deque[tuple[Frames, int]] = collections.deque(
@@ -265,7 +208,7 @@ class Listener:
                 echo.playback(self._resampler(piece))
             return echo.clean(samples)
         except EchoCancellationUnavailable as exc:
-            self._echo, self.echo_problem = None, str(exc)
+            self._echo, self.echo_problem, self.echo_error = None, str(exc), exc
             self._references.clear()
             if self._speaking:  # taking turns from now on: what began over it is not heard
                 self._forget_speech()
@@ -331,7 +274,7 @@ class Listener:
             elif candidate.silent >= BLIP_SILENCE_FRAMES:
                 self._end(candidate)
                 return events
-        voiced_s = candidate.voiced * FRAME_S
+        voiced_s = candidate.voiced * FRAME_S + self._allowance(candidate)
         speaking = candidate.onset and self._speaking and not candidate.barged
         if speaking and voiced_s >= settings.barge_in_s - 1e-9:
             candidate.barged = True
@@ -347,7 +290,8 @@ class Listener:
         import numpy as np
 
         self._end(candidate)
-        if candidate.voiced * FRAME_S < self.settings.min_speech_s - 1e-9:
+        voiced_s = candidate.voiced * FRAME_S + self._allowance(candidate)
+        if voiced_s < self.settings.min_speech_s - 1e-9:
             return [FalseAlarm(now, candidate.started_at)] if candidate.onset else []
         keep = candidate.last_voiced_index + math.ceil(TRAIL_S / FRAME_S)
         audio = np.concatenate(candidate.frames[:keep]).astype(np.float32)
@@ -360,6 +304,11 @@ class Listener:
                 barged_in=candidate.barged or candidate.began_while_speaking,
             )
         ]
+
+    def _allowance(self, candidate: _Candidate) -> float:
+        """The speech the echo canceller took from *candidate*, if it began over the assistant."""
+        over = candidate.began_while_speaking or self._speaking
+        return DOUBLE_TALK_LOSS_S if over and self.echo_cancelling else 0.0
 
     def _end(self, candidate: _Candidate) -> None:
         """Back to waiting for speech; the candidate's silent end becomes the pre-roll."""

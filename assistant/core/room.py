@@ -20,6 +20,7 @@ tried in a simulated room (``ASSISTANT_VOICE_ROOM``).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.core.room_speaker import RoomSpeaker
 from assistant.core.speech import SAMPLE_RATE
 from assistant.core.spoken import read_wav
 
@@ -39,6 +41,18 @@ ECHO_GAIN = 0.6
 REVERB_S = 0.12
 NOISE_FLOOR = 3e-4  # rms of the room's own hiss, about -70 dBFS
 ROOM_ENV = "ASSISTANT_VOICE_ROOM"
+__all__ = [
+    "BLOCK",
+    "ROOM_ENV",
+    "Clip",
+    "RoomScriptError",
+    "RoomSpeaker",
+    "SimulatedRoom",
+    "impulse_response",
+    "load_script",
+    "read_clip",
+    "room_from_env",
+]
 
 
 class RoomScriptError(Exception):
@@ -100,111 +114,12 @@ class _Reverb:
     def __call__(self, block: Frames) -> Frames:
         import numpy as np
 
-        full = np.fft.irfft(np.fft.rfft(block, self._size) * self._spectrum, self._size)
-        full = full[: len(block) + len(self._response) - 1].astype(np.float32)
+        spectrum = np.fft.rfft(block, self._size) * self._spectrum
+        length = len(block) + len(self._response) - 1
+        full: Frames = np.fft.irfft(spectrum, self._size)[:length].astype(np.float32)
         full[: len(self._tail)] += self._tail
         self._tail = full[len(block) :].copy()
         return full[: len(block)]
-
-
-class RoomSpeaker:
-    """A loudspeaker in a :class:`SimulatedRoom`: plays one WAV at a time on the room's clock.
-
-    It advances only while its room runs (the room asks it for each block). ``on_played``
-    is called from the room's thread with what is played, at the file's own rate.
-    """
-
-    def __init__(
-        self,
-        on_played: Callable[[Frames, int], None] | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.on_played = on_played
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._samples: Frames | None = None
-        self._rate = SAMPLE_RATE
-        self._frame = 0.0  # where playback is, in frames of the file
-        self._device = 0.0  # how many of the file's frames the "device" has rendered
-        self._speed = 1.0
-        self._playing = False
-        self.started_at: list[float] = []  # monotonic times of each play()
-        self.stopped_at: list[float] = []  # of each pause() or stop() that cut playback short
-        self.finished_at: list[float] = []  # of each file played to its end
-
-    def play(self, path: Path, start_s: float = 0.0) -> None:
-        """Play *path* from *start_s* seconds (stopping whatever played before)."""
-        speech = read_wav(path)
-        with self._lock:
-            self._samples, self._rate = speech.samples, speech.sample_rate
-            self._frame = start_s * speech.sample_rate
-            self._playing = True
-            self.started_at.append(self.clock())
-
-    def pause(self) -> None:
-        """Stop playing, keeping the position."""
-        with self._lock:
-            if self._playing:
-                self._playing = False
-                self.stopped_at.append(self.clock())
-
-    def stop(self) -> None:
-        """Stop playing and go back to the start."""
-        self.pause()
-        with self._lock:
-            self._frame = 0.0
-
-    def set_speed(self, rate: float) -> None:
-        """Play at *rate* times the normal speed from now on."""
-        with self._lock:
-            self._speed = max(0.25, min(4.0, rate))
-
-    def position_s(self) -> float:
-        """Where playback is, in seconds of the file."""
-        with self._lock:
-            return self._frame / self._rate if self._rate else 0.0
-
-    def playing(self) -> bool:
-        """Whether something plays now."""
-        with self._lock:
-            return self._playing
-
-    def render(self, count: int) -> Frames:
-        """The next *count* samples (16 kHz) the speaker sends into the room."""
-        import numpy as np
-
-        with self._lock:
-            samples, playing = self._samples, self._playing
-            if samples is None or not playing:
-                return np.zeros(count, dtype=np.float32)
-            start, step = self._frame, self._rate / SAMPLE_RATE * self._speed
-            positions = start + np.arange(count) * step
-            end = start + count * step
-            device_count = int(self._device + count * self._rate / SAMPLE_RATE) - int(self._device)
-            self._device += count * self._rate / SAMPLE_RATE
-            self._frame = end
-            if end >= len(samples):
-                self._playing = False
-                self.finished_at.append(self.clock())
-        out = _interpolate(samples, positions)
-        tap = self.on_played
-        if tap is not None:  # what the device renders at the file's rate, as the real one
-            tap(_interpolate(samples, start + np.arange(device_count) * self._speed), self._rate)
-        return out
-
-
-def _interpolate(samples: Frames, positions: Frames) -> Frames:
-    """*samples* read at fractional *positions* (increasing), silence past the end."""
-    import numpy as np
-
-    if len(positions) == 0:
-        return np.zeros(0, dtype=np.float32)
-    low = max(0, int(positions[0]))
-    high = min(len(samples), int(positions[-1]) + 2)
-    if high <= low:
-        return np.zeros(len(positions), dtype=np.float32)
-    part = samples[low:high]
-    return np.interp(positions - low, np.arange(len(part)), part, right=0.0).astype(np.float32)
 
 
 class SimulatedRoom:
@@ -375,3 +290,11 @@ def load_script(path: Path) -> SimulatedRoom:
             ) from exc
         clips.append(read_clip(wav if wav.is_absolute() else path.parent / wav, at_s, kind, gain))
     return SimulatedRoom(clips, speed=float(data.get("speed", 1.0)))
+
+
+def room_from_env() -> SimulatedRoom | None:
+    """The room ``ASSISTANT_VOICE_ROOM`` describes (a script for :func:`load_script`), or
+    None when it is not set. Raises :class:`RoomScriptError` for a script that cannot be used.
+    """
+    script = os.environ.get(ROOM_ENV)
+    return load_script(Path(script)) if script else None

@@ -23,9 +23,24 @@ CONTEXT = 64  # samples of the frame before, which the model reads with each fra
 MODEL_FILE = "silero_vad/data/silero_vad.onnx"
 _INSTALL = "pip install --no-deps silero-vad==6.2.3"
 
+# Why voice activity cannot be detected: the window translates these.
+NO_SILERO = "Voice mode needs the Silero voice-activity model: {install}."
+NO_MODEL_FILE = "The silero-vad package has no {file}; reinstall it: {install}."
+NO_ONNXRUNTIME = "Voice mode needs onnxruntime: pip install onnxruntime."
+NOT_LOADED = "The voice-activity model {name} could not be loaded ({error})."
+REASONS = (NO_SILERO, NO_MODEL_FILE, NO_ONNXRUNTIME, NOT_LOADED)
+
 
 class VoiceActivityUnavailable(Exception):
-    """Voice activity cannot be detected here; the message says what to install."""
+    """Voice activity cannot be detected here; the message says what to install.
+
+    *template* (one of :data:`REASONS`) and *values* are kept, so that the window can show
+    the sentence in the person's language; ``str()`` is the English sentence.
+    """
+
+    def __init__(self, template: str, **values: str) -> None:
+        super().__init__(template.format(**values))
+        self.template, self.values = template, values
 
 
 def model_path() -> Path:
@@ -33,14 +48,10 @@ def model_path() -> Path:
     try:
         distribution = importlib.metadata.distribution("silero-vad")
     except importlib.metadata.PackageNotFoundError as exc:
-        raise VoiceActivityUnavailable(
-            f"Voice mode needs the Silero voice-activity model: {_INSTALL}."
-        ) from exc
+        raise VoiceActivityUnavailable(NO_SILERO, install=_INSTALL) from exc
     path = Path(str(distribution.locate_file(MODEL_FILE)))
     if not path.is_file():
-        raise VoiceActivityUnavailable(
-            f"The silero-vad package has no {MODEL_FILE}; reinstall it: {_INSTALL}."
-        )
+        raise VoiceActivityUnavailable(NO_MODEL_FILE, file=MODEL_FILE, install=_INSTALL)
     return path
 
 
@@ -56,9 +67,7 @@ class SileroVad:
         try:
             import onnxruntime
         except ImportError as exc:
-            raise VoiceActivityUnavailable(
-                "Voice mode needs onnxruntime: pip install onnxruntime."
-            ) from exc
+            raise VoiceActivityUnavailable(NO_ONNXRUNTIME) from exc
         path = path or model_path()
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
@@ -69,9 +78,7 @@ class SileroVad:
                 str(path), sess_options=options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime raises its own exception types, unexported
-            raise VoiceActivityUnavailable(
-                f"The voice-activity model {path.name} could not be loaded ({exc})."
-            ) from exc
+            raise VoiceActivityUnavailable(NOT_LOADED, name=path.name, error=str(exc)) from exc
         self._rate = np.array(SAMPLE_RATE, dtype=np.int64)
         self._state = np.zeros((2, 1, 128), dtype=np.float32)
         self._context = np.zeros(CONTEXT, dtype=np.float32)
