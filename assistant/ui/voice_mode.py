@@ -17,7 +17,6 @@ loudspeaker whose sound comes back into it, with no sound card.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +26,6 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from assistant.core.messages import TextDelta
-from assistant.core.room import ROOM_ENV
 from assistant.core.voice_loop import TurnTimings, VoiceConversation, VoiceSettings
 from assistant.ui.jobs import Job
 
@@ -47,6 +45,30 @@ STATE_PLUGIN = "voice"  # where each turn's timings are kept, per conversation
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("VoiceMode", text)
+
+
+# assistant.core.vad's and assistant.core.echo's REASONS, written out to be translated
+LISTEN_REASONS = (
+    "Voice mode needs the Silero voice-activity model: {install}.",
+    "The silero-vad package has no {file}; reinstall it: {install}.",
+    "Voice mode needs onnxruntime: pip install onnxruntime.",
+    "The voice-activity model {name} could not be loaded ({error}).",
+    "Echo cancellation needs the livekit package (pip install livekit): {error}.",
+    "The echo canceller could not start ({error}).",
+    "Echo cancellation failed ({error}).",
+)
+
+
+def reason_text(exc: BaseException) -> str:
+    """Why listening (or echo cancellation) cannot run, in the window's language."""
+    translated = {text: tr(text) for text in LISTEN_REASONS}
+    template = getattr(exc, "template", None)
+    if isinstance(template, str) and template in translated:
+        try:
+            return translated[template].format(**getattr(exc, "values", {}))
+        except (KeyError, IndexError):
+            pass  # a template changed its fields: the English sentence below
+    return str(exc)
 
 
 def state_text(state: str) -> str:
@@ -155,19 +177,23 @@ class VoiceMode(QObject):
         job.signals.failed.connect(self._on_prepare_failed)
         self._window.jobs.start(job)
 
-    def _prepare(self, settings: VoiceSettings) -> tuple[Listener, AudioInput, Any]:
-        """On a worker: Silero, the echo canceller, the microphone (or the room)."""
+    def _prepare(self, settings: VoiceSettings) -> tuple[Listener, AudioInput, Any] | str:
+        """On a worker: Silero, the echo canceller, the microphone (or the room); or why
+        not, as a sentence to show."""
         from assistant.core.listening import Listener
-        from assistant.core.microphone import open_microphone
-        from assistant.core.room import load_script
+        from assistant.core.microphone import MicrophoneUnavailable, open_microphone
+        from assistant.core.room import RoomScriptError, room_from_env
+        from assistant.core.vad import VoiceActivityUnavailable
 
-        listener = Listener(settings.listen)
-        script = os.environ.get(ROOM_ENV)
-        if self.room_factory is not None or script:
-            room = self.room_factory() if self.room_factory else load_script(Path(script or ""))
-            room.speaker.on_played = listener.played
-            return listener, room, room
-        microphone = open_microphone(self._window.assistant.settings.general.microphone)
+        try:
+            listener = Listener(settings.listen)
+            room = self.room_factory() if self.room_factory else room_from_env()
+            if room is not None:
+                room.speaker.on_played = listener.played
+                return listener, room, room
+            microphone = open_microphone(self._window.assistant.settings.general.microphone)
+        except (VoiceActivityUnavailable, RoomScriptError, MicrophoneUnavailable) as exc:
+            return reason_text(exc)
         return listener, microphone, None
 
     def _on_prepare_failed(self, message: str) -> None:
@@ -188,10 +214,11 @@ class VoiceMode(QObject):
             self.output.on_played = listener.played  # the echo to take out of the microphone
         self.fallback = ""
         if not listener.echo_cancelling:
+            error = listener.echo_error
             self.fallback = tr(
                 "No echo cancellation{why}: the microphone is closed while I speak; "
                 "press Esc to interrupt."
-            ).format(why=f" ({listener.echo_problem})" if listener.echo_problem else "")
+            ).format(why=f" ({reason_text(error).rstrip('.')})" if error else "")
         self.conversation = VoiceConversation(listener, self.output, self, settings)
         self.conversation.start()
         if hasattr(self._window, "read_aloud"):

@@ -1085,68 +1085,103 @@
 <context>
     <name>VoiceMode</name>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="54"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>Voice mode needs the Silero voice-activity model: {install}.</source>
+        <translation>语音模式需要 Silero 语音活动检测模型：{install}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>The silero-vad package has no {file}; reinstall it: {install}.</source>
+        <translation>silero-vad 软件包中没有 {file}，请重新安装：{install}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>Voice mode needs onnxruntime: pip install onnxruntime.</source>
+        <translation>语音模式需要 onnxruntime：pip install onnxruntime。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>The voice-activity model {name} could not be loaded ({error}).</source>
+        <translation>无法加载语音活动检测模型 {name}（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>Echo cancellation needs the livekit package (pip install livekit): {error}.</source>
+        <translation>回声消除需要 livekit 软件包（pip install livekit）：{error}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>The echo canceller could not start ({error}).</source>
+        <translation>回声消除器无法启动（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="64"/>
+        <source>Echo cancellation failed ({error}).</source>
+        <translation>回声消除失败（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="76"/>
         <source>Voice mode is off</source>
         <translation>语音模式已关闭</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="55"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="77"/>
         <source>Starting voice mode…</source>
         <translation>正在启动语音模式…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="56"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="78"/>
         <source>Listening</source>
         <translation>正在聆听</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="57"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="79"/>
         <source>Hearing you…</source>
         <translation>正在听你说…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="58"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="80"/>
         <source>Thinking…</source>
         <translation>正在思考…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="59"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="81"/>
         <source>Speaking (talk to interrupt)</source>
         <translation>正在说话（开口即可打断）</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="66"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="88"/>
         <source>end of speech</source>
         <translation>说完</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="68"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="90"/>
         <source>transcript</source>
         <translation>转写</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="69"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="91"/>
         <source>first word</source>
         <translation>首个词</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="70"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="92"/>
         <source>first audio</source>
         <translation>首段语音</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="146"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="168"/>
         <source>Voice mode needs the Transcribe plugin: turn it on in the plugin manager.</source>
         <translation>语音模式需要“转写”插件：请在插件管理器中启用它。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="175"/>
-        <location filename="../../assistant/ui/voice_mode.py" line="203"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="201"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="230"/>
         <source>Voice mode cannot start: {reason}</source>
         <translation>语音模式无法启动：{reason}</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/voice_mode.py" line="191"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="218"/>
         <source>No echo cancellation{why}: the microphone is closed while I speak; press Esc to interrupt.</source>
         <translation>没有回声消除{why}：我说话时麦克风关闭；按 Esc 打断。</translation>
     </message>

@@ -64,6 +64,7 @@ class Teller:
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
         for sentence in self.STORY.split(". "):
             yield TextDelta(sentence + ". ")
+            context.cancel.wait(0.4)  # a slow writer: it is still writing while it speaks
 
 
 @pytest.fixture
@@ -171,16 +172,16 @@ def test_a_spoken_conversation_with_a_barge_in_a_noise_and_another_plugin(
     # Turn two, and the person talks over its answer.
     say(qtbot, window, room, "weather_on_mars")
     qtbot.waitUntil(lambda: state(window) == "speaking", timeout=TURN_S * 1000)
-    answer = window.voice_mode.reply
-    assert answer, "the answer was still being written when it began to be spoken"
-    index = say(qtbot, window, room, "wait_a_moment")
+    answer = replies(window)[-1].id
+    index = say(qtbot, window, room, "capital_of_france")
     qtbot.waitUntil(lambda: bool(speaker.stopped_at), timeout=5_000)
     assert speaker.stopped_at[-1] - room.onsets[index] <= 0.5
-    qtbot.waitUntil(
-        lambda: window.assistant.store.message(answer).status == "stopped", timeout=10_000
-    )  # the answer's writing was stopped, what it said kept
+    store = window.assistant.store
+    qtbot.waitUntil(lambda: store.message(answer).status != "streaming", timeout=10_000)
+    # stopped if SmolLM2 was still writing it, else done (the Teller's test below is sure)
+    assert store.message(answer).status in ("stopped", "done")
     qtbot.waitUntil(lambda: len(questions(window)) == 3, timeout=TURN_S * 1000)
-    assert "another question" in questions(window)[2].content.lower()
+    assert "capital of france" in questions(window)[2].content.lower()
     qtbot.waitUntil(answered(window, 3), timeout=TURN_S * 1000)
 
     # Turn three goes to another plugin, as a typed request would.
@@ -226,5 +227,37 @@ def test_without_echo_cancellation_it_takes_turns_and_esc_interrupts(qtbot, voic
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: bool(speaker.stopped_at), timeout=2_000)
     qtbot.waitUntil(lambda: state(window) == "listening", timeout=10_000)
-    assert replies(window)[0].status in ("done", "stopped")
+    qtbot.waitUntil(lambda: replies(window)[0].status != "streaming", timeout=10_000)
+    window.voice_mode.stop()
+
+
+def test_why_listening_cannot_run_is_written_out_for_translation() -> None:
+    from assistant.core import echo, vad
+    from assistant.ui.voice_mode import LISTEN_REASONS, reason_text
+
+    assert LISTEN_REASONS == vad.REASONS + echo.REASONS
+    problem = vad.VoiceActivityUnavailable(vad.NO_ONNXRUNTIME)
+    assert reason_text(problem) == str(problem)
+
+
+def test_talking_over_an_answer_being_written_stops_it_and_keeps_what_it_said(
+    qtbot, voice_window
+) -> None:
+    window, room = voice_window(default="teller")
+    window.voice_mode.start()
+    qtbot.waitUntil(lambda: state(window) == "listening", timeout=30_000)
+    say(qtbot, window, room, "weather_on_mars")
+    qtbot.waitUntil(lambda: state(window) == "speaking", timeout=TURN_S * 1000)
+    answer = replies(window)[-1].id
+    assert window.assistant.store.message(answer).status == "streaming"
+    index = say(qtbot, window, room, "stop")
+    qtbot.waitUntil(lambda: bool(room.speaker.stopped_at), timeout=5_000)
+    assert room.speaker.stopped_at[0] - room.onsets[index] <= 0.5
+    store = window.assistant.store
+    qtbot.waitUntil(lambda: store.message(answer).status == "stopped", timeout=10_000)
+    assert store.message(answer).content.startswith("Paris is the capital of France.")
+    assert len(store.message(answer).content) < len(Teller.STORY)
+    qtbot.waitUntil(lambda: state(window) == "listening", timeout=20_000)
+    assert len(questions(window)) == 1  # "Stop." ended the answer and was not sent
+    assert not room.speaker.playing()
     window.voice_mode.stop()
