@@ -228,6 +228,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         voice_seconds = time.monotonic() - started
         measured = conversation.timings[warm:]
         false_barge_ins = len(conversation.barge_ins)
+        false_pauses = conversation.resumed  # silenced by its own echo, then went on
         barge = [barge_in(window, room, "weather_on_mars") for _ in range(args.barge_ins)]
         vad_pct = conversation.listener.costs.vad_cpu_pct
         store = window.assistant.store
@@ -259,6 +260,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             statistics.median(t.stages()["transcript_s"] or 0.0 for t in measured), 3
         ),
         "false_barge_ins": false_barge_ins,
+        "false_pauses": false_pauses,
         "barge_in_s": round(statistics.median(barge), 3) if barge else None,
         "barge_in_max_s": round(max(barge), 3) if barge else None,
         "vad_cpu_pct": round(vad_pct, 3),

@@ -104,6 +104,7 @@ class VoiceConversation:
         self.timings: list[TurnTimings] = []  # of every turn sent, in order
         self.barge_ins: list[float] = []  # when each barge-in stopped the speech
         self.ignored = 0  # turns dropped as no speech
+        self.resumed = 0  # times the speech went on after a sound that was no speech
         self._spoken: SpokenAnswer | None = None
         self._queue: list[Path] = []
         self._current: Path | None = None
@@ -145,7 +146,9 @@ class VoiceConversation:
                 self.level = event.rms
                 self.effects.changed()
             elif event.kind == "speech_started":
-                if self.state == "listening":
+                if self.state == "speaking":
+                    self._hold()  # the person may be talking over it: silent while we see
+                elif self.state == "listening":
                     self._set("hearing")
             elif event.kind == "barge_in":
                 self._barge_in()
@@ -158,32 +161,41 @@ class VoiceConversation:
                 self.effects.transcribe(event.audio, TurnTimings(event.speech_ended_at))
 
     def hold_now(self) -> None:
-        """A barge-in was just heard: silence the speech at once. Safe from the microphone's
-        thread, before the barge-in reaches :meth:`heard` (the GUI may be busy)."""
+        """Speech (or a barge-in) was just heard over the answer: silence it at once. Safe
+        from the microphone's thread, before the event reaches :meth:`heard` (the GUI may
+        be busy)."""
         if self._spoken is None and self._current is None:
             return
         self._held = True  # first: no next sentence starts meanwhile
         if self.output is not None:
             self.output.pause()
 
-    def _barge_in(self) -> None:
-        """The person talks over the answer: silence it at once and stop its writing (what
-        was written is kept); it resumes if what they said turns out to be no speech."""
+    def _hold(self) -> bool:
+        """Silence the speech, keeping where it was; False when nothing was being said."""
         output, current = self.output, self._current
         if self._spoken is None and current is None:
-            return
+            return False
         self._held = True
-        if output is not None and current is not None:
+        if output is not None and current is not None and self._paused is None:
             output.pause()  # (already paused by hold_now, usually: it keeps the position)
             self._paused = (current, output.position_s())
+        self._set("hearing")
+        return True
+
+    def _barge_in(self) -> None:
+        """The person has talked over the answer: it stays silent and its writing stops
+        (what was written is kept); it resumes if what they said turns out to be no speech."""
+        if not self._hold():
+            return
         self.barge_ins.append(self.clock())
         if self._answer is not None:
             self.effects.cancel_answer()
-        self._set("hearing")
 
     def _resume(self) -> None:
         """What interrupted was no speech: go on speaking where it stopped."""
         held, paused = self._held, self._paused
+        if held:
+            self.resumed += 1
         self._held, self._paused = False, None
         if paused is not None and self.output is not None:
             self.output.play(*paused)

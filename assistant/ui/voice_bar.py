@@ -51,7 +51,10 @@ class VoiceBar(QObject):
         line.setContentsMargins(0, 0, 0, 0)
         self.pill = QLabel(self.row)
         self.pill.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.pill.setMinimumWidth(180)
+        widest = max(
+            self.pill.fontMetrics().horizontalAdvance(state_text(k)) for k in STATE_COLOURS
+        )
+        self.pill.setFixedWidth(widest + 40)  # the same width in every state: nothing jumps
         self.meter = QProgressBar(self.row)
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 SHORTCUT = "Ctrl+Shift+V"
 TICK_MS = 50
+HOLDING = ("speech_started", "barge_in")  # what silences the speech at once
 STATE_PLUGIN = "voice"  # where each turn's timings are kept, per conversation
 
 
@@ -258,8 +259,8 @@ class VoiceMode(QObject):
     def _on_frames(self, listener: Listener, frames: Frames) -> None:
         events = listener.hear(frames)  # on the microphone's thread: Silero runs here
         conversation = self.conversation
-        if conversation is not None and any(e.kind == "barge_in" for e in events):
-            conversation.hold_now()  # stop the speech now, not when the GUI gets to it
+        if conversation is not None and any(e.kind in HOLDING for e in events):
+            conversation.hold_now()  # silence the speech now, not when the GUI gets to it
         if events:
             self._heard.emit(events)
 

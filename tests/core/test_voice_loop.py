@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from assistant.core.listening import BargeIn, Listener, SpeechStarted, Turn
+from assistant.core.listening import BargeIn, FalseAlarm, Listener, SpeechStarted, Turn
 from assistant.core.room import SimulatedRoom
 from assistant.core.speech import Segment
 from assistant.core.spoken import SpokenAnswer
@@ -161,3 +161,14 @@ def test_held_from_the_microphone_thread_no_next_sentence_starts_before_the_barg
     talk.transcribed(host.transcribing[-1], "")  # nothing said after all
     assert room.speaker.playing()
     assert room.speaker.position_s() == pytest.approx(where, abs=0.01)
+
+
+def test_speech_over_the_answer_silences_it_and_a_false_alarm_lets_it_go_on() -> None:
+    talk, host, room = conversation()
+    turn(talk, host, "What is the capital of France?")
+    speak_reply(talk, room, 1.0)
+    talk.heard([SpeechStarted(3.0)])
+    assert not room.speaker.playing() and talk.state == "hearing" and host.cancels == 0
+    talk.heard([FalseAlarm(3.2, 3.0)])
+    assert room.speaker.playing() and talk.state == "speaking" and talk.resumed == 1
+    assert talk.barge_ins == []

@@ -145,6 +145,7 @@ def test_a_spoken_conversation_with_a_barge_in_a_noise_and_another_plugin(
     qtbot.waitUntil(lambda: state(window) == "listening", timeout=30_000)
     assert window.voice_bar.row.isVisible()
     assert window.voice_bar.button.isChecked()
+    listening_width = window.voice_bar.pill.width()
     speaker = room.speaker
 
     # Turn one: heard, written down as typed, answered by chat and spoken.
@@ -152,6 +153,7 @@ def test_a_spoken_conversation_with_a_barge_in_a_noise_and_another_plugin(
     qtbot.waitUntil(lambda: state(window) in ("hearing", "thinking"), timeout=10_000)
     qtbot.waitUntil(lambda: state(window) == "speaking", timeout=TURN_S * 1000)
     assert window.voice_bar.pill.text() == "Speaking (talk to interrupt)"
+    assert window.voice_bar.pill.width() == listening_width  # the line does not jump
     qtbot.waitUntil(answered(window, 1), timeout=TURN_S * 1000)
     first = questions(window)
     assert len(first) == 1 and "capital of france" in first[0].content.lower()
@@ -180,16 +182,18 @@ def test_a_spoken_conversation_with_a_barge_in_a_noise_and_another_plugin(
     qtbot.waitUntil(lambda: store.message(answer).status != "streaming", timeout=10_000)
     # stopped if SmolLM2 was still writing it, else done (the Teller's test below is sure)
     assert store.message(answer).status in ("stopped", "done")
-    qtbot.waitUntil(lambda: len(questions(window)) == 3, timeout=TURN_S * 1000)
-    assert "capital of france" in questions(window)[2].content.lower()
-    qtbot.waitUntil(answered(window, 3), timeout=TURN_S * 1000)
+    qtbot.waitUntil(lambda: len(questions(window)) >= 3, timeout=TURN_S * 1000)
+    assert questions(window)[2].content.strip()  # what was said over the answer, sent
+    qtbot.waitUntil(
+        lambda: state(window) == "listening" and not window.turns.busy, timeout=TURN_S * 1000
+    )
 
     # Turn three goes to another plugin, as a typed request would.
     say(qtbot, window, room, "draw_a_cat")
-    qtbot.waitUntil(lambda: len(replies(window)) == 4, timeout=TURN_S * 1000)
-    qtbot.waitUntil(answered(window, 4), timeout=TURN_S * 1000)
-    assert "draw" in questions(window)[3].content.lower()
-    assert replies(window)[3].plugin == "sketcher"
+    drawn = lambda: [r for r in replies(window) if r.plugin == "sketcher"]  # noqa: E731
+    qtbot.waitUntil(lambda: bool(drawn()), timeout=TURN_S * 1000)
+    qtbot.waitUntil(lambda: state(window) == "listening", timeout=TURN_S * 1000)
+    assert "draw" in store.message(drawn()[0].parent_id).content.lower()
     # Everything said is kept and searchable.
     assert window.assistant.store.search("Mars")
 
