@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from assistant.core.speech import Frames
 
 FRAME = SAMPLE_RATE // 100  # 10 ms: the only frame length the module takes
+QUIET_FRAMES = 10  # no far end for this long (100 ms): the speaker has stopped
 
 
 # Why echo cancellation is off: the window translates these.
@@ -79,6 +80,10 @@ class EchoCanceller:
         self._lock = threading.Lock()
         self._played = np.zeros(0, dtype=np.float32)
         self._heard = np.zeros(0, dtype=np.float32)
+        self._lead = 0  # far-end frames given to the module beyond the near-end ones
+        self._playing_lead = 0  # what that lead was while the speaker played
+        self._quiet = 0  # near-end frames since the speaker last played
+        self._fresh = False  # the speaker played since the last near-end frames
 
     def _frames(self, pending: Frames, more: Frames) -> tuple[list[bytearray], Frames]:
         """10 ms frames of int16 (each its own buffer, which the module changes in place)
@@ -98,12 +103,27 @@ class EchoCanceller:
         except RuntimeError as exc:
             raise EchoCancellationUnavailable(FAILED, error=str(exc)) from exc
 
+    def _play_silence(self) -> None:
+        """The speaker is silent (nothing plays, or it paused): tell the module so.
+
+        It needs a far-end frame for each near-end one; short of them it reuses the last
+        ones it had, takes the person for their echo and mutes them (measured: a question
+        said over the assistant lost all but "What is" once playback paused). The silence
+        makes up the frames missed since the speaker stopped, so that the far end stays as
+        far ahead as it was while playing (its echo delay) when the speaker starts again.
+        """
+        while self._lead <= self._playing_lead:
+            self._run(self._module.process_reverse_stream, bytearray(2 * FRAME))
+            self._lead += 1
+
     def playback(self, frames: Frames) -> None:
         """What the speaker plays now (16 kHz): the echo to expect in the microphone."""
         with self._lock:
             pieces, self._played = self._frames(self._played, frames)
             for piece in pieces:
                 self._run(self._module.process_reverse_stream, piece)
+            self._lead += len(pieces)
+            self._fresh = self._fresh or bool(pieces)
 
     def clean(self, frames: Frames) -> Frames:
         """The microphone's *frames* (16 kHz) without the speaker's echo (and noise)."""
@@ -112,7 +132,13 @@ class EchoCanceller:
         with self._lock:
             pieces, self._heard = self._frames(self._heard, frames)
             for piece in pieces:
+                if self._quiet >= QUIET_FRAMES:
+                    self._play_silence()
                 self._run(self._module.process_stream, piece)
+                self._lead -= 1
+                self._quiet += 1
+            if self._fresh:
+                self._playing_lead, self._quiet, self._fresh = self._lead, 0, False
         if not pieces:
             return np.zeros(0, dtype=np.float32)
         cleaned: Frames = np.frombuffer(b"".join(pieces), "<i2").astype(np.float32) / 32768.0

@@ -122,7 +122,15 @@ def test_a_noise_over_the_assistant_does_not_interrupt_it(noise: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("said", "at_s", "expected"), [("stop", 2.5, "stop"), ("capital_of_france", 5.0, "france")]
+    ("said", "at_s", "expected"),
+    [
+        ("stop", 2.5, "stop"),
+        ("capital_of_france", 5.0, "france"),
+        # Once playback paused, the rest of the question was muted ("What is it?"): the
+        # canceller had no far end any more and reused the last one.
+        ("capital_of_france", 3.6, "capital of france"),
+        ("capital_of_france", 6.5, "capital of france"),
+    ],
 )
 def test_talking_over_the_assistant_stops_it_within_half_a_second(
     stt, said: str, at_s: float, expected: str
