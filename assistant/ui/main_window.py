@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         from assistant.ui.read_aloud import ReadAloud
 
         self.read_aloud = ReadAloud(self)  # after the first conversation opened: its switch
+        from assistant.ui.voice_mode import attach_voice_mode
+
+        self.voice_mode = attach_voice_mode(self)
 
     def _docks(self, assistant: Assistant) -> None:
         """The Memory and Documents panels: hidden at start, so built after the first paint."""
@@ -269,6 +272,8 @@ class MainWindow(QMainWindow):
         self.turns.stop()
         if hasattr(self, "read_aloud"):
             self.read_aloud.stop()  # speech too
+        if hasattr(self, "voice_mode"):
+            self.voice_mode.interrupt()
 
     def _on_composer_send_requested(self, text: str, files: list[Path]) -> None:
         options = self.composer.take_options() or {}
@@ -495,6 +500,8 @@ class MainWindow(QMainWindow):
         (a model load cannot be interrupted) is stored as stopped with what it said, and
         ``finished_cleanly`` is False: the app then exits without waiting for it."""
         self._sweeper.stop()
+        if hasattr(self, "voice_mode"):
+            self.voice_mode.stop()  # the microphone closes
         if hasattr(self, "turns"):
             self.turns.stop()  # answers end as "stopped", with what they said so far
         self.statusBar().showMessage(tr("Finishing…"))

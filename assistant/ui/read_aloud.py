@@ -125,6 +125,9 @@ class ReadAloud(QObject):
         if self.switch.isChecked() and turn.conversation_id == self._window.conversation_id:
             # (a new conversation's switch may have been set before the conversation existed)
             self.assistant.store.set_state(turn.conversation_id, SERVICE, STATE_KEY, "on")
+        voice_mode = getattr(self._window, "voice_mode", None)
+        if voice_mode is not None and voice_mode.on:
+            return  # voice mode speaks its answers itself
         if self.is_on(turn.conversation_id) and turn.route.plugin != tts_provider(self.assistant):
             self._speak(turn.reply_message_id, None)
 

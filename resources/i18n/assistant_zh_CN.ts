@@ -429,13 +429,13 @@
         <translation>助手</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="260"/>
-        <location filename="../../assistant/ui/main_window.py" line="331"/>
+        <location filename="../../assistant/ui/main_window.py" line="263"/>
+        <location filename="../../assistant/ui/main_window.py" line="336"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/main_window.py" line="500"/>
+        <location filename="../../assistant/ui/main_window.py" line="507"/>
         <source>Finishing…</source>
         <translation>正在收尾…</translation>
     </message>
@@ -525,12 +525,12 @@
         <translation>在本对话中边写边朗读每条回答</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="156"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="159"/>
         <source>This answer has been read aloud already: its recording is under it.</source>
         <translation>这条回答已朗读过：录音就在它下方。</translation>
     </message>
     <message>
-        <location filename="../../assistant/ui/read_aloud.py" line="177"/>
+        <location filename="../../assistant/ui/read_aloud.py" line="180"/>
         <source>No plugin reads answers aloud: turn on Spoken replies in the plugin manager.</source>
         <translation>没有插件可以朗读回答：请在插件管理器中启用“语音回复”。</translation>
     </message>
@@ -898,33 +898,6 @@
     </message>
 </context>
 <context>
-    <name>PictureActions</name>
-    <message>
-        <source>Picture copied</source>
-        <translation type="vanished">图片已复制</translation>
-    </message>
-    <message>
-        <source>Save the picture</source>
-        <translation type="vanished">保存图片</translation>
-    </message>
-    <message>
-        <source>Pictures (*{suffix})</source>
-        <translation type="vanished">图片 (*{suffix})</translation>
-    </message>
-    <message>
-        <source>Picture not saved</source>
-        <translation type="vanished">图片未保存</translation>
-    </message>
-    <message>
-        <source>Saved to {path}</source>
-        <translation type="vanished">已保存到 {path}</translation>
-    </message>
-    <message>
-        <source>This picture does not say how it was made, so that cannot be done.</source>
-        <translation type="vanished">这张图片没有记录生成方式，因此无法执行此操作。</translation>
-    </message>
-</context>
-<context>
     <name>SettingsForm</name>
     <message>
         <location filename="../../assistant/ui/settings_editors.py" line="154"/>
@@ -1198,6 +1171,143 @@
         <location filename="../../assistant/ui/source_viewer.py" line="158"/>
         <source>No program on this system opens {name}; the file is at {path}.</source>
         <translation>此系统上没有可以打开 {name} 的程序；文件位于 {path}。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceBar</name>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="40"/>
+        <source>Voice</source>
+        <translation>语音</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="43"/>
+        <source>Voice mode: talk, hear the answer, talk over it to interrupt ({key})</source>
+        <translation>语音模式：说话、听回答，插话即可打断（{key}）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="63"/>
+        <source>Timings</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="66"/>
+        <source>Show how long each stage of the last spoken turns took</source>
+        <translation>显示最近几轮语音对话各阶段的耗时</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="107"/>
+        <source>Ignored a sound that was not speech ({count} so far).</source>
+        <translation>已忽略一段不是说话的声音（共 {count} 次）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_bar.py" line="118"/>
+        <source>Timings appear here after your first spoken turn.</source>
+        <translation>说完第一句后，这里会显示耗时。</translation>
+    </message>
+</context>
+<context>
+    <name>VoiceMode</name>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>Voice mode needs the Silero voice-activity model: {install}.</source>
+        <translation>语音模式需要 Silero 语音活动检测模型：{install}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>The silero-vad package has no {file}; reinstall it: {install}.</source>
+        <translation>silero-vad 软件包中没有 {file}，请重新安装：{install}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>Voice mode needs onnxruntime: pip install onnxruntime.</source>
+        <translation>语音模式需要 onnxruntime：pip install onnxruntime。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>The voice-activity model {name} could not be loaded ({error}).</source>
+        <translation>无法加载语音活动检测模型 {name}（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>Echo cancellation needs the livekit package (pip install livekit): {error}.</source>
+        <translation>回声消除需要 livekit 软件包（pip install livekit）：{error}。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>The echo canceller could not start ({error}).</source>
+        <translation>回声消除器无法启动（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="65"/>
+        <source>Echo cancellation failed ({error}).</source>
+        <translation>回声消除失败（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="77"/>
+        <source>Voice mode is off</source>
+        <translation>语音模式已关闭</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="78"/>
+        <source>Starting voice mode…</source>
+        <translation>正在启动语音模式…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="79"/>
+        <source>Listening</source>
+        <translation>正在聆听</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="80"/>
+        <source>Hearing you…</source>
+        <translation>正在听你说…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="81"/>
+        <source>Thinking…</source>
+        <translation>正在思考…</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="82"/>
+        <source>Speaking (talk to interrupt)</source>
+        <translation>正在说话（开口即可打断）</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="89"/>
+        <source>end of speech</source>
+        <translation>说完</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="91"/>
+        <source>transcript</source>
+        <translation>转写</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="92"/>
+        <source>first word</source>
+        <translation>首个词</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="93"/>
+        <source>first audio</source>
+        <translation>首段语音</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="169"/>
+        <source>Voice mode needs the Transcribe plugin: turn it on in the plugin manager.</source>
+        <translation>语音模式需要“转写”插件：请在插件管理器中启用它。</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="202"/>
+        <location filename="../../assistant/ui/voice_mode.py" line="231"/>
+        <source>Voice mode cannot start: {reason}</source>
+        <translation>语音模式无法启动：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../assistant/ui/voice_mode.py" line="219"/>
+        <source>No echo cancellation{why}: the microphone is closed while I speak; press Esc to interrupt.</source>
+        <translation>没有回声消除{why}：我说话时麦克风关闭；按 Esc 打断。</translation>
     </message>
 </context>
 <context>
