@@ -253,9 +253,9 @@ def test_why_listening_cannot_run_is_written_out_for_translation() -> None:
 
 
 @pytest.mark.xfail(
-    reason="listen bdad88c: with the echo canceller told of each pause between sentences, "
-    "'Stop.' over a sentence-by-sentence answer is often not heard (passes with 07862a2's "
-    "echo.py); asked in REQUESTS_FOR_LISTEN.md",
+    reason="a known fault: since the echo canceller is told that the speaker is silent in "
+    "the pauses between sentences (which keeps whole questions said over an answer whole), "
+    "“Stop.” said over an answer played sentence by sentence is often not heard",
     strict=False,
 )
 def test_talking_over_an_answer_being_written_stops_it_and_keeps_what_it_said(
