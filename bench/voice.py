@@ -200,11 +200,12 @@ def read_one_answer(window: MainWindow, output: ClockedOutput) -> dict[str, floa
     and when the window started playing it."""
     splitter, complete = SentenceSplitter(), []
 
-    def on_chunk(_reply: int, chunk: object) -> None:  # after the window's own slot
-        if isinstance(chunk, TextDelta) and splitter.feed(chunk.text) and not complete:
-            complete.append(time.monotonic())
+    def on_chunks(_reply: int, chunks: list) -> None:  # after the window's own slot
+        for chunk in chunks:
+            if isinstance(chunk, TextDelta) and splitter.feed(chunk.text) and not complete:
+                complete.append(time.monotonic())
 
-    window.turns.chunk_arrived.connect(on_chunk)
+    window.turns.chunks_arrived.connect(on_chunks)
     before = len(output.started)
     saved: list[object] = []
     spoken: list[Any] = []  # (message id, SpokenSentence): *ready* is its synthesis's end
@@ -213,7 +214,7 @@ def read_one_answer(window: MainWindow, output: ClockedOutput) -> dict[str, floa
     sent = time.monotonic()
     window.send("Tell me about the Eiffel Tower.", [], plugin="writer")
     wait_for(lambda: bool(saved))
-    window.turns.chunk_arrived.disconnect(on_chunk)
+    window.turns.chunks_arrived.disconnect(on_chunks)
     window.read_aloud.stop()
     played = output.started[before:]
     if not complete or not played:

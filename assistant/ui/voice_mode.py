@@ -137,7 +137,7 @@ class VoiceMode(QObject):
         self._ticker.timeout.connect(self._on_ticker_timeout)
         turns = window.turns
         turns.turn_opened.connect(self._on_turn_opened)
-        turns.chunk_arrived.connect(self._on_turn_chunk_arrived)
+        turns.chunks_arrived.connect(self._on_turn_chunks_arrived)
         turns.turn_finished.connect(self._on_turn_finished)
         turns.turn_failed.connect(self._on_turn_failed)
 
@@ -351,9 +351,11 @@ class VoiceMode(QObject):
             self.reply = turn.reply_message_id
             self._keep_timings(turn.conversation_id, turn.user_message_id)
 
-    def _on_turn_chunk_arrived(self, reply: int, chunk: Chunk) -> None:
-        if reply == self.reply and self.conversation is not None and isinstance(chunk, TextDelta):
-            self.conversation.answer_text(chunk.text)
+    def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:
+        if reply == self.reply and self.conversation is not None:
+            for chunk in chunks:
+                if isinstance(chunk, TextDelta):
+                    self.conversation.answer_text(chunk.text)
 
     def _on_turn_finished(self, reply: int) -> None:
         if reply == self.reply and self.conversation is not None:
