@@ -101,25 +101,25 @@ class GeneralSettings(BaseModel):
     )
     voice_end_silence_s: float = Field(
         0.5,
-        title="Voice mode: silence that ends a turn (s)",
+        title="Voice: end silence (s)",
         ge=0.2,
         le=3.0,
         description="How long a pause in voice mode means you have finished speaking",
     )
     voice_echo_cancellation: bool = Field(
         True,
-        title="Voice mode: echo cancellation",
+        title="Voice: echo cancellation",
         description="Take the assistant's own voice out of the microphone, so you can talk "
         "over it; off: take turns (the microphone is closed while it speaks)",
     )
     voice_wake_word: str = Field(
         "",
-        title="Voice mode: wake word",
+        title="Voice: wake word",
         description="When set, only what begins with this word is sent (e.g. 'assistant')",
     )
     voice_stop_words: str = Field(
         "stop, cancel",
-        title="Voice mode: stop words",
+        title="Voice: stop words",
         description="Saying only one of these (comma-separated) ends the answer",
     )
     disabled_plugins: list[str] = Field(
