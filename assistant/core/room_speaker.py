@@ -7,12 +7,12 @@ canceller's reference), and records when playback started, stopped and finished.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.core.speaker import PlaybackPosition
 from assistant.core.speech import SAMPLE_RATE
 from assistant.core.spoken import read_wav
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from assistant.core.speech import Frames
 
 
-class RoomSpeaker:
+class RoomSpeaker(PlaybackPosition):
     """A loudspeaker in a :class:`SimulatedRoom`: plays one WAV at a time on the room's clock.
 
     It advances only while its room runs (the room asks it for each block). ``on_played``
@@ -32,14 +32,10 @@ class RoomSpeaker:
         on_played: Callable[[Frames, int], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        super().__init__(SAMPLE_RATE)
         self.on_played = on_played
         self.clock = clock
-        self._lock = threading.Lock()
-        self._samples: Frames | None = None
-        self._rate = SAMPLE_RATE
-        self._frame = 0.0  # where playback is, in frames of the file
         self._device = 0.0  # how many of the file's frames the "device" has rendered
-        self._speed = 1.0
         self._playing = False
         self.started_at: list[float] = []  # monotonic times of each play()
         self.stopped_at: list[float] = []  # of each pause() or stop() that cut playback short
@@ -60,22 +56,6 @@ class RoomSpeaker:
             if self._playing:
                 self._playing = False
                 self.stopped_at.append(self.clock())
-
-    def stop(self) -> None:
-        """Stop playing and go back to the start."""
-        self.pause()
-        with self._lock:
-            self._frame = 0.0
-
-    def set_speed(self, rate: float) -> None:
-        """Play at *rate* times the normal speed from now on."""
-        with self._lock:
-            self._speed = max(0.25, min(4.0, rate))
-
-    def position_s(self) -> float:
-        """Where playback is, in seconds of the file."""
-        with self._lock:
-            return self._frame / self._rate if self._rate else 0.0
 
     def playing(self) -> bool:
         """Whether something plays now."""

@@ -34,17 +34,45 @@ def open_speaker() -> SpeakerOutput | None:
     return SpeakerOutput(sounddevice)
 
 
-class SpeakerOutput:
+class PlaybackPosition:
+    """Where a player is in the file it plays, and at what speed: shared by the real
+    speaker and the simulated room's. A subclass provides ``pause``."""
+
+    def __init__(self, rate: int = 0) -> None:
+        self._lock = threading.Lock()
+        self._samples: Any = None
+        self._rate = rate
+        self._frame = 0.0  # where playback is, in frames of the file
+        self._speed = 1.0
+
+    def pause(self) -> None:
+        """Stop playing, keeping the position."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop playing and go back to the start."""
+        self.pause()
+        with self._lock:
+            self._frame = 0.0
+
+    def set_speed(self, rate: float) -> None:
+        """Play at *rate* times the normal speed from now on."""
+        with self._lock:
+            self._speed = max(0.25, min(4.0, rate))
+
+    def position_s(self) -> float:
+        """Where playback is, in seconds of the file."""
+        with self._lock:
+            return self._frame / self._rate if self._rate else 0.0
+
+
+class SpeakerOutput(PlaybackPosition):
     """Plays one WAV file at a time on the default output device."""
 
     def __init__(self, sounddevice: Any) -> None:
+        super().__init__()
         self._sd = sounddevice
-        self._lock = threading.Lock()
         self._stream: Any = None
-        self._samples: Any = None
-        self._rate = 0
-        self._frame = 0.0  # where playback is, in frames of the file
-        self._speed = 1.0
         # Hears each block as it is handed to the device (PortAudio's thread): voice mode's
         # echo canceller takes it as the reference of what comes back to the microphone.
         self.on_played: Callable[[Any, int], None] | None = None
@@ -91,22 +119,6 @@ class SpeakerOutput:
         if stream is not None:
             stream.stop()
             stream.close()
-
-    def stop(self) -> None:
-        """Stop playing and go back to the start."""
-        self.pause()
-        with self._lock:
-            self._frame = 0.0
-
-    def set_speed(self, rate: float) -> None:
-        """Play at *rate* times the normal speed from now on."""
-        with self._lock:
-            self._speed = max(0.25, min(4.0, rate))
-
-    def position_s(self) -> float:
-        """Where playback is, in seconds of the file."""
-        with self._lock:
-            return self._frame / self._rate if self._rate else 0.0
 
     def playing(self) -> bool:
         """Whether something plays now."""
