@@ -168,40 +168,23 @@ class ProseBlock(QLabel):
         self.setWordWrap(True)
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextBrowserInteraction)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
         self._dark = dark
         self.block: Block | None = None
-        self.settled_width = 0
+        self._measured = (-1, 0)  # (width, the height the text takes at that width)
         self.show_block(block)
 
     def show_block(self, block: Block) -> None:
         if block != self.block:
             self.block = block
             self.setText(to_html(block.source, dark=self._dark))
-            if self.settled_width:
-                self.settle(self.settled_width)
+            self._measured = (-1, 0)
 
-    def settle(self, width: int) -> None:
-        """Keep the height this text takes at *width*, so that relaying out a streaming
-        answer does not lay out every finished paragraph again (Qt asks each wrapped
-        label for its height at every relayout)."""
-        self.setMinimumHeight(0)  # a label's height for a width is at least its minimum
-        self.setMaximumHeight(16777215)
-        height = max(1, super().heightForWidth(width))
-        self.settled_width = width
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(False)
-        self.setSizePolicy(policy)
-        self.setFixedHeight(height)
-
-    def unsettle(self) -> None:
-        self.settled_width = 0
-        self.setMinimumHeight(0)
-        self.setMaximumHeight(16777215)
-        policy = self.sizePolicy()
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+    def height_at(self, width: int) -> int:
+        """The height this text takes at *width* (measured once per text and width)."""
+        if self._measured[0] != width:
+            self._measured = (width, max(1, self.heightForWidth(width)))
+        return self._measured[1]
 
     def rendered(self) -> tuple[Any, ...]:
         return ("prose", self.text())
@@ -267,9 +250,14 @@ class CodeBlock(QFrame):
         extra = bar.sizeHint().height() if wide else 0
         self.scroller.setFixedHeight(self.code.height() + extra)
 
-    def fit(self) -> None:
-        """Room for a scroll bar under the code only when its lines are too long."""
+    def height_at(self, width: int) -> int:
+        """The height of the box at *width*: room for a scroll bar under the code only
+        when its lines are too long."""
+        if self.width() != width:
+            self.resize(width, self.height())
+            self.layout().activate()  # its own layout sizes the code's viewport
         self._fit_height()
+        return self.sizeHint().height()
 
     def _on_copy_clicked(self) -> None:
         if self.block is not None:
@@ -282,33 +270,43 @@ class CodeBlock(QFrame):
 
 
 class MarkdownPart(QWidget):
-    """Markdown text as a column of blocks; while it streams only the last block changes."""
+    """Markdown text as a column of blocks; while it streams only the last block changes.
+
+    The blocks are placed by hand, each under the one before, not by a ``QLayout``: a layout
+    would measure and place every block again whenever the last one grew, first in the old
+    height (moving all of them, so the whole view was painted again at every frame). Here a
+    finished block keeps its place and size, and the text grows at its bottom only; Qt is
+    told so (``WA_StaticContents``), so that following a growing answer scrolls what is
+    drawn instead of drawing it again.
+    """
+
+    SPACING = 8
 
     def __init__(self, signals: ViewSignals, dark: bool, parent: QWidget) -> None:
         super().__init__(parent)
         self._signals, self._dark = signals, dark
-        self._column = QVBoxLayout(self)
-        self._column.setContentsMargins(0, 0, 0, 0)
-        self._column.setSpacing(8)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StaticContents)
+        self.setFixedHeight(0)
         self._parsed = StreamedBlocks()
         self._shown: list[ProseBlock | CodeBlock] = []
+        self._placed_width = 0
         self.text = ""
-        self._streaming = True
 
     def show_text(self, text: str, final: bool) -> bool:
         """Show *text*; while it streams, at most :data:`NEW_BLOCKS_PER_FRAME` new blocks
-        are made per call (making and showing a block lays out the message: a few ms
-        each). Returns whether all of it is shown; if not, the next frame does the rest."""
+        are made per call (making and showing a block costs a few ms). Returns whether all
+        of it is shown; if not, the next frame does the rest."""
         self.text = text
-        self._streaming = not final
         found = self._parsed.final(text) if final else self._parsed.update(text)
-        width = self.width()
-        last = len(found) - (0 if final else 1)
         made = 0
         complete = True
+        changed = len(self._shown)  # the first block whose place or size may change
         for index, block in enumerate(found):
             if index < len(self._shown) and _fits(self._shown[index], block):
-                self._shown[index].show_block(block)
+                if block != self._shown[index].block:
+                    self._shown[index].show_block(block)
+                    changed = min(changed, index)
                 continue
             if not final and made >= NEW_BLOCKS_PER_FRAME:
                 complete = False
@@ -319,45 +317,49 @@ class MarkdownPart(QWidget):
                 if block.kind == "code"
                 else ProseBlock(block, self._signals, self._dark, self)
             )
-            if isinstance(widget, ProseBlock) and index < last and width > 0:
-                widget.settle(width)  # its height is known before it shows: one layout
             if index < len(self._shown):
-                old = self._shown[index]
-                self._column.replaceWidget(old, widget)
-                discard(old)
+                discard(self._shown[index])
                 self._shown[index] = widget
             else:
-                self._column.addWidget(widget)
                 self._shown.append(widget)
-            show_now(widget)
-        if complete:
+            changed = min(changed, index)
+        if complete and len(found) < len(self._shown):
             for extra in self._shown[len(found) :]:
-                self._column.removeWidget(extra)
                 discard(extra)
             del self._shown[len(found) :]
-        self._settle(final and complete)
+            changed = min(changed, len(found))
+        self._place(changed)
         return complete
 
-    def _settle(self, final: bool) -> None:
-        """Fix the height of every block but the one still being written."""
-        width = self.width()
+    def use_width(self, width: int) -> None:
+        """Lay the blocks out for *width* (the message knows it before Qt gives it)."""
+        if width > 0 and width != self._placed_width:
+            self._placed_width = width
+            self._place(0)
+
+    def _place(self, start: int) -> None:
+        """Measure and place the blocks from *start* on; the part is as tall as they are."""
+        width = self._placed_width
         if width <= 0:
-            return
-        last = len(self._shown) - (0 if final else 1)
-        for index, widget in enumerate(self._shown):
-            if isinstance(widget, ProseBlock):
-                if index < last and widget.settled_width != width:
-                    widget.settle(width)
-                elif index >= last and widget.settled_width:
-                    widget.unsettle()
+            return  # placed once its width is known
+        top = 0
+        if start > 0:
+            top = self._shown[start - 1].geometry().bottom() + 1 + self.SPACING
+        for widget in self._shown[start:]:
+            height = widget.height_at(width)
+            if widget.geometry() != QtCore.QRect(0, top, width, height):
+                widget.setGeometry(0, top, width, height)
+                if (inner := widget.layout()) is not None:
+                    inner.activate()  # its own parts in place now, not from the event loop
+            show_now(widget)
+            top += height + self.SPACING
+        height = max(0, top - self.SPACING)
+        if height != self.minimumHeight():
+            self.setFixedHeight(height)
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():  # not on every new line
-            self._settle(final=not self._streaming)
-            for widget in self._shown:
-                if isinstance(widget, CodeBlock):
-                    widget.fit()
+        self.use_width(event.size().width())  # nothing to do when only its height changed
 
     def rendered(self) -> tuple[Any, ...]:
         return ("text", tuple(w.rendered() for w in self._shown))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtGui
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals
@@ -31,19 +31,9 @@ __all__ = ["PLUGIN_TITLES", "MessageView"]
 
 FLUSH_INTERVAL_MS = 16
 WELCOME_STRETCH = 1000  # against the column's closing stretch of 1
-LAYOUT_PASSES = 10  # a text block, its Markdown, its message, the column, the view; and again
 PLACED_AT_ONCE = 24  # messages given widgets at once when a page opens or is scrolled to
 BUILD_MARGIN_PX = 900  # messages this near the viewport are built before they are seen
 FOLLOW_SLACK_PX = 48
-
-
-def lay_out_now() -> None:
-    """Lay out what changed now, inside the current call. Qt would otherwise do it from the
-    event loop and call back into Python (resizes, the scroll range) once per widget it
-    touches, each time waiting for the interpreter lock, which a plugin thread doing Python
-    work holds for up to 5 ms at a time: that is how a streaming answer stalled the window."""
-    for _ in range(LAYOUT_PASSES):  # a pass lays out a level; heights for widths take two
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def tr(text: str) -> str:
@@ -191,7 +181,7 @@ class MessageView(QScrollArea):
         self._place(widget, len(self._order))
         widget.build()
         self._update_welcome()
-        lay_out_now()
+        self.lay_out_now(widget)
 
     def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
         """Open an empty answer at the end, ready to stream into."""
@@ -201,7 +191,7 @@ class MessageView(QScrollArea):
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
-        lay_out_now()
+        self.lay_out_now(widget)
 
     def add_chunk(self, message_id: int, chunk: Chunk) -> None:
         """Add a streamed chunk to an answer; text is drawn at the next frame."""
@@ -211,13 +201,13 @@ class MessageView(QScrollArea):
         if widget is None:
             return
         widget.build()
-        widget.add_chunk(chunk)
+        changed = widget.add_chunk(chunk)
         if isinstance(chunk, TextDelta):
             self._dirty.add(message_id)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
-        else:  # a picture, a notice, sources: in place now
-            lay_out_now()
+        if changed or not isinstance(chunk, TextDelta):  # a new part, a picture: now
+            self.lay_out_now(widget)
 
     def append_text(self, message_id: int, text: str) -> None:
         from assistant.core.messages import TextDelta
@@ -231,7 +221,7 @@ class MessageView(QScrollArea):
             return
         self._dirty.discard(message_id)
         widget.finish(status, error)
-        lay_out_now()
+        self.lay_out_now(widget)
 
     def remove_one(self, message_id: int) -> None:
         """Remove one message from the view, leaving the others."""
@@ -244,7 +234,7 @@ class MessageView(QScrollArea):
         widget.hide()
         widget.deleteLater()  # its own button may be what asked: not deleted under its feet
         self._update_welcome()
-        lay_out_now()
+        self.lay_out_now()
 
     def add_pending(self, text: str, names: list[str]) -> int:
         """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
@@ -261,7 +251,7 @@ class MessageView(QScrollArea):
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
-        lay_out_now()
+        self.lay_out_now(widget)
         return self._pending_keys
 
     def restart_reply(self, message_id: int) -> None:
@@ -351,14 +341,39 @@ class MessageView(QScrollArea):
 
     def _flush(self) -> None:
         behind: set[int] = set()
-        for message_id in list(self._dirty):
-            widget = self._shown.get(message_id)
-            if widget is not None and not widget.flush():
-                behind.add(message_id)
+        drawn = [self._shown[i] for i in self._dirty if i in self._shown]
+        for widget in drawn:
+            if not widget.flush():
+                behind.add(widget.message_id)
         self._dirty = behind
         if behind:  # more to draw than a frame holds: the next frame goes on
             self._flush_timer.start()
-        lay_out_now()
+        self.lay_out_now(*drawn)
+
+    def lay_out_now(self, *changed: MessageWidget) -> None:
+        """Lay out the messages that *changed* and the column, and paint, now.
+
+        All of it is done inside this call, holding the interpreter lock, rather than left to
+        Qt's event loop: that would come back into Python, and wait for the lock a plugin's
+        busy thread holds, at each level it lays out (the text, its message, the column, the
+        view) and again for the paint. It is done from the top down, each level once: every
+        level is told first that what it holds changed, then the column takes its new height
+        and each changed message is laid out in the place it is given. (Qt's own order, from
+        the bottom up, lays each level out first in the old height of the one around it,
+        moving everything in it, and the whole view is painted again.)
+        """
+        for widget in changed:
+            widget.invalidate_layout()
+        column, viewport = self._column_widget, self.viewport()
+        width = viewport.width()
+        height = column.heightForWidth(width)
+        if height < 0:
+            height = column.sizeHint().height()
+        column.resize(width, max(height, viewport.height()))  # the scroll range follows
+        self._column.activate()
+        for widget in changed:
+            widget.lay_out()
+        viewport.repaint(QRect(0, 0, 1, 1))  # paints everything waiting, now
 
     # ---- scrolling ---------------------------------------------------------------------
 

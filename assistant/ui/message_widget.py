@@ -20,6 +20,7 @@ from assistant.ui.message_parts import (
     PLUGIN_TITLES,
     Bubble,
     ImageGrid,
+    MarkdownPart,
     ViewSignals,
     discard,
     fits,
@@ -130,17 +131,22 @@ class MessageWidget(QFrame):
         self.finish(self.status)
         self.setMinimumHeight(0)
 
-    def add_chunk(self, chunk: Chunk) -> None:
-        """Take one streamed chunk; text is drawn at the next :meth:`flush`."""
+    def add_chunk(self, chunk: Chunk) -> bool:
+        """Take one streamed chunk; text is drawn at the next :meth:`flush`. Returns whether
+        the message changed its parts (a new one, or one in place of another), so that it
+        is to be laid out now."""
         from assistant.core.messages import TextDelta
 
         index, new = self._builder.add(chunk)
         part = self._builder.parts[index]
+        widget: PartWidget | None = None
         if new:
             widget = self._part_widget(part)
             self._widgets.insert(index, widget)
             self._body.insertWidget(index, widget)
             show_now(widget)
+            if isinstance(widget, MarkdownPart):
+                self._fit_text()
         elif not fits(self._widgets[index], part):  # a preview became the picture
             old = self._widgets[index]
             widget = self._part_widget(part)
@@ -152,6 +158,7 @@ class MessageWidget(QFrame):
             self._dirty.add(index)
         else:
             show_part(self._widgets[index], part, final=False)
+        return widget is not None
 
     def _part_widget(self, part: Any) -> PartWidget:
         widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
@@ -171,6 +178,20 @@ class MessageWidget(QFrame):
                 behind.add(index)
         self._dirty = behind
         return not behind
+
+    def invalidate_layout(self) -> None:
+        """What this message holds has changed: its size is to be measured again (each
+        layout in it, from the inside out: Qt would otherwise measure a nested layout again
+        only once it lays it out)."""
+        for layout in (self._body, self._footer, self.card.layout()):
+            layout.invalidate()
+        self.card.updateGeometry()
+        self.updateGeometry()
+
+    def lay_out(self) -> None:
+        """Lay out what it holds in the place it has now (see MessageView.lay_out_now)."""
+        self.layout().activate()
+        self.card.layout().activate()
 
     def finish(self, status: str, error: str = "") -> None:
         """The answer has ended: previews and progress go, the text is drawn in full."""
@@ -236,7 +257,7 @@ class MessageWidget(QFrame):
         while self._footer.count():
             item = self._footer.takeAt(0)
             if item.widget() is not None and item.widget() is not self._footer_line:
-                item.widget().deleteLater()
+                discard(item.widget())
         self._buttons.clear()
         if self.role == "user":
             self._footer.addStretch(1)
@@ -284,6 +305,7 @@ class MessageWidget(QFrame):
         older = self._add_button("older", "‹", tr("The previous version"))
         label = quiet(QLabel(f"{self.version}/{self.versions}", self.card))
         self._footer.addWidget(label)
+        show_now(label)
         newer = self._add_button("newer", "›", tr("The next version"))
         older.setEnabled(self.version > 1)
         newer.setEnabled(self.version < self.versions)
@@ -305,6 +327,7 @@ class MessageWidget(QFrame):
         button.setAutoRaise(True)
         button.clicked.connect(lambda _=False, a=action: self._on_button_clicked(a))
         self._footer.addWidget(button)
+        show_now(button)  # measured with the message now, not shown from the event loop
         self._buttons[action] = button
         return button
 
@@ -322,10 +345,25 @@ class MessageWidget(QFrame):
         self._signals.action_requested.emit(action, self.message_id)
 
     def fit(self, width: int) -> None:
-        """A question's bubble: as wide as its text needs, at most *share* of *width*."""
+        """The column is *width* wide: a question's bubble takes what its text needs (at most
+        USER_SHARE of it), and the text parts lay their blocks out for the width left."""
         self._fit_width = width
-        if self.role != "user" or not width:
+        if self.role == "user" and width:
+            self._fit_bubble(width)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Tell the text parts their width, so they measure and place their blocks now."""
+        if not self._fit_width:
             return
+        outer, inner = self.layout().contentsMargins(), self.card.layout().contentsMargins()
+        width = self._fit_width - outer.left() - outer.right() - inner.left() - inner.right()
+        width -= 2 * self.card.frameWidth()
+        for widget in self._widgets:
+            if isinstance(widget, MarkdownPart):
+                widget.use_width(width)
+
+    def _fit_bubble(self, width: int) -> None:
         metrics = self.fontMetrics()
         lines = [line for w in self._widgets for line in w.plain_text().splitlines()]
         widest = max((metrics.horizontalAdvance(line) for line in lines), default=0)
