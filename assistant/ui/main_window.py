@@ -335,22 +335,26 @@ class MainWindow(QMainWindow):
         self._unsaved = ("", [])
         if self.statusBar().currentMessage() == tr("Sending…"):  # it is being answered now
             self.statusBar().clearMessage()
-        if self._pending and turn.conversation_id == self.conversation_id:
-            self.view.remove_one(self._pending.pop(0))  # the stored question replaces it
-        if turn.conversation_id != self.conversation_id:
+        here = turn.conversation_id == self.conversation_id
+        question = self.store.message(turn.user_message_id) if here else None
+        # A new version of an answer or of a question: the view shows the path it is on.
+        new_version = question is not None and (
+            self.view.is_shown(question.id) or getattr(question, "versions", 1) > 1
+        )
+        if self._pending and here:
+            key = self._pending.pop(0)  # the question shown before it was stored
+            if new_version or question is None or not self.view.store_pending(key, question):
+                self.view.remove_one(key)  # the stored question replaces it
+        if not here:
             return
-        question = self.store.message(turn.user_message_id)
-        if self.view.is_shown(turn.user_message_id) or getattr(question, "versions", 1) > 1:
-            # A new version of an answer or of a question: show the path it is on.
+        if new_version:
             self.open_conversation(self.conversation_id)
             self.refresh_conversations()
             return
-        if not self.view.is_shown(turn.user_message_id):
-            question = self.store.message(turn.user_message_id)
-            if question is not None:
-                self.view.add_message(question)
+        if question is not None and not self.view.is_shown(question.id):
+            self.view.add_message(question)
         self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
-        self.refresh_conversations()
+        QTimer.singleShot(0, self.refresh_conversations)  # in a frame of its own
 
     def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:
         from assistant.core.messages import Progress

@@ -117,6 +117,14 @@ def boxed(widget: QWidget) -> QWidget:
     return widget
 
 
+def static(widget: QWidget) -> QWidget:
+    """*widget* grows at its bottom and draws itself from the top left: when it is resized
+    only what is new is drawn (and a conversation that scrolls as it grows can copy what is
+    on screen rather than draw it all again). Whatever changes its content draws it anew."""
+    widget.setAttribute(QtCore.Qt.WidgetAttribute.WA_StaticContents)
+    return widget
+
+
 def notice_colour(level: str, dark: bool) -> str:
     """The colour of a notice of *level* on a light or a dark page."""
     return NOTICE_COLOURS.get(level, NOTICE_COLOURS["info"])[1 if dark else 0]
@@ -169,6 +177,7 @@ class ProseBlock(QLabel):
         self.setTextFormat(QtCore.Qt.TextFormat.RichText)
         self.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextBrowserInteraction)
         self.linkActivated.connect(lambda link: signals.link_requested.emit(QUrl(link)))
+        static(self)
         self._dark = dark
         self.block: Block | None = None
         self._measured = (-1, 0)  # (width, the height the text takes at that width)
@@ -228,6 +237,8 @@ class CodeBlock(QFrame):
         self.scroller.viewport().setAutoFillBackground(False)  # the box's colour shows
         self.scroller.setProperty("verticalScrollBarPolicy", "ScrollBarAlwaysOff")
         column.addWidget(self.scroller)
+        for grows in (self, self.code, self.scroller, self.scroller.viewport()):
+            static(grows)  # a code block being written grows at its bottom
         self.block: Block | None = None
         self.show_block(block)
 
@@ -286,11 +297,12 @@ class MarkdownPart(QWidget):
         super().__init__(parent)
         self._signals, self._dark = signals, dark
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_StaticContents)
+        static(self)
         self.setFixedHeight(0)
         self._parsed = StreamedBlocks()
         self._shown: list[ProseBlock | CodeBlock] = []
         self._placed_width = 0
+        self._height = 0  # what its blocks take (applied by grow(), while it streams)
         self.text = ""
 
     def show_text(self, text: str, final: bool) -> bool:
@@ -329,13 +341,27 @@ class MarkdownPart(QWidget):
             del self._shown[len(found) :]
             changed = min(changed, len(found))
         self._place(changed)
+        if final:
+            self.grow()
         return complete
+
+    def growth(self) -> int:
+        """How much taller it is about to be (see :meth:`grow`)."""
+        return self._height - self.minimumHeight()
+
+    def grow(self) -> None:
+        """Take the height its blocks need. While it streams the view calls this after it
+        has scrolled by :meth:`growth`, so that what is on screen is moved rather than
+        drawn again (a widget that takes a greater minimum height grows at once)."""
+        if self._height != self.minimumHeight():
+            self.setFixedHeight(self._height)
 
     def use_width(self, width: int) -> None:
         """Lay the blocks out for *width* (the message knows it before Qt gives it)."""
         if width > 0 and width != self._placed_width:
             self._placed_width = width
             self._place(0)
+            self.grow()
 
     def _place(self, start: int) -> None:
         """Measure and place the blocks from *start* on; the part is as tall as they are."""
@@ -348,14 +374,15 @@ class MarkdownPart(QWidget):
         for widget in self._shown[start:]:
             height = widget.height_at(width)
             if widget.geometry() != QtCore.QRect(0, top, width, height):
+                rewrapped = widget.width() != width
                 widget.setGeometry(0, top, width, height)
+                if rewrapped:
+                    widget.update()  # static contents: its lines are wrapped anew
                 if (inner := widget.layout()) is not None:
                     inner.activate()  # its own parts in place now, not from the event loop
             show_now(widget)
             top += height + self.SPACING
-        height = max(0, top - self.SPACING)
-        if height != self.minimumHeight():
-            self.setFixedHeight(height)
+        self._height = max(0, top - self.SPACING)
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
         super().resizeEvent(event)

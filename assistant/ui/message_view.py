@@ -16,7 +16,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals
+from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
 
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
@@ -95,6 +95,7 @@ class MessageView(QScrollArea):
         for widget in (self.viewport(), self._column_widget):
             widget.setBackgroundRole(QtGui.QPalette.ColorRole.Base)
             widget.setAutoFillBackground(True)
+        static(self._column_widget)  # it grows at its bottom
 
     def _timer(self, interval: int, slot: Any) -> QTimer:
         timer = QTimer(self)
@@ -254,6 +255,20 @@ class MessageView(QScrollArea):
         self.lay_out_now(widget)
         return self._pending_keys
 
+    def store_pending(self, key: int, message: Message) -> bool:
+        """The question shown under *key* before it was stored is *message*: it keeps its
+        widget (nothing is built again). False if it cannot (it is not shown, or it has
+        files, which the stored question shows as they were kept)."""
+        widget = self._shown.get(key)
+        if widget is None or message.attachments or widget.text() != message.content:
+            return False
+        del self._shown[key]
+        self._order[self._order.index(key)] = message.id
+        self._shown[message.id] = widget
+        widget.store(message)
+        self.lay_out_now(widget)
+        return True
+
     def restart_reply(self, message_id: int) -> None:
         """Empty an answer still being written, to stream everything it said into it again
         (its stored copy may be a checkpoint behind)."""
@@ -321,8 +336,8 @@ class MessageView(QScrollArea):
             self._welcome.setVisible(not self._order)
 
     def _build_near_viewport(self) -> None:
-        """Build the stored messages that are near the viewport; keep the view still when
-        one above it grows."""
+        """Build a stored message that is near the viewport (one a frame, the nearest to
+        the end first: each takes a few ms); keep the view still when one above it grows."""
         bar = self.verticalScrollBar()
         top = bar.value() - BUILD_MARGIN_PX
         bottom = bar.value() + self.viewport().height() + BUILD_MARGIN_PX
@@ -336,8 +351,11 @@ class MessageView(QScrollArea):
             above = geometry.bottom() < bar.value()
             before = widget.sizeHint().height()
             widget.build()
+            self.lay_out_now(widget)
             if above and not self._following:
                 bar.setValue(bar.value() + widget.sizeHint().height() - before)
+            self._build_timer.start()  # the next one, if any, in the next frame
+            return
 
     def _flush(self) -> None:
         behind: set[int] = set()
@@ -362,9 +380,15 @@ class MessageView(QScrollArea):
         the bottom up, lays each level out first in the old height of the one around it,
         moving everything in it, and the whole view is painted again.)
         """
+        column, viewport, bar = self._column_widget, self.viewport(), self.verticalScrollBar()
+        growth = sum(widget.growth() for widget in changed)
+        if self._following and growth > 0:
+            # Scroll first, then grow: what is on screen is moved up (copied, as Qt does when
+            # nothing under it waits to be drawn) and only the strip it uncovers is drawn;
+            # the column and what grows in it draw only what is new (static contents).
+            bar.setRange(0, bar.maximum() + growth)
         for widget in changed:
             widget.invalidate_layout()
-        column, viewport = self._column_widget, self.viewport()
         width = viewport.width()
         height = column.heightForWidth(width)
         if height < 0:
@@ -373,7 +397,8 @@ class MessageView(QScrollArea):
         self._column.activate()
         for widget in changed:
             widget.lay_out()
-        viewport.repaint(QRect(0, 0, 1, 1))  # paints everything waiting, now
+        # Paints everything waiting, now (one pixel of the strip a growing answer uncovers).
+        viewport.repaint(QRect(0, viewport.height() - 1, 1, 1))
 
     # ---- scrolling ---------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from assistant.ui.message_parts import (
     quiet,
     show_now,
     show_part,
+    static,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +84,8 @@ class MessageWidget(QFrame):
         outer.setContentsMargins(0, 0, 0, 0)
         # A question's bubble (an answer has no box); this widget spans the column's
         # width, so Qt's height-for-width of wrapped text holds.
-        self.card = Bubble(self) if role == "user" else QFrame(self)
+        self.card = Bubble(self) if role == "user" else static(QFrame(self))
+        static(self)  # an answer grows at its bottom (a bubble is drawn anew: its corners)
         outer.addWidget(self.card)
         column = QVBoxLayout(self.card)
         column.setContentsMargins(14, 10, 14, 8)
@@ -179,10 +181,25 @@ class MessageWidget(QFrame):
         self._dirty = behind
         return not behind
 
+    def store(self, message: Message) -> None:
+        """This question, shown before it was stored, is now *message* (same text)."""
+        self.message_id, self.created = message.id, message.created
+        self.version = getattr(message, "version", 1)
+        self.versions = getattr(message, "versions", 1)
+        self._write_footer()
+        self.fit(self._fit_width)
+
+    def growth(self) -> int:
+        """How much taller its text is about to be (see MarkdownPart.grow)."""
+        return sum(w.growth() for w in self._widgets if isinstance(w, MarkdownPart))
+
     def invalidate_layout(self) -> None:
-        """What this message holds has changed: its size is to be measured again (each
-        layout in it, from the inside out: Qt would otherwise measure a nested layout again
-        only once it lays it out)."""
+        """What this message holds has changed: its text takes its new height, and its size
+        is to be measured again (each layout in it, from the inside out: Qt would otherwise
+        measure a nested layout again only once it lays it out)."""
+        for widget in self._widgets:
+            if isinstance(widget, MarkdownPart):
+                widget.grow()
         for layout in (self._body, self._footer, self.card.layout()):
             layout.invalidate()
         self.card.updateGeometry()
