@@ -15,24 +15,27 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from assistant.core.cancel import Cancelled, CancelToken
+from assistant.ui.relay import Relay
 
 JobBody = Callable[["Job"], Iterator[Any]]
+FRAME_MS = 16  # items are delivered to the GUI thread at most this often
 
 
 class JobSignals(QObject):
     """What a running job tells the GUI thread.
 
-    Items are handed over in batches: the worker signals only when the hand-over buffer was
-    empty, and the GUI thread takes everything waiting at once. A fast stream thus costs one
-    queued event per frame rather than one per chunk, so the event loop never falls behind.
+    Items are handed over at most once a frame: the worker signals only when no delivery is
+    on its way, and the GUI thread takes everything waiting at once, then comes back for
+    more itself a frame later (and signals again only once nothing came in a frame). A fast
+    stream thus costs the GUI thread one call into Python per frame, not one per chunk, and
+    a chunk after a pause is still delivered at once.
     """
 
     started = Signal()
-    yielded = Signal(object)
-    batch = Signal(list)  # the same items, all those handed over since the last delivery
+    yielded = Signal(object)  # each item, in order
     progressed = Signal(object)
     failed = Signal(str)
     finished = Signal()
@@ -44,16 +47,25 @@ class JobSignals(QObject):
         super().__init__()
         self._lock = threading.Lock()
         self._waiting: list[object] = []
+        self._coming = False  # a delivery is on its way: signalled, or the frame timer runs
+        # The items of a frame together, in one call (see assistant.ui.relay): a stream's
+        # way to the window.
+        self.batch = Relay("JobSignals.batch")
+        self._next_frame = QTimer(self)
+        self._next_frame.setSingleShot(True)
+        self._next_frame.setInterval(FRAME_MS)
+        self._next_frame.timeout.connect(self._deliver)
         self._batch_ready.connect(self._deliver)
         self._failed.connect(self._on_failed)
         self._finished.connect(self._on_finished)
+        self._per_item = _is_connected(self, "yielded")
 
     def hand_over(self, item: object) -> None:
         """Queue *item* for the GUI thread (called from the worker)."""
         with self._lock:
-            first = not self._waiting
             self._waiting.append(item)
-        if first:
+            signal, self._coming = not self._coming, True
+        if signal:
             self._batch_ready.emit()
 
     def deliver_waiting(self) -> None:
@@ -64,10 +76,14 @@ class JobSignals(QObject):
     def _deliver(self) -> None:
         with self._lock:
             items, self._waiting = self._waiting, []
-        if items:  # one call into Python for a whole frame's items (each call may wait for
-            self.batch.emit(items)  # the interpreter lock that a busy worker holds)
-        for item in items:
-            self.yielded.emit(item)
+            self._coming = bool(items)  # if some came, more may: fetched a frame from now
+        if not items:
+            return
+        self._next_frame.start()
+        self.batch.emit(items)
+        if self._per_item():  # an emit into Qt costs a wait for the lock, even unheard
+            for item in items:
+                self.yielded.emit(item)
 
     def _on_failed(self, message: str) -> None:
         self._deliver()
@@ -75,7 +91,15 @@ class JobSignals(QObject):
 
     def _on_finished(self) -> None:
         self._deliver()
+        self._next_frame.stop()
         self.finished.emit()
+
+
+def _is_connected(owner: QObject, signal: str) -> Callable[[], bool]:
+    """A test of whether *owner*'s *signal* has a receiver now."""
+    meta = owner.metaObject()
+    method = meta.method(meta.indexOfSignal(f"{signal}(PyObject)"))
+    return lambda: owner.isSignalConnected(method)
 
 
 class Job(QRunnable):

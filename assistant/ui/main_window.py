@@ -63,16 +63,16 @@ class MainWindow(QMainWindow):
         The app paints the window first and attaches the core right after, so the person
         sees the window at once.
         """
+        from assistant.ui.drawing import DrawingQueue
         from assistant.ui.menus import build_menus
         from assistant.ui.plugin_jobs import PluginJobs
         from assistant.ui.sketching import Sketching
-        from assistant.ui.thumbnails import Thumbnailer
         from assistant.ui.turns import TurnRunner
 
         self.assistant: Assistant = assistant
         self.store: Store = assistant.store
         self.turns: TurnRunner = TurnRunner(assistant, self.jobs, self)
-        self.view.use_thumbnailer(Thumbnailer(self.jobs, self))
+        self.view.use_drawing_queue(DrawingQueue(self.jobs, self))
         self.composer.options.assistant = assistant
         from assistant.ui.message_widget import PLUGINS_WITH_OPTIONS
 
@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
                 self._on_turn_progress_reported(reply, chunk)
             else:
                 self.view.add_chunk(reply, chunk)
+        self.view.draw_due()  # a frame's chunks, drawn as they arrive
 
     def _on_turn_progress_reported(self, reply: int, progress: Progress) -> None:
         self.view.add_chunk(reply, progress)  # in the answer that waits on it

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from assistant.core.audio import AudioOutput
     from assistant.core.messages import Notice, Source
     from assistant.core.parts import Part
-    from assistant.ui.thumbnails import Thumbnailer
+    from assistant.ui.drawing import DrawingQueue
 
 PLUGIN_TITLES: dict[str, str] = {}  # plugin name -> its title, filled by the window
 # plugin name -> its picture actions as (name, label, tip), filled by the window
@@ -203,10 +204,13 @@ class CodeBlock(QFrame):
     """Code in its own box: its language, a Copy button, and long lines that scroll
     inside the box rather than widening the conversation."""
 
-    def __init__(self, block: Block, dark: bool, parent: QWidget) -> None:
+    def __init__(
+        self, block: Block, dark: bool, drawing: DrawingQueue | None, parent: QWidget
+    ) -> None:
         super().__init__(parent)
         boxed(self)
-        self._dark = dark
+        self._dark, self._drawing = dark, drawing
+        self._highlighting: Block | None = None  # a block whose colours are being made
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
@@ -247,28 +251,56 @@ class CodeBlock(QFrame):
             return
         self.block = block
         self.language.setText(block.language or tr("code"))
+        self._highlighting = None
         if block.open:  # still being written: highlighted once it is whole
-            body = html.escape(block.code)
-        else:
-            body = highlighted(block.code, block.language, dark=self._dark)
-        self.code.setText(f"<pre style='margin:0'>{body}</pre>")
-        self.code.adjustSize()
-        self._fit_height()
+            self._show_code(html.escape(block.code))
+        elif self._drawing is None:
+            self._show_code(highlighted(block.code, block.language, dark=self._dark))
+        else:  # in colour a moment later (the same characters: the same size)
+            self._show_code(html.escape(block.code))
+            self._highlighting = block
+            self._drawing.highlight(
+                block.code,
+                block.language,
+                self._dark,
+                lambda body: self._on_highlighted(block, body),
+            )
 
-    def _fit_height(self) -> None:
-        bar = self.scroller.horizontalScrollBar()
-        wide = self.code.width() > self.scroller.viewport().width()
-        extra = bar.sizeHint().height() if wide else 0
-        self.scroller.setFixedHeight(self.code.height() + extra)
+    def _show_code(self, body: str) -> None:
+        self.code.setText(f"<pre style='margin:0'>{body}</pre>")
+
+    def _on_highlighted(self, block: Block, body: str) -> None:
+        if block is self._highlighting and isValid(self):
+            self._highlighting = None
+            self._show_code(body)
+            parent = self.parentWidget()
+            if isinstance(parent, MarkdownPart):
+                parent.block_changed(self)  # in colour; the same size, unless a font differs
+
+    def finish_highlighting(self) -> None:
+        """Show its colours now if they are still being made (what it shows, compared)."""
+        if (block := self._highlighting) is not None:
+            self._on_highlighted(block, highlighted(block.code, block.language, self._dark))
 
     def height_at(self, width: int) -> int:
-        """The height of the box at *width*: room for a scroll bar under the code only
-        when its lines are too long."""
-        if self.width() != width:
-            self.resize(width, self.height())
-            self.layout().activate()  # its own layout sizes the code's viewport
-        self._fit_height()
-        return self.sizeHint().height()
+        """The height of the box at *width*, measured without changing anything on screen
+        (see MarkdownPart.grow): room for a scroll bar under the code only when its lines
+        are too long."""
+        code = self.code.sizeHint()
+        header = self.layout().itemAt(0).sizeHint().height()
+        return header + code.height() + self._bar_height(code.width(), width)
+
+    def place(self, rect: QtCore.QRect) -> None:
+        """Take *rect*, the code sized to its text (see :meth:`height_at`)."""
+        code = self.code.sizeHint()
+        self.code.resize(code)
+        self.scroller.setFixedHeight(code.height() + self._bar_height(code.width(), rect.width()))
+        self.setGeometry(rect)
+        self.layout().activate()  # its own parts in place now, not from the event loop
+
+    def _bar_height(self, code_width: int, width: int) -> int:
+        bar = self.scroller.horizontalScrollBar()
+        return bar.sizeHint().height() if code_width > width else 0
 
     def _on_copy_clicked(self) -> None:
         if self.block is not None:
@@ -277,6 +309,7 @@ class CodeBlock(QFrame):
 
     def rendered(self) -> tuple[Any, ...]:
         assert self.block is not None
+        self.finish_highlighting()
         return ("code", self.block.language, self.block.code, self.code.text())
 
 
@@ -293,15 +326,19 @@ class MarkdownPart(QWidget):
 
     SPACING = 8
 
-    def __init__(self, signals: ViewSignals, dark: bool, parent: QWidget) -> None:
+    def __init__(
+        self, signals: ViewSignals, dark: bool, drawing: DrawingQueue | None, parent: QWidget
+    ) -> None:
         super().__init__(parent)
-        self._signals, self._dark = signals, dark
+        self._signals, self._dark, self._drawing = signals, dark, drawing
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         static(self)
         self.setFixedHeight(0)
         self._parsed = StreamedBlocks()
         self._shown: list[ProseBlock | CodeBlock] = []
         self._placed_width = 0
+        self._rects: list[QtCore.QRect] = []  # where each block is to be, as measured
+        self._unplaced = 0  # the first block that is not where it is to be yet
         self._height = 0  # what its blocks take (applied by grow(), while it streams)
         self.text = ""
 
@@ -325,7 +362,7 @@ class MarkdownPart(QWidget):
                 break
             made += 1
             widget: ProseBlock | CodeBlock = (
-                CodeBlock(block, self._dark, self)
+                CodeBlock(block, self._dark, self._drawing, self)
                 if block.kind == "code"
                 else ProseBlock(block, self._signals, self._dark, self)
             )
@@ -350,11 +387,32 @@ class MarkdownPart(QWidget):
         return self._height - self.minimumHeight()
 
     def grow(self) -> None:
-        """Take the height its blocks need. While it streams the view calls this after it
-        has scrolled by :meth:`growth`, so that what is on screen is moved rather than
-        drawn again (a widget that takes a greater minimum height grows at once)."""
+        """Give the blocks measured since the last call their places, and take the height
+        they need. While it streams the view calls this after it has scrolled by
+        :meth:`growth`: nothing on screen is moved, resized or shown before, so what is on
+        screen is moved rather than drawn again (Qt will not copy what it holds for a
+        widget changed since the last paint)."""
+        if len(self._rects) != len(self._shown):
+            return  # not measured yet: its width is not known
+        start = self._unplaced
+        for widget, rect in zip(self._shown[start:], self._rects[start:], strict=True):
+            if isinstance(widget, CodeBlock):
+                widget.place(rect)  # its code may have changed without its height
+            elif widget.geometry() != rect:
+                rewrapped = widget.width() != rect.width()
+                widget.setGeometry(rect)
+                if rewrapped:
+                    widget.update()  # static contents: its lines are wrapped anew
+            show_now(widget)
+        self._unplaced = len(self._shown)
         if self._height != self.minimumHeight():
             self.setFixedHeight(self._height)
+
+    def block_changed(self, widget: QWidget) -> None:
+        """One of its blocks changed by itself (a code block took its colours)."""
+        if widget in self._shown:
+            self._place(self._shown.index(widget))
+            self.grow()
 
     def use_width(self, width: int) -> None:
         """Lay the blocks out for *width* (the message knows it before Qt gives it)."""
@@ -364,24 +422,18 @@ class MarkdownPart(QWidget):
             self.grow()
 
     def _place(self, start: int) -> None:
-        """Measure and place the blocks from *start* on; the part is as tall as they are."""
+        """Measure the blocks from *start* on and plan their places (taken by :meth:`grow`);
+        the part is to be as tall as they are."""
         width = self._placed_width
         if width <= 0:
             return  # placed once its width is known
-        top = 0
-        if start > 0:
-            top = self._shown[start - 1].geometry().bottom() + 1 + self.SPACING
+        del self._rects[start:]
+        top = self._rects[-1].bottom() + 1 + self.SPACING if self._rects else 0
         for widget in self._shown[start:]:
             height = widget.height_at(width)
-            if widget.geometry() != QtCore.QRect(0, top, width, height):
-                rewrapped = widget.width() != width
-                widget.setGeometry(0, top, width, height)
-                if rewrapped:
-                    widget.update()  # static contents: its lines are wrapped anew
-                if (inner := widget.layout()) is not None:
-                    inner.activate()  # its own parts in place now, not from the event loop
-            show_now(widget)
+            self._rects.append(QtCore.QRect(0, top, width, height))
             top += height + self.SPACING
+        self._unplaced = min(self._unplaced, start)
         self._height = max(0, top - self.SPACING)
 
     def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
@@ -522,11 +574,9 @@ class ImageGrid(QWidget):
 
     COLUMNS = 2
 
-    def __init__(
-        self, signals: ViewSignals, thumbnails: Thumbnailer | None, parent: QWidget
-    ) -> None:
+    def __init__(self, signals: ViewSignals, drawing: DrawingQueue | None, parent: QWidget) -> None:
         super().__init__(parent)
-        self._signals, self._thumbnails = signals, thumbnails
+        self._signals, self._drawing = signals, drawing
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._grid.setAlignment(QtCore.Qt.AlignmentFlag.AlignLeft)
@@ -537,8 +587,8 @@ class ImageGrid(QWidget):
         self.plugin = ""
         self.actions: list[tuple[str, str, str]] = []  # under each picture (answers only)
         self.buttons: list[dict[str, QToolButton]] = []  # each picture's, by action
-        if thumbnails is not None:
-            thumbnails.ready.connect(self._on_thumbnail_ready)
+        if drawing is not None:
+            drawing.ready.connect(self._on_thumbnail_ready)
 
     def _on_thumbnail_ready(self, key: str, image: QtGui.QImage) -> None:
         picture = self._waiting.pop(key, None)
@@ -571,8 +621,8 @@ class ImageGrid(QWidget):
         if self.actions:
             column.addLayout(self._action_row(cell, path, picture_actions(self.plugin, path)))
         self._grid.addWidget(cell, index // self.COLUMNS, index % self.COLUMNS)
-        if self._thumbnails is not None:
-            self._waiting[self._thumbnails.request(path, size)] = picture
+        if self._drawing is not None:
+            self._waiting[self._drawing.request(path, size)] = picture
         else:
             picture.setPixmap(QtGui.QPixmap(str(path)).scaled(size))
 
@@ -720,17 +770,17 @@ PartWidget = MarkdownPart | NoticeBox | ImageGrid | FileChip | SourcesBox | Prev
 
 
 def part_widget(
-    part: Part, signals: ViewSignals, thumbnails: Thumbnailer | None, dark: bool, parent: QWidget
+    part: Part, signals: ViewSignals, drawing: DrawingQueue | None, dark: bool, parent: QWidget
 ) -> PartWidget:
     """A new widget for *part* (empty where :func:`show_part` fills it)."""
     from assistant.core import parts
 
     if isinstance(part, parts.TextPart):
-        return MarkdownPart(signals, dark, parent)
+        return MarkdownPart(signals, dark, drawing, parent)
     if isinstance(part, parts.NoticePart):
         return NoticeBox(part.notice, signals, dark, parent)
     if isinstance(part, parts.ImagesPart):
-        return ImageGrid(signals, thumbnails, parent)
+        return ImageGrid(signals, drawing, parent)
     if isinstance(part, parts.AudioPart):
         from assistant.ui.audio_player import AudioPlayer
 

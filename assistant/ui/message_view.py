@@ -9,6 +9,7 @@ most once a frame. Long conversations are shown a page at a time; scrolling to t
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +22,8 @@ from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
     from assistant.core.store import Message
+    from assistant.ui.drawing import DrawingQueue
     from assistant.ui.message_widget import MessageWidget
-    from assistant.ui.thumbnails import Thumbnailer
 
 # The messages' widgets (and the core's message types) are imported with the first message
 # shown, after the window's first paint (see assistant.ui).
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["PLUGIN_TITLES", "MessageView"]
 
 FLUSH_INTERVAL_MS = 16
+DRAW_DUE_S = 0.75 * FLUSH_INTERVAL_MS / 1000  # a frame drawn this long ago is due again
 WELCOME_STRETCH = 1000  # against the column's closing stretch of 1
 PLACED_AT_ONCE = 24  # messages given widgets at once when a page opens or is scrolled to
 BUILD_MARGIN_PX = 900  # messages this near the viewport are built before they are seen
@@ -81,8 +83,9 @@ class MessageView(QScrollArea):
         self._pending_keys = 0  # questions shown before they are stored have keys below 0
         self._following = True
         self._keeping_up = False  # scrolling to the end because the content grew
-        self.thumbnails: Thumbnailer | None = None
+        self.drawing: DrawingQueue | None = None
         self._flush_timer = self._timer(FLUSH_INTERVAL_MS, self._flush)
+        self._flushed_at = 0.0  # time.monotonic() of the last frame drawn
         self._build_timer = self._timer(0, self._build_near_viewport)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
@@ -104,9 +107,9 @@ class MessageView(QScrollArea):
         timer.timeout.connect(slot)
         return timer
 
-    def use_thumbnailer(self, thumbnails: Thumbnailer) -> None:
-        """Scale pictures with *thumbnails* instead of on the GUI thread."""
-        self.thumbnails = thumbnails
+    def use_drawing_queue(self, drawing: DrawingQueue) -> None:
+        """Scale pictures and highlight code with *drawing*, off the GUI thread."""
+        self.drawing = drawing
 
     def set_welcome(self, welcome: QWidget) -> None:
         """What an empty conversation shows instead of nothing."""
@@ -119,8 +122,8 @@ class MessageView(QScrollArea):
     def show_conversation(self, messages: list[Message], has_more: bool) -> None:
         """Replace what is shown with *messages* (oldest first)."""
         self._flush_timer.stop()
-        if self.thumbnails is not None:
-            self.thumbnails.cancel()
+        if self.drawing is not None:
+            self.drawing.cancel()
         for widget in self._shown.values():
             self._column.removeWidget(widget)
             widget.deleteLater()
@@ -209,6 +212,14 @@ class MessageView(QScrollArea):
                 self._flush_timer.start()
         if changed or not isinstance(chunk, TextDelta):  # a new part, a picture: now
             self.lay_out_now(widget)
+
+    def draw_due(self) -> None:
+        """Draw the text that has arrived, now, unless a frame was drawn less than a frame
+        ago (then the flush timer draws it). A stream delivered a frame at a time is drawn
+        in the same call as it arrives, without a second call into Python for the timer."""
+        if self._dirty and time.monotonic() - self._flushed_at >= DRAW_DUE_S:
+            self._flush_timer.stop()
+            self._flush()
 
     def append_text(self, message_id: int, text: str) -> None:
         from assistant.core.messages import TextDelta
@@ -309,15 +320,13 @@ class MessageView(QScrollArea):
         from assistant.ui.message_widget import MessageWidget
 
         return MessageWidget(
-            message_id, role, self.signals, thumbnails=self.thumbnails, dark=self._dark()
+            message_id, role, self.signals, drawing=self.drawing, dark=self._dark()
         )
 
     def _stored(self, message: Message) -> MessageWidget:
         from assistant.ui.message_widget import MessageWidget
 
-        return MessageWidget.stored(
-            message, self.signals, thumbnails=self.thumbnails, dark=self._dark()
-        )
+        return MessageWidget.stored(message, self.signals, drawing=self.drawing, dark=self._dark())
 
     def _place(self, widget: MessageWidget, index: int) -> None:
         if not self._style_applied:  # with the first message, after the first paint
@@ -358,6 +367,7 @@ class MessageView(QScrollArea):
             return
 
     def _flush(self) -> None:
+        self._flushed_at = time.monotonic()
         behind: set[int] = set()
         drawn = [self._shown[i] for i in self._dirty if i in self._shown]
         for widget in drawn:

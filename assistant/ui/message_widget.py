@@ -36,8 +36,8 @@ from assistant.ui.message_parts import (
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
     from assistant.core.store import Message
+    from assistant.ui.drawing import DrawingQueue
     from assistant.ui.message_parts import PartWidget
-    from assistant.ui.thumbnails import Thumbnailer
 
 ROW_HEIGHT_ESTIMATE = 22  # px a line of text takes, for the room kept before a build
 CHARS_PER_LINE = 90
@@ -64,13 +64,13 @@ class MessageWidget(QFrame):
         role: str,
         signals: ViewSignals,
         *,
-        thumbnails: Thumbnailer | None,
+        drawing: DrawingQueue | None,
         dark: bool,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.message_id, self.role = message_id, role
-        self._signals, self._thumbnails, self._dark = signals, thumbnails, dark
+        self._signals, self._drawing, self._dark = signals, drawing, dark
         self.plugin = self.reason = ""
         self.status = "done"
         self.created = time.time()
@@ -105,10 +105,10 @@ class MessageWidget(QFrame):
 
     @classmethod
     def stored(
-        cls, message: Message, signals: ViewSignals, *, thumbnails: Thumbnailer | None, dark: bool
+        cls, message: Message, signals: ViewSignals, *, drawing: DrawingQueue | None, dark: bool
     ) -> MessageWidget:
         """A stored message; its parts are built by :meth:`build`, when it comes into view."""
-        widget = cls(message.id, message.role, signals, thumbnails=thumbnails, dark=dark)
+        widget = cls(message.id, message.role, signals, drawing=drawing, dark=dark)
         widget.plugin, widget.reason = message.plugin, message.route_reason
         widget.created = message.created
         widget.status = message.status
@@ -163,7 +163,7 @@ class MessageWidget(QFrame):
         return widget is not None
 
     def _part_widget(self, part: Any) -> PartWidget:
-        widget = part_widget(part, self._signals, self._thumbnails, self._dark, self.card)
+        widget = part_widget(part, self._signals, self._drawing, self._dark, self.card)
         if isinstance(widget, ImageGrid) and self.role == "assistant":
             widget.message_id, widget.plugin = self.message_id, self.plugin
             widget.actions = picture_actions(self.plugin)

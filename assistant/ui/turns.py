@@ -1,5 +1,5 @@
 """Turns in flight: each request is prepared on the shared pool, then answered on its
-plugin's own thread, and every chunk is delivered to the GUI thread as a signal.
+plugin's own thread, and its chunks are delivered to the GUI thread a frame at a time.
 
 A stop is cooperative, but a library call (a model load, a download's blocking read)
 cannot be interrupted: an answer that has not ended ``STOP_GRACE_MS`` after its stop is
@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from assistant.core.messages import Chunk, Progress, TextDelta
 from assistant.ui.jobs import Job, JobRunner
+from assistant.ui.relay import Relay
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant, Turn
@@ -28,7 +29,6 @@ class TurnRunner(QObject):
     """Starts turns and reports what happens to them."""
 
     turn_opened = Signal(object)  # Turn: the question is stored and the answer begins
-    chunks_arrived = Signal(int, list)  # reply message id, chunks (in order, a frame's worth)
     progress_reported = Signal(int, object)  # reply message id, Progress (out of band)
     turn_failed = Signal(int, str)  # reply message id (0 before the reply exists), message
     turn_finished = Signal(int)  # reply message id; always last
@@ -36,6 +36,9 @@ class TurnRunner(QObject):
 
     def __init__(self, assistant: Assistant, runner: JobRunner, parent: QObject | None = None):
         super().__init__(parent)
+        # Reply message id, chunks (in order, a frame's worth): at every frame of a stream,
+        # so a plain call rather than a Qt signal (see assistant.ui.relay).
+        self.chunks_arrived = Relay("TurnRunner.chunks_arrived")
         self.assistant = assistant
         self.runner = runner
         self._answering: dict[int, Job] = {}  # reply message id -> its job

@@ -295,3 +295,25 @@ def test_files_wait_as_chips_that_can_be_taken_off(qtbot, open_window, tmp_path:
     assert window.composer.files == [second]
     assert [chip.text() for chip in chips.names] == ["coffee.png"]
     assert len([b for b in chips.findChildren(QToolButton) if b.isVisible()]) == 2
+
+
+def test_a_question_shown_before_it_is_stored_becomes_the_stored_one(qtbot, open_window) -> None:
+    window = open_window()
+    window.composer.editor.setFocus()
+    qtbot.keyClicks(window.composer.editor, "what is **new**?")
+    qtbot.keyClick(window.composer.editor, Qt.Key.Key_Return)
+    (key,) = window._pending  # shown at once, before the store has it
+    shown = window.view.widget_of(key)
+    assert shown is not None and "sending…" in shown.plain_text()
+    assert shown.button("copy") is None  # nothing to copy or edit before it is stored
+    qtbot.waitUntil(lambda: not window.turns.busy, timeout=10_000)
+
+    question = window.store.messages(window.conversation_id)[0]
+    kept = window.view.widget_of(question.id)
+    assert kept is shown and window.view.widget_of(key) is None  # the same, not rebuilt
+    assert window.view.message_ids()[:1] == [question.id]
+    assert "sending…" not in kept.plain_text()
+    assert kept.button("copy") is not None and kept.button("edit") is not None
+    live = window.view.rendered(question.id)
+    window.open_conversation(window.conversation_id)  # as it is shown after a reload
+    assert window.view.rendered(question.id) == live

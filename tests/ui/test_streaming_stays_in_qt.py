@@ -12,32 +12,39 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
 from assistant.core.messages import Chunk, Request, TextDelta
 from assistant.core.plugin import Manifest, PluginContext
 
-# What the event loop may call once per frame: a batch of chunks handed over, a frame drawn.
+# What the event loop may call once per frame: a frame's chunks handed over (and drawn with
+# them), or a frame drawn by the view's own timer.
 PER_FRAME = {"jobs.py:_deliver", "message_view.py:_flush"}
+FRAME_S = 0.016
 
 ANSWER = (
     "A first paragraph that is long enough to wrap onto a second line in the window.\n\n"
     "## A heading\n\n- one item\n- another item, with `code`\n\n"
-    "```python\ndef twice(x):\n    return 2 * x\n```\n\n"
+    "```python\ndef fibonacci(n):\n    numbers = [0, 1]\n    while len(numbers) < n:\n"
+    "        numbers.append(numbers[-1] + numbers[-2])\n    return numbers[:n]\n```\n\n"
     "The end of this round, with **bold** words.\n\n"
 )
 
 
 class MarkdownStreamer:
     """Streams as many rounds of Markdown as the question says, word by word, at about a
-    word a millisecond, as a model would."""
+    word a millisecond (or as told), as a model would."""
 
     manifest = Manifest(name="markdown", title="Markdown", description="Streams Markdown.")
+
+    def __init__(self, seconds_per_word: float = 0.001) -> None:
+        self.seconds_per_word = seconds_per_word
 
     def load(self, context: PluginContext) -> None:
         """Nothing to load."""
@@ -48,12 +55,13 @@ class MarkdownStreamer:
     def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
         for word in (ANSWER * int(request.text)).split(" "):
             context.cancel.raise_if_cancelled()
-            threading.Event().wait(0.001)
+            threading.Event().wait(self.seconds_per_word)
             yield TextDelta(word + " ")
 
 
-def _entries_while(window: Any, send: Any) -> Counter[str]:
-    """The Python functions Qt's event loop called directly until the reply finished."""
+def _entries_while(window: Any, send: Any) -> tuple[Counter[str], float]:
+    """The Python functions Qt's event loop called directly until the reply finished, and
+    how long that took (seconds)."""
     loop = QEventLoop()
     here = sys._getframe()
     entries: Counter[str] = Counter()
@@ -65,13 +73,14 @@ def _entries_while(window: Any, send: Any) -> Counter[str]:
 
     window.turns.turn_finished.connect(lambda _reply: loop.quit())
     QTimer.singleShot(20_000, loop.quit)
+    started = time.perf_counter()
     sys.setprofile(profile)
     try:
         send()
         loop.exec()
     finally:
         sys.setprofile(None)
-    return entries
+    return entries, time.perf_counter() - started
 
 
 def test_the_event_loop_enters_python_only_to_deliver_and_draw(open_window, qtbot) -> None:
@@ -81,16 +90,56 @@ def test_the_event_loop_enters_python_only_to_deliver_and_draw(open_window, qtbo
         qtbot.waitUntil(lambda: not window.turns.busy, timeout=20_000)
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
 
-    short = _entries_while(window, lambda: window.send("1", [], plugin="markdown"))
+    short, _ = _entries_while(window, lambda: window.send("1", [], plugin="markdown"))
     qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
-    long = _entries_while(window, lambda: window.send("8", [], plugin="markdown"))
+    long, took = _entries_while(window, lambda: window.send("8", [], plugin="markdown"))
 
-    assert long["message_view.py:_flush"] > short["message_view.py:_flush"] + 3, (
-        "the long answer was drawn in frames"
-    )
+    frames = sum(long[name] for name in PER_FRAME)
+    assert frames > sum(short[name] for name in PER_FRAME) + 3, "it was drawn in frames"
+    # About once a frame, however fast the chunks come (here about one a millisecond).
+    assert frames <= 1.25 * took / FRAME_S + 10, f"{frames} calls in {took:.2f} s"
     grew = {
         name: (short[name], count)
         for name, count in long.items()
         if name not in PER_FRAME and count > short[name]
     }
     assert not grew, f"calls from the event loop into Python that grow with the answer: {grew}"
+
+
+class _PaintedArea(QObject):
+    """The area of each paint of one widget, in pixels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.areas: list[int] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.areas.append(sum(r.width() * r.height() for r in event.region()))  # type: ignore[attr-defined]
+        return False
+
+
+def test_following_a_streaming_answer_draws_only_what_is_new(open_window, qtbot) -> None:
+    """What is on screen is moved up as the answer grows, not drawn again: Qt copies it
+    only if nothing in it changed since the last paint (no block moved, resized or shown
+    before the view scrolled), and paragraphs and code blocks alike must keep to that."""
+    window = open_window(MarkdownStreamer(seconds_per_word=0.004))  # a code block over frames
+    window.resize(900, 700)
+    for _ in range(3):  # a page of answers above, so the view scrolls as the next one grows
+        window.send("1", [], plugin="markdown")
+        qtbot.waitUntil(lambda: not window.turns.busy, timeout=20_000)
+    column = window.view.widget()
+    viewport = window.view.viewport()
+    painted = _PaintedArea()
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=20_000):
+        window.send("6", [], plugin="markdown")
+        qtbot.waitUntil(
+            lambda: bool(window.turns.text_so_far(max(window.turns.answering(), default=0))),
+            timeout=10_000,
+        )
+        column.installEventFilter(painted)
+    column.removeEventFilter(painted)
+    page = viewport.width() * viewport.height()
+    assert len(painted.areas) > 20, "the answer was drawn in frames"
+    whole = [area for area in painted.areas if area > page // 2]
+    assert len(whole) <= 2, f"{len(whole)} of {len(painted.areas)} frames drew most of the page"
