@@ -92,7 +92,8 @@ class JobSignals(QObject):
     def _on_finished(self) -> None:
         self._deliver()
         self._next_frame.stop()
-        self.finished.emit()
+        # The last items are drawn in this frame, what their end brings in the next.
+        QTimer.singleShot(0, self, self.finished.emit)
 
 
 def _is_connected(owner: QObject, signal: str) -> Callable[[], bool]:

@@ -51,6 +51,12 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.setAcceptDrops(True)
         self._build()
+        # The conversation list, brought up to date a frame after a turn opens or ends (its
+        # time and order): not in the frame that draws the answer.
+        self.sidebar_refresh = QTimer(self)
+        self.sidebar_refresh.setSingleShot(True)
+        self.sidebar_refresh.setInterval(0)
+        self.sidebar_refresh.timeout.connect(self.refresh_conversations)
         self._sweeper = QTimer(self)
         self._sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.composer.setEnabled(False)  # until the core is attached
@@ -354,7 +360,7 @@ class MainWindow(QMainWindow):
         if question is not None and not self.view.is_shown(question.id):
             self.view.add_message(question)
         self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
-        QTimer.singleShot(0, self.refresh_conversations)  # in a frame of its own
+        self.sidebar_refresh.start()  # in a frame of its own
 
     def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:
         from assistant.core.messages import Progress
@@ -398,7 +404,7 @@ class MainWindow(QMainWindow):
             self.progress.hide()
             self.statusBar().clearMessage()
         self.memory.show_conversation(self.conversation_id)
-        self.refresh_conversations()
+        self.sidebar_refresh.start()  # in a frame of its own
 
     def show_error(self, message: str) -> None:
         """Tell the person about a problem, in the conversation where they will see it."""

@@ -47,6 +47,6 @@ def open_window(qtbot) -> Iterator[Callable[..., MainWindow]]:
         gated.plugin.gate.set()  # type: ignore[union-attr]
         window.close()
         assert window.jobs.shutdown(5000), "a job was still running after the window closed"
-        qtbot.waitUntil(lambda w=window: not w.jobs.busy, timeout=5000)  # finished delivered
         assert all(pool.activeThreadCount() == 0 for pool in window.jobs.pools())
+        qtbot.waitUntil(lambda w=window: not w.jobs.busy, timeout=5000)  # finished delivered
         window.assistant.store.close()

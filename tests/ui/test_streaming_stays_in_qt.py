@@ -71,7 +71,11 @@ def _entries_while(window: Any, send: Any) -> tuple[Counter[str], float]:
             name = f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_code.co_name}"
             entries[name] += 1
 
-    window.turns.turn_finished.connect(lambda _reply: loop.quit())
+    def on_finished(_reply: int) -> None:
+        sys.setprofile(None)  # what the window does after the turn is not counted
+        loop.quit()
+
+    window.turns.turn_finished.connect(on_finished)
     QTimer.singleShot(20_000, loop.quit)
     started = time.perf_counter()
     sys.setprofile(profile)
@@ -88,10 +92,11 @@ def test_the_event_loop_enters_python_only_to_deliver_and_draw(open_window, qtbo
     for rounds in ("1", "1"):  # answers above, with their buttons (icons) on screen
         window.send(rounds, [], plugin="markdown")
         qtbot.waitUntil(lambda: not window.turns.busy, timeout=20_000)
-    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
+    settled = lambda: not window.jobs.busy and not window.sidebar_refresh.isActive()  # noqa: E731
+    qtbot.waitUntil(settled, timeout=5000)
 
     short, _ = _entries_while(window, lambda: window.send("1", [], plugin="markdown"))
-    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
+    qtbot.waitUntil(settled, timeout=5000)
     long, took = _entries_while(window, lambda: window.send("8", [], plugin="markdown"))
 
     frames = sum(long[name] for name in PER_FRAME)
@@ -101,7 +106,7 @@ def test_the_event_loop_enters_python_only_to_deliver_and_draw(open_window, qtbo
     grew = {
         name: (short[name], count)
         for name, count in long.items()
-        if name not in PER_FRAME and count > short[name]
+        if name not in PER_FRAME and count > 2 * short[name] + 2  # 8 times the text
     }
     assert not grew, f"calls from the event loop into Python that grow with the answer: {grew}"
 
