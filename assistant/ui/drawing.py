@@ -9,15 +9,17 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, Signal
+from PySide6.QtCore import QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QImage
 
-from assistant.ui.jobs import Job, JobRunner
+from assistant.ui.jobs import FRAME_MS, Job, JobRunner
 
+FRAME_BUDGET_S = 0.002  # results handed over per frame, at most this long
 IDLE_S = 0.5  # how long the worker waits for more before its job ends
 IDLE_POLL_S = 0.05  # how often it looks meanwhile (and whether it was stopped)
 Task = tuple[Callable[[], Any], Callable[[Any], None]]  # the work, what takes its result
@@ -35,6 +37,11 @@ class DrawingQueue(QObject):
         self._waiting: list[Task] = []
         self._job: Job | None = None
         self._keys = itertools.count(1)
+        self._results: deque[tuple[Callable[[Any], None], Any]] = deque()
+        self._next_frame = QTimer(self)
+        self._next_frame.setSingleShot(True)
+        self._next_frame.setInterval(FRAME_MS)
+        self._next_frame.timeout.connect(lambda: self._on_done([]))
 
     def request(self, path: Path, size: QSize) -> str:
         """Queue *path* to be scaled to *size*; returns the key its picture will carry."""
@@ -82,13 +89,22 @@ class DrawingQueue(QObject):
             idle_since = time.monotonic()
 
     def _on_done(self, results: list[tuple[Callable[[Any], None], Any]]) -> None:
-        for done, result in results:
+        """Hand results over, for at most FRAME_BUDGET_S a frame (a conversation just opened
+        may have many code blocks to colour while an answer streams); the rest follow."""
+        self._results.extend(results)
+        started = time.perf_counter()
+        while self._results and time.perf_counter() - started < FRAME_BUDGET_S:
+            done, result = self._results.popleft()
             done(result)
+        if self._results:
+            self._next_frame.start()
 
     def cancel(self) -> None:
         """Forget the tasks still waiting (their conversation is no longer shown)."""
         with self._lock:
             self._waiting.clear()
+        self._results.clear()
+        self._next_frame.stop()
         if self._job is not None:
             self._job.cancel.cancel()
 

@@ -357,9 +357,8 @@ class MainWindow(QMainWindow):
             self.open_conversation(self.conversation_id)
             self.refresh_conversations()
             return
-        if question is not None and not self.view.is_shown(question.id):
-            self.view.add_message(question)
-        self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason)
+        unseen = question if question is not None and not self.view.is_shown(question.id) else None
+        self.view.start_reply(turn.reply_message_id, turn.route.plugin, turn.route.reason, unseen)
         self.sidebar_refresh.start()  # in a frame of its own
 
     def _on_turn_chunks_arrived(self, reply: int, chunks: list[Chunk]) -> None:

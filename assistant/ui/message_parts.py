@@ -272,10 +272,11 @@ class CodeBlock(QFrame):
     def _on_highlighted(self, block: Block, body: str) -> None:
         if block is self._highlighting and isValid(self):
             self._highlighting = None
+            size = self.code.sizeHint()
             self._show_code(body)
             parent = self.parentWidget()
-            if isinstance(parent, MarkdownPart):
-                parent.block_changed(self)  # in colour; the same size, unless a font differs
+            if self.code.sizeHint() != size and isinstance(parent, MarkdownPart):
+                parent.block_changed(self)  # a font of the colours is wider: placed again
 
     def finish_highlighting(self) -> None:
         """Show its colours now if they are still being made (what it shows, compared)."""

@@ -181,21 +181,28 @@ class MessageView(QScrollArea):
 
     def add_message(self, message: Message) -> None:
         """Append a stored message at the end."""
+        self.lay_out_now(self._add_stored(message))
+
+    def _add_stored(self, message: Message) -> MessageWidget:
         widget = self._stored(message)
         self._place(widget, len(self._order))
         widget.build()
         self._update_welcome()
-        self.lay_out_now(widget)
+        return widget
 
-    def start_reply(self, message_id: int, plugin: str, reason: str) -> None:
-        """Open an empty answer at the end, ready to stream into."""
+    def start_reply(
+        self, message_id: int, plugin: str, reason: str, question: Message | None = None
+    ) -> None:
+        """Open an empty answer at the end, ready to stream into (after *question*, if it
+        is not shown yet: both are laid out and drawn together)."""
+        asked = [self._add_stored(question)] if question is not None else []
         widget = self._new(message_id, "assistant")
         widget.start_streaming(plugin, reason)
         self._place(widget, len(self._order))
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
-        self.lay_out_now(widget)
+        self.lay_out_now(*asked, widget)
 
     def add_chunk(self, message_id: int, chunk: Chunk) -> None:
         """Add a streamed chunk to an answer; text is drawn at the next frame."""
