@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
-from assistant.ui.jobs import FRAME_MS, Job, JobRunner
+from assistant.ui.jobs import FRAME_MS, Job, JobRunner, one_shot
 
 FRAME_BUDGET_S = 0.002  # results handed over per frame, at most this long
 IDLE_S = 0.5  # how long the worker waits for more before its job ends
@@ -38,10 +38,7 @@ class DrawingQueue(QObject):
         self._job: Job | None = None
         self._keys = itertools.count(1)
         self._results: deque[tuple[Callable[[Any], None], Any]] = deque()
-        self._next_frame = QTimer(self)
-        self._next_frame.setSingleShot(True)
-        self._next_frame.setInterval(FRAME_MS)
-        self._next_frame.timeout.connect(lambda: self._on_done([]))
+        self._next_frame = one_shot(self, FRAME_MS, lambda: self._on_done([]))
 
     def request(self, path: Path, size: QSize) -> str:
         """Queue *path* to be scaled to *size*; returns the key its picture will carry."""

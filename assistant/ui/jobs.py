@@ -24,6 +24,16 @@ JobBody = Callable[["Job"], Iterator[Any]]
 FRAME_MS = 16  # items are delivered to the GUI thread at most this often
 
 
+def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
+    """A single-shot timer owned by *parent* that calls *slot* *interval_ms* after each
+    start (a start while it runs starts it again)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer
+
+
 class JobSignals(QObject):
     """What a running job tells the GUI thread.
 
@@ -51,10 +61,7 @@ class JobSignals(QObject):
         # The items of a frame together, in one call (see assistant.ui.relay): a stream's
         # way to the window.
         self.batch = Relay("JobSignals.batch")
-        self._next_frame = QTimer(self)
-        self._next_frame.setSingleShot(True)
-        self._next_frame.setInterval(FRAME_MS)
-        self._next_frame.timeout.connect(self._deliver)
+        self._next_frame = one_shot(self, FRAME_MS, self._deliver)
         self._batch_ready.connect(self._deliver)
         self._failed.connect(self._on_failed)
         self._finished.connect(self._on_finished)

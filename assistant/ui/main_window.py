@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBox
 
 from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
-from assistant.ui.jobs import Job, JobRunner
+from assistant.ui.jobs import Job, JobRunner, one_shot
 from assistant.ui.message_view import MessageView
 from assistant.ui.pauses import settle_heap
 from assistant.ui.sidebar import Sidebar
@@ -53,10 +53,7 @@ class MainWindow(QMainWindow):
         self._build()
         # The conversation list, brought up to date a frame after a turn opens or ends (its
         # time and order): not in the frame that draws the answer.
-        self.sidebar_refresh = QTimer(self)
-        self.sidebar_refresh.setSingleShot(True)
-        self.sidebar_refresh.setInterval(0)
-        self.sidebar_refresh.timeout.connect(self.refresh_conversations)
+        self.sidebar_refresh = one_shot(self, 0, self.refresh_conversations)
         self._sweeper = QTimer(self)
         self._sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.composer.setEnabled(False)  # until the core is attached

@@ -17,6 +17,7 @@ from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from assistant.ui.jobs import one_shot
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ class MessageView(QScrollArea):
         self._following = True
         self._keeping_up = False  # scrolling to the end because the content grew
         self.drawing: DrawingQueue | None = None
-        self._flush_timer = self._timer(FLUSH_INTERVAL_MS, self._flush)
+        self._flush_timer = one_shot(self, FLUSH_INTERVAL_MS, self._flush)
         self._flushed_at = 0.0  # time.monotonic() of the last frame drawn
-        self._build_timer = self._timer(0, self._build_near_viewport)
+        self._build_timer = one_shot(self, 0, self._build_near_viewport)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -99,13 +100,6 @@ class MessageView(QScrollArea):
             widget.setBackgroundRole(QtGui.QPalette.ColorRole.Base)
             widget.setAutoFillBackground(True)
         static(self._column_widget)  # it grows at its bottom
-
-    def _timer(self, interval: int, slot: Any) -> QTimer:
-        timer = QTimer(self)
-        timer.setSingleShot(True)
-        timer.setInterval(interval)
-        timer.timeout.connect(slot)
-        return timer
 
     def use_drawing_queue(self, drawing: DrawingQueue) -> None:
         """Scale pictures and highlight code with *drawing*, off the GUI thread."""
