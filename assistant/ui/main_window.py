@@ -19,9 +19,12 @@ from assistant.ui.pauses import settle_heap
 from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from assistant.core.engine import Assistant, Turn
     from assistant.core.messages import Chunk, Progress, Source
     from assistant.core.store import Store
+    from assistant.core.store_records import Conversation
     from assistant.ui.plugin_jobs import PluginJobs
     from assistant.ui.turns import TurnRunner
 
@@ -51,9 +54,10 @@ class MainWindow(QMainWindow):
         self.resize(1100, 760)
         self.setAcceptDrops(True)
         self._build()
-        # The conversation list, brought up to date a frame after a turn opens or ends (its
-        # time and order): not in the frame that draws the answer.
-        self.sidebar_refresh = one_shot(self, 0, self.refresh_conversations)
+        # The conversation list, brought up to date after a turn opens or ends (its time
+        # and order): not in the frame that draws the answer.
+        self.sidebar_refresh = one_shot(self, 0, self._refresh_conversations_soon)
+        self._listings = 0  # conversation lists asked for, so that only the last is shown
         self._sweeper = QTimer(self)
         self._sweeper.setInterval(SWEEP_INTERVAL_MS)
         self.composer.setEnabled(False)  # until the core is attached
@@ -217,8 +221,29 @@ class MainWindow(QMainWindow):
     # ---- conversations ------------------------------------------------------------------
 
     def refresh_conversations(self) -> None:
+        self._listings += 1  # a list read before this one is not shown after it
         if not self.sidebar.search.text():
             self.sidebar.show_conversations(self.store.conversations(), self.conversation_id)
+
+    def _refresh_conversations_soon(self) -> None:
+        """Bring the conversation list up to date after a turn opens or ends (its time, its
+        place), reading it on a worker: with many messages that takes a few ms, which the
+        frames of the answer being written should not wait for."""
+        if self.sidebar.search.text():
+            return
+        self._listings += 1
+        listing = self._listings
+
+        def body(_job: Job) -> Iterator[list[Conversation]]:
+            yield self.store.conversations()
+
+        def show(conversations: list[Conversation]) -> None:
+            if listing == self._listings and not self.sidebar.search.text():
+                self.sidebar.show_conversations(conversations, self.conversation_id)
+
+        job = Job(body)
+        job.signals.yielded.connect(show)
+        self.jobs.start(job)
 
     def new_conversation(self) -> None:
         self.conversation_id = 0

@@ -337,6 +337,7 @@ class MarkdownPart(QWidget):
         self.setFixedHeight(0)
         self._parsed = StreamedBlocks()
         self._shown: list[ProseBlock | CodeBlock] = []
+        self._spares: dict[str, ProseBlock | CodeBlock] = {}  # ready for the next blocks
         self._placed_width = 0
         self._rects: list[QtCore.QRect] = []  # where each block is to be, as measured
         self._unplaced = 0  # the first block that is not where it is to be yet
@@ -362,11 +363,7 @@ class MarkdownPart(QWidget):
                 complete = False
                 break
             made += 1
-            widget: ProseBlock | CodeBlock = (
-                CodeBlock(block, self._dark, self._drawing, self)
-                if block.kind == "code"
-                else ProseBlock(block, self._signals, self._dark, self)
-            )
+            widget = self._block_widget(block)
             if index < len(self._shown):
                 discard(self._shown[index])
                 self._shown[index] = widget
@@ -381,7 +378,33 @@ class MarkdownPart(QWidget):
         self._place(changed)
         if final:
             self.grow()
+            for spare in self._spares.values():
+                discard(spare)
+            self._spares.clear()
+        elif not made:  # a frame that made nothing makes the next block's widget
+            self._make_spare()
         return complete
+
+    def _block_widget(self, block: Block) -> ProseBlock | CodeBlock:
+        """A widget showing *block*: the spare one of its kind, if there is one."""
+        widget = self._spares.pop(block.kind, None)
+        if widget is None:
+            widget = self._new_block(block)
+        widget.show_block(block)
+        return widget
+
+    def _new_block(self, block: Block) -> ProseBlock | CodeBlock:
+        if block.kind == "code":
+            return CodeBlock(block, self._dark, self._drawing, self)
+        return ProseBlock(block, self._signals, self._dark, self)
+
+    def _make_spare(self) -> None:
+        """While the text streams, keep one hidden widget of each kind ready: making one
+        costs a few ms, which a frame that also makes its first block would add up."""
+        for kind in ("prose", "code"):
+            if kind not in self._spares:
+                self._spares[kind] = self._new_block(Block(kind, "", 0, open=True))
+                return
 
     def growth(self) -> int:
         """How much taller it is about to be (see :meth:`grow`)."""

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtGui
 from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from assistant.ui.jobs import one_shot
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
@@ -81,6 +82,7 @@ class MessageView(QScrollArea):
         self._shown: dict[int, MessageWidget] = {}
         self._order: list[int] = []
         self._dirty: set[int] = set()
+        self._to_lay_out: list[MessageWidget] = []  # changed, laid out with the next pass
         self._pending_keys = 0  # questions shown before they are stored have keys below 0
         self._following = True
         self._keeping_up = False  # scrolling to the end because the content grew
@@ -124,6 +126,7 @@ class MessageView(QScrollArea):
         self._shown.clear()
         self._order.clear()
         self._dirty.clear()
+        self._to_lay_out.clear()
         self._has_more = has_more
         # Only the newest messages get widgets now; the rest of the page waits, as data,
         # until the person scrolls up to it.
@@ -211,8 +214,10 @@ class MessageView(QScrollArea):
             self._dirty.add(message_id)
             if not self._flush_timer.isActive():
                 self._flush_timer.start()
-        if changed or not isinstance(chunk, TextDelta):  # a new part, a picture: now
+        if not isinstance(chunk, TextDelta):  # a picture, a notice, progress: now
             self.lay_out_now(widget)
+        elif changed:  # a new text part: laid out with its first words, when they are drawn
+            self._lay_out_soon(widget)
 
     def draw_due(self) -> None:
         """Draw the text that has arrived, now, unless a frame was drawn less than a frame
@@ -278,8 +283,16 @@ class MessageView(QScrollArea):
         self._order[self._order.index(key)] = message.id
         self._shown[message.id] = widget
         widget.store(message)
-        self.lay_out_now(widget)
+        self._lay_out_soon(widget)  # with the answer that opens after it, or the next frame
         return True
+
+    def _lay_out_soon(self, widget: MessageWidget) -> None:
+        """Lay *widget* out with the next call of :meth:`lay_out_now`, at the latest in the
+        next frame (one pass and one paint for all that changed at once)."""
+        if widget not in self._to_lay_out:
+            self._to_lay_out.append(widget)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
 
     def restart_reply(self, message_id: int) -> None:
         """Empty an answer still being written, to stream everything it said into it again
@@ -391,6 +404,9 @@ class MessageView(QScrollArea):
         the bottom up, lays each level out first in the old height of the one around it,
         moving everything in it, and the whole view is painted again.)
         """
+        if self._to_lay_out:
+            waiting, self._to_lay_out = self._to_lay_out, []
+            changed = (*(w for w in waiting if w not in changed and isValid(w)), *changed)
         column, viewport, bar = self._column_widget, self.viewport(), self.verticalScrollBar()
         growth = sum(widget.growth() for widget in changed)
         if self._following and growth > 0:
