@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from threading import Event, current_thread, main_thread
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage, QPalette
@@ -274,3 +275,36 @@ def test_a_right_click_leaves_the_open_conversation_selected(qtbot, open_window)
     QTimer.singleShot(0, lambda: QApplication.activePopupWidget().close())
     window.sidebar._on_list_context_menu(point)  # the menu opens, and is closed unused
     assert sidebar.currentRow() == index[first] and window.conversation_id == first
+
+
+def test_after_a_turn_the_list_catches_up_and_an_older_reading_never_wins(
+    qtbot, open_window, monkeypatch
+) -> None:
+    window = open_window()
+    older = window.store.create_conversation("older")
+    window.open_conversation(older)
+    window.new_conversation()
+    reply = send(qtbot, window, "a question that starts a new conversation")
+    newest = window.store.message(reply).conversation_id  # type: ignore[union-attr]
+    listed = lambda: [r for r in rows(window) if isinstance(r, Conversation)]  # noqa: E731
+    # The list is read on a worker after the turn: it shows the new conversation first.
+    qtbot.waitUntil(lambda: [r.id for r in listed()][:2] == [newest, older], timeout=5000)
+
+    # A reading on the worker that saw the list before a rename and arrives after it.
+    before, read, arrive = window.store.conversations(), window.store.conversations, Event()
+
+    def conversations() -> list[Conversation]:
+        if current_thread() is main_thread():
+            return read()
+        arrive.wait(5)
+        return before
+
+    monkeypatch.setattr(window.store, "conversations", conversations)
+    window.sidebar_refresh.start()
+    qtbot.waitUntil(lambda: not window.sidebar_refresh.isActive(), timeout=5000)
+    window.store.rename_conversation(older, "renamed while a reading was on its way")
+    window.refresh_conversations()
+    arrive.set()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=5000)
+    titles = {r.id: r.title for r in listed()}
+    assert titles[older] == "renamed while a reading was on its way"
