@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -193,8 +193,11 @@ class StreamedBlocks:
         Only a link reference definition (``[name]: url``) reaches back to change an
         earlier block; without one, the blocks kept while streaming are already those of
         the whole text, and parsing a long answer again at its end would hold up the
-        window (about 30 ms for a long answer here)."""
+        window (about 30 ms for a long answer here). A code block whose fence was never
+        closed is whole now too: the answer ended in it."""
         if _REFERENCE.search(text) or not self.blocks:
             self.blocks = blocks(text)
-            return self.blocks
-        return self.update(text)
+        else:
+            self.update(text)
+        self.blocks = [replace(b, open=False) if b.open else b for b in self.blocks]
+        return self.blocks

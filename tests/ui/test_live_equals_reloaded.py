@@ -288,3 +288,19 @@ def test_play_pause_and_seek_go_to_the_audio_output(view: MessageView, tmp_path:
     qtbot.mouseClick(player.stop_button, Qt.MouseButton.LeftButton)
     assert output.calls[1:] == [("play", "a.wav", 1.5), ("speed", 1.5), ("stop",)]
     assert player.time.text() == "0:00 / 0:04" and player.play_button.text() == "Play"
+
+
+def test_an_answer_that_ends_inside_its_code_block_shows_it_in_colour(
+    view: MessageView, tmp_path: Path, qtbot
+) -> None:
+    store = Store(tmp_path / "unclosed.sqlite3")
+    try:
+        answer = "Here it is:\n\n```python\ndef reverse(s):\n    return s[::-1]\n"  # no fence
+        reply = _stream(view, store, [TextDelta(w + " ") for w in answer.split(" ")], {1, 3})
+        ((_, blocks),) = view.rendered(reply)
+        kind, language, code, shown = blocks[-1]
+        assert (kind, language) == ("code", "python") and code.startswith("def reverse(s):")
+        assert "<span" in shown  # highlighted, as any finished code block
+        assert view.rendered(reply) == _reloaded(store, reply, qtbot)
+    finally:
+        store.close()
