@@ -127,6 +127,9 @@ class Composer(QWidget):
         self.stop_button = QPushButton(tr("Stop"), self)
         self.stop_button.setToolTip(tr("Stop the answer (Esc)"))
         self.stop_button.clicked.connect(self.stop_requested)
+        room = self.stop_button.sizePolicy()
+        room.setRetainSizeWhenHidden(True)  # the conversation keeps its height as answers
+        self.stop_button.setSizePolicy(room)  # start and end (it is not squeezed and redrawn)
         self.stop_button.hide()
         from assistant.ui.options_panel import OptionsPanel
 

@@ -83,6 +83,7 @@ class MessageView(QScrollArea):
         self._order: list[int] = []
         self._dirty: set[int] = set()
         self._to_lay_out: list[MessageWidget] = []  # changed, laid out with the next pass
+        self._to_show: list[MessageWidget] = []  # placed, shown by the next pass
         self._pending_keys = 0  # questions shown before they are stored have keys below 0
         self._following = True
         self._keeping_up = False  # scrolling to the end because the content grew
@@ -127,6 +128,7 @@ class MessageView(QScrollArea):
         self._order.clear()
         self._dirty.clear()
         self._to_lay_out.clear()
+        self._to_show.clear()
         self._has_more = has_more
         # Only the newest messages get widgets now; the rest of the page waits, as data,
         # until the person scrolls up to it.
@@ -182,7 +184,7 @@ class MessageView(QScrollArea):
 
     def _add_stored(self, message: Message) -> MessageWidget:
         widget = self._stored(message)
-        self._place(widget, len(self._order))
+        self._place(widget, len(self._order), now=False)
         widget.build()
         self._update_welcome()
         return widget
@@ -195,7 +197,7 @@ class MessageView(QScrollArea):
         asked = [self._add_stored(question)] if question is not None else []
         widget = self._new(message_id, "assistant")
         widget.start_streaming(plugin, reason)
-        self._place(widget, len(self._order))
+        self._place(widget, len(self._order), now=False)
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
@@ -265,7 +267,7 @@ class MessageView(QScrollArea):
         for name in names:
             widget.add_chunk(FileOut(Path(name), name))
         widget.finish("done")
-        self._place(widget, len(self._order))
+        self._place(widget, len(self._order), now=False)
         self._update_welcome()
         self._following = True
         self.scroll_to_end()
@@ -342,7 +344,11 @@ class MessageView(QScrollArea):
 
         return MessageWidget.stored(message, self.signals, drawing=self.drawing, dark=self._dark())
 
-    def _place(self, widget: MessageWidget, index: int) -> None:
+    def _place(self, widget: MessageWidget, index: int, now: bool = True) -> None:
+        """Put *widget* in the column at *index* and show it; unless *now*, it is shown by
+        the next :meth:`lay_out_now`, once the column has its room (shown into a column
+        of the old height, Qt would lay out everything in it at once, moving all that is
+        on screen)."""
         if not self._style_applied:  # with the first message, after the first paint
             self._style_applied = True
             self._apply_style()
@@ -352,7 +358,13 @@ class MessageView(QScrollArea):
         offset = 2 if self._welcome is not None else 1  # after "earlier" (and the welcome)
         self._column.insertWidget(offset + index, widget)
         widget.fit(self._column_width())
-        widget.show()
+        if now:
+            widget.show()
+            return
+        policy = widget.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # counted in the column's height while hidden
+        widget.setSizePolicy(policy)
+        self._to_show.append(widget)
 
     def _update_welcome(self) -> None:
         if self._welcome is not None:
@@ -408,24 +420,41 @@ class MessageView(QScrollArea):
             waiting, self._to_lay_out = self._to_lay_out, []
             changed = (*(w for w in waiting if w not in changed and isValid(w)), *changed)
         column, viewport, bar = self._column_widget, self.viewport(), self.verticalScrollBar()
-        growth = sum(widget.growth() for widget in changed)
-        if self._following and growth > 0:
+        width = viewport.width()
+        if self._following:
             # Scroll first, then grow: what is on screen is moved up (copied, as Qt does when
             # nothing under it waits to be drawn) and only the strip it uncovers is drawn;
-            # the column and what grows in it draw only what is new (static contents).
-            bar.setRange(0, bar.maximum() + growth)
+            # the column and what grows in it draw only what is new (static contents). The
+            # column's height counts the messages just added; their text grows by growth().
+            growth = sum(widget.growth() for widget in changed)
+            end = max(0, self._content_height(width) + growth - viewport.height())
+            if end > bar.maximum():
+                bar.setRange(0, end)
         for widget in changed:
             widget.invalidate_layout()
-        width = viewport.width()
-        height = column.heightForWidth(width)
-        if height < 0:
-            height = column.sizeHint().height()
-        column.resize(width, max(height, viewport.height()))  # the scroll range follows
+        column.resize(width, max(self._content_height(width), viewport.height()))  # the range
+        for widget in self._shown_now():
+            widget.show()  # in the room the column has made for it
         self._column.activate()
         for widget in changed:
             widget.lay_out()
         # Paints everything waiting, now (one pixel of the strip a growing answer uncovers).
         viewport.repaint(QRect(0, viewport.height() - 1, 1, 1))
+
+    def _shown_now(self) -> list[MessageWidget]:
+        """The messages placed to be shown with this pass, counted as shown from now on."""
+        waiting, self._to_show = self._to_show, []
+        for widget in waiting:
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(False)
+            widget.setSizePolicy(policy)
+        return waiting
+
+    def _content_height(self, width: int) -> int:
+        """The height of what the column holds, laid out *width* wide."""
+        column = self._column_widget
+        height = column.heightForWidth(width)
+        return height if height >= 0 else column.sizeHint().height()
 
     # ---- scrolling ---------------------------------------------------------------------
 
