@@ -38,7 +38,8 @@ class DrawingQueue(QObject):
         self._job: Job | None = None
         self._keys = itertools.count(1)
         self._results: deque[tuple[Callable[[Any], None], Any]] = deque()
-        self._next_frame = one_shot(self, FRAME_MS, lambda: self._on_done([]))
+        self._hand_over_soon = one_shot(self, 0, self._hand_over)
+        self._next_frame = one_shot(self, FRAME_MS, self._hand_over)
 
     def request(self, path: Path, size: QSize) -> str:
         """Queue *path* to be scaled to *size*; returns the key its picture will carry."""
@@ -86,9 +87,15 @@ class DrawingQueue(QObject):
             idle_since = time.monotonic()
 
     def _on_done(self, results: list[tuple[Callable[[Any], None], Any]]) -> None:
+        """Take results to hand over in an event-loop pass of their own: a stream's frame
+        delivered in the same pass would wait for them."""
+        self._results.extend(results)
+        if not self._next_frame.isActive():
+            self._hand_over_soon.start()
+
+    def _hand_over(self) -> None:
         """Hand results over, for at most FRAME_BUDGET_S a frame (a conversation just opened
         may have many code blocks to colour while an answer streams); the rest follow."""
-        self._results.extend(results)
         started = time.perf_counter()
         while self._results and time.perf_counter() - started < FRAME_BUDGET_S:
             done, result = self._results.popleft()
@@ -101,6 +108,7 @@ class DrawingQueue(QObject):
         with self._lock:
             self._waiting.clear()
         self._results.clear()
+        self._hand_over_soon.stop()
         self._next_frame.stop()
         if self._job is not None:
             self._job.cancel.cancel()

@@ -53,6 +53,18 @@ def _renderer(dark: bool) -> MarkdownIt:
     return renderer.enable("table").enable("strikethrough")
 
 
+@lru_cache(maxsize=1)
+def _block_parser() -> MarkdownIt:
+    """The same Markdown as :func:`_renderer` parsed into blocks only: their inline
+    content (emphasis, links, code spans) is left unparsed, which is half of the work and
+    not needed to tell where a block starts and ends."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
+    parser.core.ruler.enableOnly(["normalize", "block"])
+    return parser
+
+
 @lru_cache(maxsize=2)
 def _formatter(dark: bool) -> object:
     from pygments.formatters import HtmlFormatter
@@ -137,7 +149,7 @@ def blocks(text: str, first_line: int = 0) -> list[Block]:
     """The top-level blocks of *text*; line numbers counted from *first_line*."""
     lines = text.splitlines(keepends=True)
     found: list[Block] = []
-    for token in _renderer(False).parse(text):
+    for token in _block_parser().parse(text):
         if token.level != 0 or token.map is None or token.nesting < 0:
             continue
         start, end = token.map

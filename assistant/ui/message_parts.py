@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from assistant.ui.jobs import one_shot
 from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ PICTURE_ACTION_OFFERED: list[Callable[[str, str, Path], bool]] = []
 THUMBNAIL_WIDTH = 320
 COPIED_FEEDBACK_MS = 1500
 NEW_BLOCKS_PER_FRAME = 1  # blocks a streaming text makes per frame (the rest next frame)
+BLOCK_KINDS = ("prose", "code")
 NOTICE_COLOURS = {  # level: (on a light page, on a dark page)
     "error": ("#c0392b", "#f28b82"),
     "warning": ("#b9770e", "#fdd663"),
@@ -185,8 +187,13 @@ class ProseBlock(QLabel):
         self.show_block(block)
 
     def show_block(self, block: Block) -> None:
-        if block != self.block:
-            self.block = block
+        if block == self.block:
+            return
+        # A block that settles often only gains the line end after its last word: the
+        # same HTML, so neither drawn nor measured again.
+        same = self.block is not None and block.source.rstrip() == self.block.source.rstrip()
+        self.block = block
+        if not same:
             self.setText(to_html(block.source, dark=self._dark))
             self._measured = (-1, 0)
 
@@ -342,6 +349,7 @@ class MarkdownPart(QWidget):
         self._rects: list[QtCore.QRect] = []  # where each block is to be, as measured
         self._unplaced = 0  # the first block that is not where it is to be yet
         self._height = 0  # what its blocks take (applied by grow(), while it streams)
+        self._spare_soon = one_shot(self, 0, self._make_spare)
         self.text = ""
 
     def show_text(self, text: str, final: bool) -> bool:
@@ -378,11 +386,12 @@ class MarkdownPart(QWidget):
         self._place(changed)
         if final:
             self.grow()
+            self._spare_soon.stop()
             for spare in self._spares.values():
                 discard(spare)
             self._spares.clear()
-        elif not made:  # a frame that made nothing makes the next block's widget
-            self._make_spare()
+        elif len(self._spares) < len(BLOCK_KINDS):
+            self._spare_soon.start()  # after this frame, in an event-loop pass of its own
         return complete
 
     def _block_widget(self, block: Block) -> ProseBlock | CodeBlock:
@@ -400,11 +409,13 @@ class MarkdownPart(QWidget):
 
     def _make_spare(self) -> None:
         """While the text streams, keep one hidden widget of each kind ready: making one
-        costs a few ms, which a frame that also makes its first block would add up."""
-        for kind in ("prose", "code"):
-            if kind not in self._spares:
-                self._spares[kind] = self._new_block(Block(kind, "", 0, open=True))
-                return
+        costs a few ms, which would add up with drawing the frame that needs it. One is
+        made per pass of the event loop, between frames."""
+        missing = [kind for kind in BLOCK_KINDS if kind not in self._spares]
+        if missing:
+            self._spares[missing[0]] = self._new_block(Block(missing[0], "", 0, open=True))
+        if len(missing) > 1:
+            self._spare_soon.start()
 
     def growth(self) -> int:
         """How much taller it is about to be (see :meth:`grow`)."""

@@ -22,10 +22,14 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
 from assistant.core.messages import Chunk, Request, TextDelta
 from assistant.core.plugin import Manifest, PluginContext
+from assistant.ui.markdown import blocks as blocks_of
 
 # What the event loop may call once per frame: a frame's chunks handed over (and drawn with
 # them), or a frame drawn by the view's own timer.
 PER_FRAME = {"jobs.py:_deliver", "message_view.py:_flush"}
+# What it may call once per block of the answer, in a pass of its own so as not to lengthen
+# the frame it would share: the widget for a next block made ready, a code block's colours.
+PER_BLOCK = {"message_parts.py:_make_spare", "drawing.py:_hand_over"}
 FRAME_S = 0.016
 
 ANSWER = (
@@ -103,10 +107,14 @@ def test_the_event_loop_enters_python_only_to_deliver_and_draw(open_window, qtbo
     assert frames > sum(short[name] for name in PER_FRAME) + 3, "it was drawn in frames"
     # About once a frame, however fast the chunks come (here about one a millisecond).
     assert frames <= 1.25 * took / FRAME_S + 10, f"{frames} calls in {took:.2f} s"
+    blocks = blocks_of(ANSWER * 8)
+    code = [block for block in blocks if block.kind == "code"]
+    assert long["message_parts.py:_make_spare"] <= len(blocks) + 2  # and one of each at first
+    assert long["drawing.py:_hand_over"] <= len(code)
     grew = {
         name: (short[name], count)
         for name, count in long.items()
-        if name not in PER_FRAME and count > 2 * short[name] + 2  # 8 times the text
+        if name not in PER_FRAME | PER_BLOCK and count > 2 * short[name] + 2  # 8 times the text
     }
     assert not grew, f"calls from the event loop into Python that grow with the answer: {grew}"
 
