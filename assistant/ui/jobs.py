@@ -13,6 +13,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
@@ -22,6 +23,46 @@ from assistant.ui.relay import Relay
 
 JobBody = Callable[["Job"], Iterator[Any]]
 FRAME_MS = 16  # items are delivered to the GUI thread at most this often
+STEP_ASIDE_MAX_S = 0.05  # the longest a job waits at an item for the window to draw
+
+
+class WindowFirst:
+    """While the GUI thread draws, jobs wait at their next item.
+
+    Python runs one thread at a time: a plugin doing Python work between its items (a
+    tokenizer, a sampler, a parser) takes the interpreter lock from the GUI thread at every
+    switch interval, so a frame takes about twice its own time. Here the GUI thread marks
+    its frames (:meth:`drawing`), and a job that reaches its next item meanwhile waits for
+    the frame to end (:meth:`step_aside`), at most :data:`STEP_ASIDE_MAX_S`. A job whose
+    work runs outside Python (llama.cpp, torch) rarely meets a frame, and then only for its
+    rest: a frame takes a few milliseconds.
+    """
+
+    def __init__(self) -> None:
+        self._ended = threading.Condition()
+        self._frames = 0  # frames being drawn (one, or one inside another)
+
+    @contextmanager
+    def drawing(self) -> Iterator[None]:
+        """Mark a frame the GUI thread draws (call on the GUI thread)."""
+        with self._ended:
+            self._frames += 1
+        try:
+            yield
+        finally:
+            with self._ended:
+                self._frames -= 1
+                if not self._frames:
+                    self._ended.notify_all()
+
+    def step_aside(self) -> None:
+        """Wait while a frame is drawn (call on a worker, between items)."""
+        if self._frames:  # read without the lock: a frame just begun is met at the next item
+            with self._ended:
+                self._ended.wait_for(lambda: not self._frames, STEP_ASIDE_MAX_S)
+
+
+WINDOW_FIRST = WindowFirst()
 
 
 def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
@@ -87,10 +128,11 @@ class JobSignals(QObject):
         if not items:
             return
         self._next_frame.start()
-        self.batch.emit(items)
-        if self._per_item():  # an emit into Qt costs a wait for the lock, even unheard
-            for item in items:
-                self.yielded.emit(item)
+        with WINDOW_FIRST.drawing():  # what the items change is drawn in this call
+            self.batch.emit(items)
+            if self._per_item():  # an emit into Qt costs a wait for the lock, even unheard
+                for item in items:
+                    self.yielded.emit(item)
 
     def _on_failed(self, message: str) -> None:
         self._deliver()
@@ -133,8 +175,9 @@ class Job(QRunnable):
             for item in items:
                 signals.hand_over(item)
                 self.cancel.raise_if_cancelled()
+                WINDOW_FIRST.step_aside()
                 # Let a waiting GUI thread take the GIL now rather than at the next forced
-                # switch (5 ms away), so a busy plugin never makes the window stutter.
+                # switch, so a busy plugin never makes the window stutter.
                 time.sleep(0)
         except Cancelled:
             pass
