@@ -45,13 +45,15 @@ def warm_up_routing(assistant: Assistant) -> None:
 def _offered_classifier(assistant: Assistant) -> IntentClassifier | None:
     """An intent classifier a plugin offers (the documents plugin brings an embedding one).
 
-    A plugin offers one through a method ``intent_classifier(models)``; the model it uses
-    loads on the first request that needs it, never at start-up.
+    A plugin offers one through a method ``intent_classifier(models, cache)``; the model it
+    uses loads on the first request that needs it, never at start-up, and what it works
+    out once for all requests it may keep in the folder *cache*, for the next launch.
     """
     for manifest in assistant.registry.manifests():
         record = assistant.registry.record(manifest.name)
         offer = getattr(record.plugin if record else None, "intent_classifier", None)
         if callable(offer):
-            classifier: IntentClassifier = offer(assistant.models)
+            cache = assistant.paths.cache / "routing" / manifest.name
+            classifier: IntentClassifier = offer(assistant.models, cache)
             return classifier
     return None

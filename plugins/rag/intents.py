@@ -11,6 +11,10 @@ an embedding model is at hand.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import os
 import threading
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
@@ -82,13 +86,25 @@ class EmbeddingIntentClassifier:
 
     *embed* is a function from texts to unit vectors, or a model handle of a
     SentenceTransformer (so the model loads on the first request, not at start-up).
+
+    With a *cache* folder the centroids are kept there, under a name made of *model* (what
+    embeds: the vectors of another model differ) and every intent's examples, so a launch
+    after the first reads them instead of embedding a few hundred sentences: the window
+    idles without having run the model (nor touched its weights) before the first request.
     """
 
     def __init__(
-        self, embed: EmbedFn | ModelHandle[Any], *, threshold: float = DEFAULT_THRESHOLD
+        self,
+        embed: EmbedFn | ModelHandle[Any],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        cache: Path | None = None,
+        model: str = "",
     ) -> None:
         self._embed: EmbedFn = embed if callable(embed) else embed_with_handle(embed)
         self.threshold = threshold
+        self._stored = cache
+        self._model = model
         self._lock = threading.Lock()
         self._cache: dict[tuple[tuple[str, tuple[Intent, ...]], ...], _Centroids] = {}
 
@@ -136,11 +152,58 @@ class EmbeddingIntentClassifier:
             owners = [
                 (m.name, intent) for m in manifests for intent in m.intents if intent.examples
             ]
-            rows = []
-            for _, intent in owners:
-                mean = np.asarray(self._embed(intent.examples), dtype=np.float32).mean(axis=0)
-                rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
-            vectors = np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+            stored = self._stored_file(owners)
+            vectors = _read_vectors(stored, len(owners))
+            if vectors is None:
+                rows = []
+                for _, intent in owners:
+                    embedded = np.asarray(self._embed(intent.examples), dtype=np.float32)
+                    mean = embedded.mean(axis=0)
+                    rows.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+                vectors = np.stack(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+                _write_vectors(stored, vectors)
             centroids = _Centroids(owners, vectors)
             self._cache = {key: centroids}  # one manifest set at a time is the normal case
             return centroids
+
+    def _stored_file(self, owners: list[tuple[str, Intent]]) -> Path | None:
+        """Where the centroids of *owners* are kept (None: nowhere)."""
+        if self._stored is None or not self._model:
+            return None
+        described = json.dumps(
+            [self._model, [(name, intent.label, list(intent.examples)) for name, intent in owners]]
+        )
+        digest = hashlib.sha256(described.encode()).hexdigest()[:24]
+        return self._stored / f"intents-{digest}.npy"
+
+
+def _read_vectors(path: Path | None, rows: int) -> np.ndarray | None:
+    """The centroids kept at *path*, if they are there, readable and *rows* of them."""
+    if path is None:
+        return None
+    import numpy as np
+
+    try:
+        vectors = np.load(path, allow_pickle=False)
+    except (OSError, ValueError, EOFError):
+        return None  # not made yet, or damaged: made again
+    if vectors.ndim != 2 or vectors.shape[0] != rows or vectors.dtype != np.float32:
+        return None
+    return vectors
+
+
+def _write_vectors(path: Path | None, vectors: np.ndarray) -> None:
+    """Keep *vectors* at *path* for the next launch; a cache that cannot be written only
+    means they are made again then."""
+    if path is None:
+        return
+    import numpy as np
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+        with partial.open("wb") as file:
+            np.save(file, vectors, allow_pickle=False)
+        os.replace(partial, path)  # whole or not at all, should two launches race
+    except OSError as exc:
+        logging.getLogger(__name__).info("Routing centroids not kept in %s: %s", path, exc)

@@ -114,11 +114,15 @@ class RagPlugin:
             return []
         return missing_model("embedding model", chosen.embedding_model)
 
-    def intent_classifier(self, models: ModelRegistry) -> IntentClassifier:
+    def intent_classifier(
+        self, models: ModelRegistry, cache: Path | None = None
+    ) -> IntentClassifier:
         """Routing by meaning for the whole app: the built-in MiniLM compares each request
         with every plugin's intent examples. It runs in numpy (no torch: a tenth of a
         second to load), through sentence-transformers only when that cannot load; the
-        model loads on the first request, or earlier through ``warm_up``."""
+        model loads on the first request, or earlier through ``warm_up``. The intents'
+        centroids are kept in *cache*, if given, for the next launch."""
+        from plugins.rag.embedder import BUILTIN_MODEL_TITLE
         from plugins.rag.intents import (
             EmbeddingIntentClassifier,
             LightFirstEmbed,
@@ -126,7 +130,9 @@ class RagPlugin:
         )
 
         fallback = embed_with_handle(self._model_handle(models, ""))
-        return EmbeddingIntentClassifier(LightFirstEmbed(fallback))
+        return EmbeddingIntentClassifier(
+            LightFirstEmbed(fallback), cache=cache, model=BUILTIN_MODEL_TITLE
+        )
 
     def _model_handle(self, models: ModelRegistry, name: str) -> ModelHandle[Any]:
         """The handle of embedding model *name*; the built-in one ("") is shared."""

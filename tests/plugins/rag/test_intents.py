@@ -171,3 +171,61 @@ def test_the_real_picture_intent_needs_a_word_for_a_picture(
     manifests = (ChatPlugin.manifest, ImageGenPlugin.manifest)
     match = classifier.classify(sentence, manifests)
     assert (match.plugin if match is not None else "chat") == plugin
+
+
+def test_centroids_kept_in_the_cache_route_a_later_launch_without_embedding_the_examples(
+    tmp_path: Any,
+) -> None:
+    from plugins.rag.intents import LightFirstEmbed
+
+    manifests = [CHAT, IMAGEGEN, VISION]
+    embedded: list[str] = []
+
+    def counting(embed: Any) -> Any:
+        def wrapped(texts: Any) -> Any:
+            embedded.extend(texts)
+            return embed(texts)
+
+        return wrapped
+
+    light = LightFirstEmbed(fallback=lambda texts: pytest.fail("the light model loads"))
+    first = EmbeddingIntentClassifier(counting(light), cache=tmp_path, model="minilm")
+    first.warm_up(manifests)
+    assert len(embedded) == sum(len(i.examples) for m in manifests for i in m.intents)
+    assert len(list(tmp_path.glob("intents-*.npy"))) == 1
+
+    embedded.clear()
+    later = EmbeddingIntentClassifier(counting(light), cache=tmp_path, model="minilm")
+    later.warm_up(manifests)
+    assert embedded == []  # read, not made
+    question = "paint me a lighthouse at dusk"
+    assert later.classify(question, manifests) == first.classify(question, manifests)
+    assert embedded == [question, question]  # each embeds the question only
+
+    # Other examples, or another model, are other centroids; a damaged file is made again.
+    changed = [CHAT, IMAGEGEN]
+    EmbeddingIntentClassifier(counting(light), cache=tmp_path, model="minilm").warm_up(changed)
+    EmbeddingIntentClassifier(counting(light), cache=tmp_path, model="other").warm_up(changed)
+    assert len(list(tmp_path.glob("intents-*.npy"))) == 3
+    for kept in tmp_path.glob("intents-*.npy"):
+        kept.write_bytes(b"not numpy")
+    embedded.clear()
+    again = EmbeddingIntentClassifier(counting(light), cache=tmp_path, model="minilm")
+    assert again.classify(question, manifests) == first.classify(question, manifests)
+    assert len(embedded) > 1
+
+
+def test_the_app_keeps_routing_centroids_in_its_cache_folder(tmp_path: Any) -> None:
+    from assistant.core.bootstrap import open_assistant, warm_up_routing
+    from assistant.core.paths import Paths
+
+    paths = Paths(
+        config=tmp_path / "config", data=tmp_path / "data", models=tmp_path / "models",
+        cache=tmp_path / "cache",
+    )  # fmt: skip
+    assistant = open_assistant(paths)
+    try:
+        warm_up_routing(assistant)
+    finally:
+        assistant.store.close()
+    assert list((tmp_path / "cache" / "routing").glob("*/intents-*.npy"))
