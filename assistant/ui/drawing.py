@@ -17,9 +17,9 @@ from typing import Any
 from PySide6.QtCore import QObject, QSize, Signal
 from PySide6.QtGui import QImage
 
-from assistant.ui.jobs import FRAME_MS, Job, JobRunner, one_shot
+from assistant.ui.jobs import BetweenFrames, Job, JobRunner
 
-FRAME_BUDGET_S = 0.002  # results handed over per frame, at most this long
+FRAME_BUDGET_S = 0.001  # results handed over at a time, at most this long (one at least)
 IDLE_S = 0.5  # how long the worker waits for more before its job ends
 IDLE_POLL_S = 0.05  # how often it looks meanwhile (and whether it was stopped)
 Task = tuple[Callable[[], Any], Callable[[Any], None]]  # the work, what takes its result
@@ -38,8 +38,7 @@ class DrawingQueue(QObject):
         self._job: Job | None = None
         self._keys = itertools.count(1)
         self._results: deque[tuple[Callable[[Any], None], Any]] = deque()
-        self._hand_over_soon = one_shot(self, 0, self._hand_over)
-        self._next_frame = one_shot(self, FRAME_MS, self._hand_over)
+        self._hand_over_soon = BetweenFrames(self, self._hand_over)
 
     def request(self, path: Path, size: QSize) -> str:
         """Queue *path* to be scaled to *size*; returns the key its picture will carry."""
@@ -90,18 +89,18 @@ class DrawingQueue(QObject):
         """Take results to hand over in an event-loop pass of their own: a stream's frame
         delivered in the same pass would wait for them."""
         self._results.extend(results)
-        if not self._next_frame.isActive():
-            self._hand_over_soon.start()
+        self._hand_over_soon.start()
 
     def _hand_over(self) -> None:
-        """Hand results over, for at most FRAME_BUDGET_S a frame (a conversation just opened
-        may have many code blocks to colour while an answer streams); the rest follow."""
+        """Hand results over, for at most FRAME_BUDGET_S at a time (a conversation just
+        opened may have many code blocks to colour while an answer streams); the rest
+        follow, each time between frames."""
         started = time.perf_counter()
         while self._results and time.perf_counter() - started < FRAME_BUDGET_S:
             done, result = self._results.popleft()
             done(result)
         if self._results:
-            self._next_frame.start()
+            self._hand_over_soon.start()
 
     def cancel(self) -> None:
         """Forget the tasks still waiting (their conversation is no longer shown)."""
@@ -109,7 +108,6 @@ class DrawingQueue(QObject):
             self._waiting.clear()
         self._results.clear()
         self._hand_over_soon.stop()
-        self._next_frame.stop()
         if self._job is not None:
             self._job.cancel.cancel()
 

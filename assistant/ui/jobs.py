@@ -9,6 +9,7 @@ long-lived thread, so a model is always used from the thread that loaded it.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 import traceback
@@ -41,6 +42,8 @@ class WindowFirst:
     def __init__(self) -> None:
         self._ended = threading.Condition()
         self._frames = 0  # frames being drawn (one, or one inside another)
+        self.ended_at = 0.0  # time.perf_counter() when the last frame ended
+        self.due_at = 0.0  # when the next frame of a stream is due (0: none is)
 
     @contextmanager
     def drawing(self) -> Iterator[None]:
@@ -53,7 +56,24 @@ class WindowFirst:
             with self._ended:
                 self._frames -= 1
                 if not self._frames:
+                    self.ended_at = time.perf_counter()
                     self._ended.notify_all()
+
+    def just_drew(self) -> bool:
+        """Whether a frame is being drawn or ended a moment ago (in this pass of the event
+        loop, most likely)."""
+        return bool(self._frames) or time.perf_counter() - self.ended_at < JUST_DREW_S
+
+    def room(self) -> float:
+        """How long work that can wait should wait (0: not at all), so as to share no pass
+        of the event loop with a frame: one is being drawn or ended a moment ago, or one is
+        due within :data:`ROOM_S`."""
+        if self.just_drew():
+            return JUST_DREW_S
+        until = self.due_at - time.perf_counter()
+        if -FRAME_MS / 1000 < until < ROOM_S:  # due, or overdue and about to be drawn
+            return max(until, 0.0) + JUST_DREW_S
+        return 0.0
 
     def step_aside(self) -> None:
         """Wait while a frame is drawn (call on a worker, between items)."""
@@ -63,6 +83,39 @@ class WindowFirst:
 
 
 WINDOW_FIRST = WindowFirst()
+JUST_DREW_S = 0.001
+ROOM_S = 0.004  # the time work that can wait leaves before a frame that is due
+
+
+class BetweenFrames:
+    """Work for the GUI thread that can wait a moment (a widget made ready, colours handed
+    over, what follows the end of a job): done in a pass of the event loop of its own, never
+    in the one that drew a frame, which it would make longer. Qt runs every timer due at
+    once in one pass, and a 0 ms single shot even with the events being handled; this
+    checks, and waits while a frame was just drawn or is about to be (see
+    :meth:`WindowFirst.room`)."""
+
+    def __init__(self, parent: QObject, slot: Callable[[], Any]) -> None:
+        self._slot = slot
+        self._timer = one_shot(parent, 1, self._run)
+
+    def start(self) -> None:
+        """Run the slot soon (once, however often this is called meanwhile)."""
+        if not self._timer.isActive():
+            self._timer.start(1)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def isActive(self) -> bool:
+        return self._timer.isActive()
+
+    def _run(self) -> None:
+        wait = WINDOW_FIRST.room()
+        if wait:
+            self._timer.start(max(1, math.ceil(wait * 1000)))
+        else:
+            self._slot()
 
 
 def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
@@ -103,7 +156,9 @@ class JobSignals(QObject):
         # way to the window.
         self.batch = Relay("JobSignals.batch")
         self._next_frame = one_shot(self, FRAME_MS, self._deliver)
-        self._batch_ready.connect(self._deliver)
+        self._after_frame = one_shot(self, 1, self._deliver)
+        self._finish_soon = BetweenFrames(self, self.finished.emit)
+        self._batch_ready.connect(self._on_batch_ready)
         self._failed.connect(self._on_failed)
         self._finished.connect(self._on_finished)
         self._per_item = _is_connected(self, "yielded")
@@ -121,13 +176,23 @@ class JobSignals(QObject):
         on the GUI thread)."""
         self._deliver()
 
+    def _on_batch_ready(self) -> None:
+        """Items after a pause: delivered now, unless another job's frame was drawn in this
+        same pass of the event loop (then in the next one, a millisecond later)."""
+        if WINDOW_FIRST.just_drew():
+            self._after_frame.start()
+        else:
+            self._deliver()
+
     def _deliver(self) -> None:
         with self._lock:
             items, self._waiting = self._waiting, []
             self._coming = bool(items)  # if some came, more may: fetched a frame from now
         if not items:
+            WINDOW_FIRST.due_at = 0.0  # the stream paused: no frame is due
             return
         self._next_frame.start()
+        WINDOW_FIRST.due_at = time.perf_counter() + FRAME_MS / 1000
         with WINDOW_FIRST.drawing():  # what the items change is drawn in this call
             self.batch.emit(items)
             if self._per_item():  # an emit into Qt costs a wait for the lock, even unheard
@@ -141,8 +206,10 @@ class JobSignals(QObject):
     def _on_finished(self) -> None:
         self._deliver()
         self._next_frame.stop()
-        # The last items are drawn in this frame, what their end brings in the next.
-        QTimer.singleShot(0, self, self.finished.emit)
+        self._after_frame.stop()
+        WINDOW_FIRST.due_at = 0.0  # no frame of this stream is coming
+        # The last items are drawn in this frame, what their end brings in a pass of its own.
+        self._finish_soon.start()
 
 
 def _is_connected(owner: QObject, signal: str) -> Callable[[], bool]:

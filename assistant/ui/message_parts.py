@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from assistant.ui.jobs import one_shot
+from assistant.ui.jobs import BetweenFrames
 from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
 
 if TYPE_CHECKING:
@@ -349,7 +349,7 @@ class MarkdownPart(QWidget):
         self._rects: list[QtCore.QRect] = []  # where each block is to be, as measured
         self._unplaced = 0  # the first block that is not where it is to be yet
         self._height = 0  # what its blocks take (applied by grow(), while it streams)
-        self._spare_soon = one_shot(self, 0, self._make_spare)
+        self._spare_soon = BetweenFrames(self, self._make_spare)
         self.text = ""
 
     def show_text(self, text: str, final: bool) -> bool:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from assistant.ui.jobs import one_shot
+from assistant.ui.jobs import WINDOW_FIRST, one_shot
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
 
 if TYPE_CHECKING:
@@ -393,6 +393,10 @@ class MessageView(QScrollArea):
             return
 
     def _flush(self) -> None:
+        with WINDOW_FIRST.drawing():
+            self._draw_dirty()
+
+    def _draw_dirty(self) -> None:
         self._flushed_at = time.monotonic()
         behind: set[int] = set()
         drawn = [self._shown[i] for i in self._dirty if i in self._shown]
