@@ -189,8 +189,14 @@ class StreamedBlocks:
 
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        self._text = ""  # the text the blocks are of
 
     def update(self, text: str) -> list[Block]:
+        grown = self._grown_in_place(text)
+        self._text = text
+        if grown is not None:
+            self.blocks[-1] = grown
+            return self.blocks
         # The last two, not one: "1. a", a blank line, then "2" is a list and a paragraph
         # until ". b" arrives and the paragraph joins the list as its second item.
         kept = self.blocks[:-REPARSED]
@@ -198,6 +204,28 @@ class StreamedBlocks:
         rest = "".join(text.splitlines(keepends=True)[start:])
         self.blocks = kept + blocks(rest, start)
         return self.blocks
+
+    def _grown_in_place(self, text: str) -> Block | None:
+        """The last block with *text*'s new words, when they can only lengthen its last
+        line: most pieces of a stream, which then cost no parsing. That holds when no line
+        began or ended, and the last line already began with a letter (in prose: no list
+        item, heading, rule, table row or underline starts so) or, in code still being
+        written, with anything but a fence character (so it cannot close the block)."""
+        previous = self._text
+        if not self.blocks or not previous or previous.endswith("\n"):
+            return None
+        if not text.startswith(previous) or "\n" in text[len(previous) :]:
+            return None
+        line = previous[previous.rfind("\n") + 1 :].lstrip(" ")
+        last = self.blocks[-1]
+        if not line or len(previous) - previous.rfind("\n") - 1 - len(line) > 3:
+            return None  # an indented line: code, or a list item's continuation
+        added = text[len(previous) :]
+        if last.kind == "prose" and line[0].isalpha():
+            return replace(last, source=last.source + added)
+        if last.kind == "code" and last.open and line[0] not in "`~" and last.code:
+            return replace(last, source=last.source + added, code=last.code + added)
+        return None
 
     def final(self, text: str) -> list[Block]:
         """The blocks of the whole *text*, as a reloaded answer shows them.
@@ -209,6 +237,7 @@ class StreamedBlocks:
         closed is whole now too: the answer ended in it."""
         if _REFERENCE.search(text) or not self.blocks:
             self.blocks = blocks(text)
+            self._text = text
         else:
             self.update(text)
         self.blocks = [replace(b, open=False) if b.open else b for b in self.blocks]

@@ -204,6 +204,30 @@ def test_while_it_streams_each_frame_shows_the_blocks_of_the_text_so_far(
         assert streamed.update(so_far) == blocks(so_far), so_far
 
 
+@pytest.mark.parametrize("cut", ["words", "characters"])
+def test_pieces_that_only_lengthen_a_line_give_the_blocks_of_the_text_so_far(cut: str) -> None:
+    """A stream comes a word at a time; most words only lengthen the last line, and are
+    taken without parsing (StreamedBlocks._grown_in_place): what it gives must still be
+    exactly what parsing gives."""
+    import re
+
+    from assistant.ui.markdown import StreamedBlocks, blocks
+
+    taken = parsed = 0
+    for answer in ANSWERS:
+        streamed = StreamedBlocks()
+        so_far = ""
+        pieces = re.findall(r"\S*\s*", answer) if cut == "words" else list(answer)
+        for piece in filter(None, pieces):
+            so_far += piece
+            if streamed._grown_in_place(so_far) is None:
+                parsed += 1
+            else:
+                taken += 1
+            assert streamed.update(so_far) == blocks(so_far), so_far
+    assert taken > parsed  # most pieces, as in a real stream
+
+
 def test_a_sound_gets_a_player_that_says_why_it_cannot_play_here(
     view: MessageView, tmp_path: Path, qtbot
 ) -> None:
