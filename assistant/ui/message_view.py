@@ -18,7 +18,7 @@ from PySide6.QtCore import QCoreApplication, QRect, QTimer, QUrl, Signal
 from PySide6.QtWidgets import QFrame, QPushButton, QScrollArea, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
-from assistant.ui.jobs import WINDOW_FIRST, one_shot
+from assistant.ui.jobs import WINDOW_FIRST, BetweenFrames, one_shot
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
 
 if TYPE_CHECKING:
@@ -91,6 +91,8 @@ class MessageView(QScrollArea):
         self._flush_timer = one_shot(self, FLUSH_INTERVAL_MS, self._flush)
         self._flushed_at = 0.0  # time.monotonic() of the last frame drawn
         self._build_timer = one_shot(self, 0, self._build_near_viewport)
+        self._to_prepare: list[MessageWidget] = []  # see MessageWidget.prepare_buttons
+        self._prepare_soon = BetweenFrames(self, self._prepare_next)
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrolled)
         bar.rangeChanged.connect(self._on_range_changed)
@@ -202,6 +204,7 @@ class MessageView(QScrollArea):
         self._following = True
         self.scroll_to_end()
         self.lay_out_now(*asked, widget)
+        self._prepare(widget)
 
     def add_chunk(self, message_id: int, chunk: Chunk) -> None:
         """Add a streamed chunk to an answer; text is drawn at the next frame."""
@@ -272,7 +275,23 @@ class MessageView(QScrollArea):
         self._following = True
         self.scroll_to_end()
         self.lay_out_now(widget)
+        self._prepare(widget)
         return self._pending_keys
+
+    def _prepare(self, widget: MessageWidget) -> None:
+        """Have *widget*'s buttons made between frames, before it needs them."""
+        self._to_prepare.append(widget)
+        self._prepare_soon.start()
+
+    def _prepare_next(self) -> None:
+        """Make the buttons of one message waiting for them (one a pass)."""
+        while self._to_prepare:
+            widget = self._to_prepare.pop(0)
+            if isValid(widget) and widget.message_id in self._shown:
+                widget.prepare_buttons()
+                break
+        if self._to_prepare:
+            self._prepare_soon.start()
 
     def store_pending(self, key: int, message: Message) -> bool:
         """The question shown under *key* before it was stored is *message*: it keeps its

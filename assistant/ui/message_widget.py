@@ -99,6 +99,7 @@ class MessageWidget(QFrame):
         self._footer_line = quiet(QLabel(self.card))
         self._footer_line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         self._buttons: dict[str, QToolButton] = {}
+        self._ready: dict[str, QToolButton] = {}  # made ahead, hidden (see prepare_buttons)
         self._fit_width = 0
 
     # ---- filling it ----------------------------------------------------------------------
@@ -283,25 +284,38 @@ class MessageWidget(QFrame):
         if self.versions > 1:
             self._add_versions()
         if self.status != "streaming" and self.message_id > 0:
-            actions = (
-                [("copy", tr("Copy"), tr("Copy the question")), ("edit", tr("Edit"),
-                 tr("Change the question and ask again; the first version is kept"))]
-                if self.role == "user"
-                else [
-                    ("copy", tr("Copy"), tr("Copy the answer as Markdown")),
-                    ("regenerate", tr("Regenerate"), tr("Answer again; this answer is kept")),
-                    ("reroute", tr("Send to…"), tr("Ask another plugin; this answer is kept")),
-                    ("speak", tr("Read aloud"),
-                     tr("Read this answer aloud; the recording is kept")),
-                ]
-            )  # fmt: skip
-            if self.role != "user" and self.plugin in PLUGINS_WITH_OPTIONS:
-                tip = tr("Change the options of the question and ask again")
-                actions.append(("parameters", tr("Edit parameters"), tip))
-            for action, label, tip in actions:
+            for action, label, tip in self._actions():
                 self._add_button(action, label, tip)
         if self.role != "user":
             self._footer.addStretch(1)
+
+    def _actions(self) -> list[tuple[str, str, str]]:
+        """The actions of this message once it is stored (a question) or has ended (an
+        answer): (action, label, tip) each."""
+        actions = (
+            [("copy", tr("Copy"), tr("Copy the question")), ("edit", tr("Edit"),
+             tr("Change the question and ask again; the first version is kept"))]
+            if self.role == "user"
+            else [
+                ("copy", tr("Copy"), tr("Copy the answer as Markdown")),
+                ("regenerate", tr("Regenerate"), tr("Answer again; this answer is kept")),
+                ("reroute", tr("Send to…"), tr("Ask another plugin; this answer is kept")),
+                ("speak", tr("Read aloud"), tr("Read this answer aloud; the recording is kept")),
+            ]
+        )  # fmt: skip
+        if self.role != "user" and self.plugin in PLUGINS_WITH_OPTIONS:
+            tip = tr("Change the options of the question and ask again")
+            actions.append(("parameters", tr("Edit parameters"), tip))
+        return actions
+
+    def prepare_buttons(self) -> None:
+        """Make the buttons of the footer it will have once stored or answered, hidden, now:
+        the frame that shows the stored question or the end of the answer has enough to do
+        (the window calls this between frames, while the question is sent or the answer
+        streams)."""
+        for action, label, tip in self._actions():
+            if action not in self._ready:
+                self._ready[action] = self._make_button(action, label, tip)
 
     def _footer_text(self) -> str:
         if self.role == "notice":
@@ -328,6 +342,13 @@ class MessageWidget(QFrame):
         newer.setEnabled(self.version < self.versions)
 
     def _add_button(self, action: str, label: str, tip: str) -> QToolButton:
+        button = self._ready.pop(action, None) or self._make_button(action, label, tip)
+        self._footer.addWidget(button)
+        show_now(button)  # measured with the message now, not shown from the event loop
+        self._buttons[action] = button
+        return button
+
+    def _make_button(self, action: str, label: str, tip: str) -> QToolButton:
         from assistant.ui.icons import icon
 
         button = QToolButton(self.card)
@@ -343,9 +364,6 @@ class MessageWidget(QFrame):
         )
         button.setAutoRaise(True)
         button.clicked.connect(lambda _=False, a=action: self._on_button_clicked(a))
-        self._footer.addWidget(button)
-        show_now(button)  # measured with the message now, not shown from the event loop
-        self._buttons[action] = button
         return button
 
     def button(self, action: str) -> QToolButton | None:
