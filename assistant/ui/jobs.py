@@ -25,6 +25,18 @@ from assistant.ui.relay import Relay
 JobBody = Callable[["Job"], Iterator[Any]]
 FRAME_MS = 16  # items are delivered to the GUI thread at most this often
 STEP_ASIDE_MAX_S = 0.05  # the longest a job waits at an item for the window to draw
+JUST_DREW_S = 0.001  # a frame that ended this long ago was most likely in this pass
+ROOM_S = 0.004  # the time work that can wait leaves before a frame that is due
+
+
+def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
+    """A single-shot timer owned by *parent* that calls *slot* *interval_ms* after each
+    start (a start while it runs starts it again)."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(interval_ms)
+    timer.timeout.connect(slot)
+    return timer
 
 
 class WindowFirst:
@@ -83,8 +95,6 @@ class WindowFirst:
 
 
 WINDOW_FIRST = WindowFirst()
-JUST_DREW_S = 0.001
-ROOM_S = 0.004  # the time work that can wait leaves before a frame that is due
 
 
 class BetweenFrames:
@@ -116,16 +126,6 @@ class BetweenFrames:
             self._timer.start(max(1, math.ceil(wait * 1000)))
         else:
             self._slot()
-
-
-def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
-    """A single-shot timer owned by *parent* that calls *slot* *interval_ms* after each
-    start (a start while it runs starts it again)."""
-    timer = QTimer(parent)
-    timer.setSingleShot(True)
-    timer.setInterval(interval_ms)
-    timer.timeout.connect(slot)
-    return timer
 
 
 class JobSignals(QObject):

@@ -216,10 +216,11 @@ class StreamedBlocks:
             return None
         if not text.startswith(previous) or "\n" in text[len(previous) :]:
             return None
-        line = previous[previous.rfind("\n") + 1 :].lstrip(" ")
-        last = self.blocks[-1]
-        if not line or len(previous) - previous.rfind("\n") - 1 - len(line) > 3:
+        whole_line = previous[previous.rfind("\n") + 1 :]
+        line = whole_line.lstrip(" ")
+        if not line or len(whole_line) - len(line) > 3:
             return None  # an indented line: code, or a list item's continuation
+        last = self.blocks[-1]
         added = text[len(previous) :]
         if last.kind == "prose" and line[0].isalpha():
             return replace(last, source=last.source + added)

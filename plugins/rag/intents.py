@@ -103,7 +103,7 @@ class EmbeddingIntentClassifier:
     ) -> None:
         self._embed: EmbedFn = embed if callable(embed) else embed_with_handle(embed)
         self.threshold = threshold
-        self._stored = cache
+        self._folder = cache  # where centroids are kept between launches
         self._model = model
         self._lock = threading.Lock()
         self._cache: dict[tuple[tuple[str, tuple[Intent, ...]], ...], _Centroids] = {}
@@ -168,13 +168,13 @@ class EmbeddingIntentClassifier:
 
     def _stored_file(self, owners: list[tuple[str, Intent]]) -> Path | None:
         """Where the centroids of *owners* are kept (None: nowhere)."""
-        if self._stored is None or not self._model:
+        if self._folder is None or not self._model:
             return None
         described = json.dumps(
             [self._model, [(name, intent.label, list(intent.examples)) for name, intent in owners]]
         )
         digest = hashlib.sha256(described.encode()).hexdigest()[:24]
-        return self._stored / f"intents-{digest}.npy"
+        return self._folder / f"intents-{digest}.npy"
 
 
 def _read_vectors(path: Path | None, rows: int) -> np.ndarray | None:

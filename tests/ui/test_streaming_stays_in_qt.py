@@ -26,7 +26,7 @@ from assistant.ui.markdown import blocks as blocks_of
 
 # What the event loop may call once per frame: a frame's chunks handed over (and drawn with
 # them), or a frame drawn by the view's own timer.
-PER_FRAME = {"jobs.py:_deliver", "message_view.py:_flush"}
+PER_FRAME = {"jobs.py:_deliver", "jobs.py:_on_batch_ready", "message_view.py:_flush"}
 # What it may call about once per block of the answer, in a pass of its own so as not to
 # lengthen the frame it would share (jobs.BetweenFrames): the widget for a next block made
 # ready, a code block's colours; each may look once more when a frame was just drawn.
