@@ -253,9 +253,11 @@ def test_why_listening_cannot_run_is_written_out_for_translation() -> None:
 
 
 @pytest.mark.xfail(
-    reason="a known fault: since the echo canceller is told that the speaker is silent in "
-    "the pauses between sentences (which keeps whole questions said over an answer whole), "
-    "“Stop.” said over an answer played sentence by sentence is often not heard",
+    reason="a known fault: “Stop.” said over an answer is heard and ends its speech, but "
+    "the echo canceller, with the person and the speaker at once, leaves little of the word "
+    "(its best match with the clean clip is at 1-12 % of the clip's level, under the echo "
+    "left over), so tiny.en writes another one (“Okay.”, “Look.”, “Take out.”, “Please.”, "
+    "“Yep.”) and it is sent as a question; the clean clip is read “Stop.”",
     strict=False,
 )
 def test_talking_over_an_answer_being_written_stops_it_and_keeps_what_it_said(
