@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
 QUIT_GRACE_MS = 400  # what workers get to end by themselves when the window closes
+DONE_MESSAGE_MS = 5_000  # how long "… is ready" stays in the status bar
 
 
 def tr(text: str) -> str:
@@ -395,6 +396,10 @@ class MainWindow(QMainWindow):
 
     def _on_turn_progress_reported(self, reply: int, progress: Progress) -> None:
         self.view.add_chunk(reply, progress)  # in the answer that waits on it
+        if progress.fraction is not None and progress.fraction >= 1.0:
+            self.progress.hide()  # that work is done: its message says so for a while
+            self.statusBar().showMessage(progress.message, DONE_MESSAGE_MS)
+            return
         self.statusBar().showMessage(progress.message)
         self.progress.show()
         if progress.fraction is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
 from pathlib import Path
 
@@ -9,7 +10,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QToolButton
 
+from assistant.core.plugin import Manifest, PluginContext
 from assistant.ui.main_window import MainWindow
+from tests.fakes import GatedPlugin
 
 
 def send(qtbot, window: MainWindow, text: str) -> int:
@@ -77,6 +80,40 @@ def test_a_dropped_file_is_attached_and_sent(qtbot, open_window, tmp_path: Path)
     with qtbot.waitSignal(window.plugin_jobs.image_shown, timeout=10_000) as shown:
         window.view.signals.link_requested.emit(link)  # the plugin's own link in its answer
     assert shown.args[1] == "again" and shown.args[0].read_bytes() == picture.read_bytes()
+
+
+class SlowStart(GatedPlugin):
+    """Loads the way a model does, halfway and then ready, before it streams."""
+
+    manifest = Manifest(name="slowstart", title="Slow start", description="Loads, then streams.")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.half_loaded = threading.Event()
+
+    def load(self, context: PluginContext) -> None:
+        context.progress("Loading the model", 0.5)
+        self.half_loaded.wait(10)
+        context.progress("The model is ready", 1.0)
+
+
+def test_the_progress_bar_goes_once_the_work_it_shows_is_done(qtbot, open_window) -> None:
+    plugin = SlowStart()
+    window = open_window(plugin)
+    window.send("start slowly", [], plugin="slowstart")
+    try:
+        qtbot.waitUntil(window.progress.isVisible, timeout=10_000)
+        assert window.progress.value() == 500
+        assert window.statusBar().currentMessage() == "Loading the model"
+        with qtbot.waitSignal(window.turns.chunks_arrived, timeout=10_000):
+            plugin.half_loaded.set()
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == "The model is ready")
+        assert not window.progress.isVisible()  # the answer streams on: no full bar beside it
+        assert window.composer.stop_button.isVisible()
+    finally:
+        plugin.half_loaded.set()
+        with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+            plugin.gate.set()
 
 
 def test_stop_mid_stream_keeps_the_partial_answer(qtbot, open_window) -> None:
