@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 SWEEP_INTERVAL_MS = 60_000
 QUIT_GRACE_MS = 400  # what workers get to end by themselves when the window closes
-DONE_MESSAGE_MS = 5_000  # how long "… is ready" stays in the status bar
+DONE_MESSAGE_MS = 5_000  # how long the message of finished work ("… is ready") stays shown
 
 
 def tr(text: str) -> str:
