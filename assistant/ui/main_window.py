@@ -388,14 +388,18 @@ class MainWindow(QMainWindow):
         from assistant.core.messages import Progress
 
         for chunk in chunks:
-            if isinstance(chunk, Progress):
-                self._on_turn_progress_reported(reply, chunk)
-            else:
-                self.view.add_chunk(reply, chunk)
+            self.view.add_chunk(reply, chunk)  # progress too: in the answer that waits on it
+        reports = [chunk for chunk in chunks if isinstance(chunk, Progress)]
+        if reports:  # the status bar shows where the work is now, once a frame
+            self._show_progress(reports[-1])
         self.view.draw_due()  # a frame's chunks, drawn as they arrive
 
     def _on_turn_progress_reported(self, reply: int, progress: Progress) -> None:
         self.view.add_chunk(reply, progress)  # in the answer that waits on it
+        self.view.draw_due()
+        self._show_progress(progress)
+
+    def _show_progress(self, progress: Progress) -> None:
         if progress.fraction is not None and progress.fraction >= 1.0:
             self.progress.hide()  # that work is done: its message says so for a while
             self.statusBar().showMessage(progress.message, DONE_MESSAGE_MS)

@@ -207,22 +207,17 @@ class MessageView(QScrollArea):
         self._prepare(widget)
 
     def add_chunk(self, message_id: int, chunk: Chunk) -> None:
-        """Add a streamed chunk to an answer; text is drawn at the next frame."""
-        from assistant.core.messages import TextDelta
-
+        """Add a streamed chunk to an answer; it is drawn at the next frame (see
+        :meth:`draw_due`), with whatever else arrives in that frame, in one pass."""
         widget = self._shown.get(message_id)
         if widget is None:
             return
         widget.build()
-        changed = widget.add_chunk(chunk)
-        if isinstance(chunk, TextDelta):
-            self._dirty.add(message_id)
-            if not self._flush_timer.isActive():
-                self._flush_timer.start()
-        if not isinstance(chunk, TextDelta):  # a picture, a notice, progress: now
-            self.lay_out_now(widget)
-        elif changed:  # a new text part: laid out with its first words, when they are drawn
+        if widget.add_chunk(chunk):
             self._lay_out_soon(widget)
+        self._dirty.add(message_id)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
 
     def draw_due(self) -> None:
         """Draw the text that has arrived, now, unless a frame was drawn less than a frame
@@ -248,16 +243,23 @@ class MessageView(QScrollArea):
 
     def remove_one(self, message_id: int) -> None:
         """Remove one message from the view, leaving the others."""
+        if self._take_out(message_id) is not None:
+            self._update_welcome()
+            self.lay_out_now()
+
+    def _take_out(self, message_id: int) -> int | None:
+        """Take one message's widget out of the column (laid out by the next pass); its
+        place in the order, if it was shown."""
         widget = self._shown.pop(message_id, None)
         if widget is None:
-            return
-        self._order.remove(message_id)
+            return None
+        index = self._order.index(message_id)
+        del self._order[index]
         self._dirty.discard(message_id)
         self._column.removeWidget(widget)
         widget.hide()
         widget.deleteLater()  # its own button may be what asked: not deleted under its feet
-        self._update_welcome()
-        self.lay_out_now()
+        return index
 
     def add_pending(self, text: str, names: list[str]) -> int:
         """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
@@ -295,11 +297,20 @@ class MessageView(QScrollArea):
 
     def store_pending(self, key: int, message: Message) -> bool:
         """The question shown under *key* before it was stored is *message*: it keeps its
-        widget (nothing is built again). False if it cannot (it is not shown, or it has
-        files, which the stored question shows as they were kept)."""
+        widget (nothing is built again), or, with files (shown as they were kept), the
+        stored question takes its place; either is laid out with the answer that opens
+        after it. False if it is not shown."""
         widget = self._shown.get(key)
-        if widget is None or message.attachments or widget.text() != message.content:
+        if widget is None:
             return False
+        if message.attachments or widget.text() != message.content:
+            index = self._take_out(key)
+            assert index is not None
+            stored = self._stored(message)
+            self._place(stored, index, now=False)
+            stored.build()
+            self._lay_out_soon(stored)
+            return True
         del self._shown[key]
         self._order[self._order.index(key)] = message.id
         self._shown[message.id] = widget

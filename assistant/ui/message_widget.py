@@ -8,6 +8,7 @@ A message is built from chunks whether it streams or is loaded from the store (s
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,21 @@ ICONS = {  # footer action: its icon
 PLUGINS_WITH_OPTIONS: set[str] = set()  # their answers offer Edit parameters
 VERSION_ACTIONS = ("older", "newer")
 USER_SHARE = 0.78  # of the conversation's width, at most, for a question's bubble
+
+
+@functools.cache
+def footer_button_height() -> int:
+    """The height of a footer's button. A message's footer is this tall from the start, so
+    that the buttons it shows once the question is stored or the answer has ended neither
+    move it nor make the view draw everything on screen again."""
+    from assistant.ui.icons import icon
+
+    button = QToolButton()
+    button.setIcon(icon(ICONS["copy"]))
+    button.setAutoRaise(True)
+    height = button.sizeHint().height()
+    button.deleteLater()
+    return height
 
 
 def tr(text: str) -> str:
@@ -98,6 +114,8 @@ class MessageWidget(QFrame):
         column.addLayout(self._footer)
         self._footer_line = quiet(QLabel(self.card))
         self._footer_line.setTextFormat(QtCore.Qt.TextFormat.PlainText)
+        if role != "notice":  # the buttons to come move nothing (nothing is drawn again)
+            self._footer_line.setMinimumHeight(footer_button_height())
         self._buttons: dict[str, QToolButton] = {}
         self._ready: dict[str, QToolButton] = {}  # made ahead, hidden (see prepare_buttons)
         self._fit_width = 0
@@ -135,11 +153,9 @@ class MessageWidget(QFrame):
         self.setMinimumHeight(0)
 
     def add_chunk(self, chunk: Chunk) -> bool:
-        """Take one streamed chunk; text is drawn at the next :meth:`flush`. Returns whether
-        the message changed its parts (a new one, or one in place of another), so that it
-        is to be laid out now."""
-        from assistant.core.messages import TextDelta
-
+        """Take one streamed chunk; it is drawn at the next :meth:`flush` (of what arrives
+        within a frame, text or progress or previews, only the last state is drawn). Returns
+        whether the message changed its parts (a new one, or one in place of another)."""
         index, new = self._builder.add(chunk)
         part = self._builder.parts[index]
         widget: PartWidget | None = None
@@ -157,10 +173,7 @@ class MessageWidget(QFrame):
             discard(old)
             show_now(widget)
             self._widgets[index] = widget
-        if isinstance(chunk, TextDelta):
-            self._dirty.add(index)
-        else:
-            show_part(self._widgets[index], part, final=False)
+        self._dirty.add(index)
         return widget is not None
 
     def _part_widget(self, part: Any) -> PartWidget:
@@ -171,8 +184,8 @@ class MessageWidget(QFrame):
         return widget
 
     def flush(self, final: bool = False) -> bool:
-        """Draw the text that arrived since the last flush (all of it, finally, if *final*);
-        False when some is left for the next frame."""
+        """Draw what arrived since the last flush (all of it, finally, if *final*); False
+        when some text is left for the next frame."""
         indexes = range(len(self._widgets)) if final else sorted(self._dirty)
         behind: set[int] = set()
         for index in indexes:

@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
-from assistant.core.messages import Chunk, Request, TextDelta
+from assistant.core.messages import Chunk, Progress, Request, TextDelta
 from assistant.core.plugin import Manifest, PluginContext
 from assistant.ui.markdown import blocks as blocks_of
 
@@ -62,6 +62,26 @@ class MarkdownStreamer:
             context.cancel.raise_if_cancelled()
             threading.Event().wait(self.seconds_per_word)
             yield TextDelta(word + " ")
+
+
+class Transcriber:
+    """Streams a transcript as a speech model does: each line, then how far it has come,
+    a few hundred of them about a millisecond apart."""
+
+    manifest = Manifest(name="lines", title="Lines", description="Streams timed lines.")
+    lines = 300
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load."""
+
+    def unload(self) -> None:
+        """Nothing to free."""
+
+    def run(self, request: Request, context: PluginContext) -> Iterator[Chunk]:
+        for line in range(self.lines):
+            threading.Event().wait(0.001)
+            yield TextDelta(f"[{line} s] words heard in second {line}.\n")
+            yield Progress(f"Transcribing: {line + 1} s of {self.lines} s", (line + 1) / 300)
 
 
 def _entries_while(window: Any, send: Any) -> tuple[Counter[str], float]:
@@ -157,3 +177,29 @@ def test_following_a_streaming_answer_draws_only_what_is_new(open_window, qtbot)
     # The frame that opens the answer (the question's own buttons appear over the page) and
     # the one that gives it its text, before the view scrolls, are drawn whole for now.
     assert len(whole) <= 2, f"{len(whole)} of {len(painted.areas)} frames drew most of the page"
+
+
+def test_work_streamed_with_its_progress_is_drawn_once_a_frame(open_window, qtbot) -> None:
+    """Text and progress that arrive within a frame are drawn together, once: the answer's
+    progress bar and the status bar show where the work is now, not every step of the way."""
+    window = open_window(Transcriber())
+    passes: list[float] = []
+    lay_out_now = window.view.lay_out_now
+
+    def counted(*changed: Any) -> None:
+        passes.append(time.perf_counter())
+        lay_out_now(*changed)
+
+    window.view.lay_out_now = counted  # type: ignore[method-assign]
+    told: list[str] = []
+    window.statusBar().messageChanged.connect(told.append)
+    started = time.perf_counter()
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=20_000):
+        window.send("/lines", [], plugin="lines")
+    took = time.perf_counter() - started
+    frames = took / FRAME_S + 10
+    assert len(passes) <= frames, f"{len(passes)} layout passes in {took:.2f} s"
+    steps = [m for m in told if m.startswith("Transcribing")]
+    assert 0 < len(steps) <= frames, f"{len(steps)} status messages in {took:.2f} s"
+    reply = window.store.messages(window.conversation_id)[-1]
+    assert reply.content.count("words heard") == Transcriber.lines  # nothing was skipped
