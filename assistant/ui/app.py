@@ -91,18 +91,21 @@ def _attach_core(window: MainWindow) -> None:
         QMessageBox.critical(window, "Assistant", f"The assistant could not start: {exc}")
         window.close()
     else:
-        _warm_up_routing(window)
+        _warm_up(window)
         states = ", ".join(f"{r.name} ({r.state.value})" for r in assistant.registry.records())
         logging.getLogger("assistant").info("Ready; plugins: %s", states)
 
 
-def _warm_up_routing(window: MainWindow) -> None:
-    """Load the router's model off the GUI thread now that the window is up, so that the
-    first message is routed at once (a message sent meanwhile waits only for the rest)."""
+def _warm_up(window: MainWindow) -> None:
+    """Off the GUI thread, now that the window is up: make ready what draws messages, and
+    load the router's model, so that the first message is drawn and routed at once (a
+    message sent meanwhile waits only for the rest)."""
     from assistant.core.bootstrap import warm_up_routing
+    from assistant.ui import markdown
     from assistant.ui.jobs import Job
 
     def body(job: Job) -> Iterator[None]:
+        markdown.warm_up()
         warm_up_routing(window.assistant)
         yield from ()
 

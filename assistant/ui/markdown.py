@@ -53,6 +53,14 @@ def _renderer(dark: bool) -> MarkdownIt:
     return renderer.enable("table").enable("strikethrough")
 
 
+def warm_up() -> None:
+    """Import and build the Markdown parsers now (call it off the GUI thread, once the
+    window is up): the first message drawn would otherwise wait about 80 ms for them."""
+    _block_parser()
+    for dark in (False, True):
+        _renderer(dark)
+
+
 @lru_cache(maxsize=1)
 def _block_parser() -> MarkdownIt:
     """The same Markdown as :func:`_renderer` parsed into blocks only: their inline
