@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -21,11 +22,16 @@ _FENCE = ("```", "~~~")
 # answers ("vision:highlight/…"), which main_window adds here. Never "action:" (the
 # message actions) or file paths: model output must not delete messages or show files.
 SAFE_SCHEMES = {"http", "https", "mailto"}
+# markdown-it and pygments are imported by one thread at a time: warm_up imports them on a
+# worker, and pygments' lazily loaded modules, imported from two threads at once, can
+# raise ImportError in one of them.
+_IMPORTING = threading.RLock()
 
 
 def _lexer(code: str, language: str) -> object:
-    from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
-    from pygments.util import ClassNotFound
+    with _IMPORTING:
+        from pygments.lexers import TextLexer, get_lexer_by_name, guess_lexer
+        from pygments.util import ClassNotFound
 
     try:
         return get_lexer_by_name(language) if language else guess_lexer(code)
@@ -35,10 +41,11 @@ def _lexer(code: str, language: str) -> object:
 
 @lru_cache(maxsize=2)
 def _renderer(dark: bool) -> MarkdownIt:
-    # Imported on the first message drawn, not at start-up.
-    from markdown_it import MarkdownIt
-    from pygments import highlight
-    from pygments.formatters import HtmlFormatter
+    # Imported once the window is up (warm_up) or on the first message drawn.
+    with _IMPORTING:
+        from markdown_it import MarkdownIt
+        from pygments import highlight
+        from pygments.formatters import HtmlFormatter
 
     formatter = HtmlFormatter(noclasses=True, style="monokai" if dark else "friendly", nowrap=True)
     background = "#272822" if dark else "#f4f4f4"
@@ -66,7 +73,8 @@ def _block_parser() -> MarkdownIt:
     """The same Markdown as :func:`_renderer` parsed into blocks only: their inline
     content (emphasis, links, code spans) is left unparsed, which is half of the work and
     not needed to tell where a block starts and ends."""
-    from markdown_it import MarkdownIt
+    with _IMPORTING:
+        from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
     parser.core.ruler.enableOnly(["normalize", "block"])
@@ -75,14 +83,16 @@ def _block_parser() -> MarkdownIt:
 
 @lru_cache(maxsize=2)
 def _formatter(dark: bool) -> object:
-    from pygments.formatters import HtmlFormatter
+    with _IMPORTING:
+        from pygments.formatters import HtmlFormatter
 
     return HtmlFormatter(noclasses=True, style="monokai" if dark else "friendly", nowrap=True)
 
 
 def highlighted(code: str, language: str, dark: bool = False) -> str:
     """*code* as highlighted HTML spans (no surrounding block)."""
-    from pygments import highlight
+    with _IMPORTING:
+        from pygments import highlight
 
     return highlight(code, _lexer(code, language), _formatter(dark))  # type: ignore[arg-type]
 
