@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from shiboken6 import isValid
 
 from assistant.ui import markdown, message_view
 from assistant.ui.composer import Composer
@@ -239,6 +240,8 @@ class MainWindow(QMainWindow):
             yield self.store.conversations()
 
         def show(conversations: list[Conversation]) -> None:
+            if not isValid(self.sidebar):
+                return  # the window has gone meanwhile
             if listing == self._listings and not self.sidebar.search.text():
                 self.sidebar.show_conversations(conversations, self.conversation_id)
 
@@ -541,6 +544,7 @@ class MainWindow(QMainWindow):
         (a model load cannot be interrupted) is stored as stopped with what it said, and
         ``finished_cleanly`` is False: the app then exits without waiting for it."""
         self._sweeper.stop()
+        self.sidebar_refresh.stop()  # a window that closes starts no more work
         if hasattr(self, "voice_mode"):
             self.voice_mode.stop()  # the microphone closes
         if hasattr(self, "turns"):

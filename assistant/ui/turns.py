@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from shiboken6 import isValid
 
 from assistant.core.messages import Chunk, Progress, TextDelta
 from assistant.ui.jobs import Job, JobRunner
@@ -163,6 +164,8 @@ class TurnRunner(QObject):
             self.turn_failed.emit(reply, message)
 
     def _on_answer_finished(self, reply: int, job: Job) -> None:
+        if not isValid(self):
+            return  # the window has gone meanwhile (its end is told between frames)
         if self._answering.get(reply) is not job:
             return  # let go after a stop: its turn has already finished
         self._answering.pop(reply, None)
