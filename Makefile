@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 # Debian packages features need: espeak-ng speaks the languages piper has no voice for;
 # PortAudio plays sound (sounddevice).
 SYSTEM_PACKAGES := espeak-ng libportaudio2
+# The libraries Qt's xcb platform plugin needs that a minimal Debian may lack: the window.
+DESKTOP_PACKAGES := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
 
 .PHONY: run test lint bench clean system-packages check-desktop
 
@@ -43,7 +45,8 @@ $(STAMP): pyproject.toml Makefile
 check-desktop:
 	@$(PYTHON) assistant/ui/platform_check.py
 
-run: check-desktop system-packages $(STAMP)
+run: SYSTEM_PACKAGES += $(DESKTOP_PACKAGES)
+run: system-packages check-desktop $(STAMP)
 	$(VENV)/bin/assistant
 
 test: system-packages $(STAMP)
