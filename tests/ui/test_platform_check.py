@@ -62,7 +62,8 @@ def test_make_run_says_what_to_install_before_anything_else(monkeypatch, capsys)
 
 
 def test_the_check_runs_on_the_system_python_before_the_install() -> None:
-    """``make run`` runs the file with a Python that has none of the app's packages."""
+    """``make run`` runs the file with a Python that has none of the app's packages, after
+    the system packages (on Debian they bring the library) and before anything else."""
     dry = subprocess.run(
         ["make", "--no-print-directory", "-n", "run"],
         cwd=ROOT,
@@ -70,7 +71,11 @@ def test_the_check_runs_on_the_system_python_before_the_install() -> None:
         text=True,
         check=True,
     ).stdout.splitlines()
-    assert dry[0].endswith("assistant/ui/platform_check.py")
+    check = [i for i, line in enumerate(dry) if line.endswith("assistant/ui/platform_check.py")]
+    assert check, dry
+    installs = [i for i, line in enumerate(dry) if "venv" in line or "pip install" in line]
+    assert check[0] < min(installs, default=len(dry)), dry
+    assert any("libxcb-cursor0" in line for line in dry[: check[0]]), dry
     done = subprocess.run(
         [sys.executable, "-I", "-S", str(ROOT / "assistant/ui/platform_check.py")],
         env={"QT_QPA_PLATFORM": "offscreen"},
