@@ -213,9 +213,8 @@ class MessageView(QScrollArea):
         if widget is None:
             return
         widget.build()
-        if widget.add_chunk(chunk):
-            self._lay_out_soon(widget)
-        self._dirty.add(message_id)
+        widget.add_chunk(chunk)
+        self._dirty.add(message_id)  # the frame draws it and lays it out
         if not self._flush_timer.isActive():
             self._flush_timer.start()
 

@@ -152,13 +152,11 @@ class MessageWidget(QFrame):
         self.finish(self.status)
         self.setMinimumHeight(0)
 
-    def add_chunk(self, chunk: Chunk) -> bool:
+    def add_chunk(self, chunk: Chunk) -> None:
         """Take one streamed chunk; it is drawn at the next :meth:`flush` (of what arrives
-        within a frame, text or progress or previews, only the last state is drawn). Returns
-        whether the message changed its parts (a new one, or one in place of another)."""
+        within a frame, text or progress or previews, only the last state is drawn)."""
         index, new = self._builder.add(chunk)
         part = self._builder.parts[index]
-        widget: PartWidget | None = None
         if new:
             widget = self._part_widget(part)
             self._widgets.insert(index, widget)
@@ -174,7 +172,6 @@ class MessageWidget(QFrame):
             show_now(widget)
             self._widgets[index] = widget
         self._dirty.add(index)
-        return widget is not None
 
     def _part_widget(self, part: Any) -> PartWidget:
         widget = part_widget(part, self._signals, self._drawing, self._dark, self.card)

@@ -81,7 +81,7 @@ class Transcriber:
         for line in range(self.lines):
             threading.Event().wait(0.001)
             yield TextDelta(f"[{line} s] words heard in second {line}.\n")
-            yield Progress(f"Transcribing: {line + 1} s of {self.lines} s", (line + 1) / 300)
+            yield Progress(f"Transcribing: {line + 1} s of {self.lines} s", (line + 1) / self.lines)
 
 
 def _entries_while(window: Any, send: Any) -> tuple[Counter[str], float]:
