@@ -354,3 +354,32 @@ def test_a_question_shown_before_it_is_stored_becomes_the_stored_one(qtbot, open
     live = window.view.rendered(question.id)
     window.open_conversation(window.conversation_id)  # as it is shown after a reload
     assert window.view.rendered(question.id) == live
+
+
+class Waiting(GatedPlugin):
+    """Streams its first words at once (nothing to load), then waits for the gate."""
+
+    manifest = Manifest(name="waiting", title="Waiting", description="Streams, then waits.")
+
+    def load(self, context: PluginContext) -> None:
+        """Nothing to load, so no progress in the answer."""
+
+
+def test_an_answer_keeps_its_place_and_height_when_it_ends(qtbot, open_window) -> None:
+    """The buttons an answer shows once it has ended fit in the room its footer line kept
+    while it streamed: nothing moves at its end (seen under Xvfb: the footer grew 11 px and
+    the whole page was drawn again)."""
+    plugin = Waiting()
+    window = open_window(plugin)
+    with qtbot.waitSignal(window.turns.chunks_arrived, timeout=10_000):
+        window.send("wait", [], plugin="waiting")
+    reply = window.store.messages(window.conversation_id)[-1].id
+    widget = window.view.widget_of(reply)
+    assert widget is not None
+    qtbot.waitUntil(lambda: "first part" in widget.plain_text(), timeout=5000)
+    streaming = widget.height()
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        window.stop()
+    copy = widget.button("copy")
+    assert copy is not None and copy.isVisible()
+    assert widget.height() == streaming
