@@ -292,16 +292,17 @@ class VoiceControls(QObject):
     def __init__(self, dictation: Dictation, composer: Any) -> None:
         super().__init__(composer)
         from PySide6.QtGui import QPalette
-        from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
+        from PySide6.QtWidgets import QLabel, QPushButton
 
         from assistant.ui.icons import icon
+        from assistant.ui.progress_bar import ProgressBar
 
         self._dictation = dictation
         self.button = QPushButton(icon("mic"), tr("Talk"), composer)
         self.button.setEnabled(False)
         self.button.pressed.connect(dictation.start)
         self.button.released.connect(dictation.finish)
-        self.meter = QProgressBar(composer)
+        self.meter = ProgressBar(composer)
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
         self.meter.setMaximumHeight(6)

@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from assistant.ui.jobs import Job, JobRunner
+from assistant.ui.progress_bar import ProgressBar
 
 if TYPE_CHECKING:
     from assistant.core.engine import Assistant
@@ -50,7 +50,7 @@ class KnowledgePanel(QDockWidget):
         self.list = QListWidget(body)
         self.status = QLabel(tr("Drop files or folders here, or add them below."), body)
         self.status.setWordWrap(True)
-        self.progress = QProgressBar(body)
+        self.progress = ProgressBar(body)
         self.progress.hide()
         self.cancel_button = QPushButton(tr("Cancel"), body)
         self.cancel_button.hide()

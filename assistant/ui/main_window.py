@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import QCoreApplication, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtWidgets import QMainWindow, QMenu, QProgressBar, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSplitter, QVBoxLayout, QWidget
 from shiboken6 import isValid
 
 from assistant.ui import markdown, message_view
@@ -17,6 +17,7 @@ from assistant.ui.composer import Composer
 from assistant.ui.jobs import Job, JobRunner, one_shot
 from assistant.ui.message_view import MessageView
 from assistant.ui.pauses import settle_heap
+from assistant.ui.progress_bar import ProgressBar
 from assistant.ui.sidebar import Sidebar
 
 if TYPE_CHECKING:
@@ -192,7 +193,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([260, 840])
         self.setCentralWidget(splitter)
-        self.progress = QProgressBar(self)
+        self.progress = ProgressBar(self)
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -32,6 +31,7 @@ from shiboken6 import isValid
 
 from assistant.ui.jobs import BetweenFrames
 from assistant.ui.markdown import Block, StreamedBlocks, highlighted, to_html
+from assistant.ui.progress_bar import ProgressBar
 
 if TYPE_CHECKING:
     from assistant.core.audio import AudioOutput
@@ -778,7 +778,7 @@ class ProgressRow(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.label = QLabel(self)
-        self.bar = QProgressBar(self)
+        self.bar = ProgressBar(self)
         self.bar.setMaximumWidth(240)
         self.bar.setTextVisible(False)
         row.addWidget(self.label)

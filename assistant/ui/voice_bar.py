@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
+from assistant.ui.progress_bar import ProgressBar
 from assistant.ui.voice_mode import SHORTCUT, state_text, timings_text
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class VoiceBar(QObject):
             self.pill.fontMetrics().horizontalAdvance(state_text(k)) for k in STATE_COLOURS
         )
         self.pill.setFixedWidth(widest + 40)  # the same width in every state: nothing jumps
-        self.meter = QProgressBar(self.row)
+        self.meter = ProgressBar(self.row)
         self.meter.setRange(0, 100)
         self.meter.setTextVisible(False)
         self.meter.setMaximumHeight(8)

@@ -19,10 +19,12 @@ from types import FrameType
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
 
 from assistant.core.messages import Chunk, Progress, Request, TextDelta
 from assistant.core.plugin import Manifest, PluginContext
 from assistant.ui.markdown import blocks as blocks_of
+from assistant.ui.progress_bar import ProgressBar
 
 # What the event loop may call once per frame: a frame's chunks handed over (and drawn with
 # them), or a frame drawn by the view's own timer.
@@ -203,3 +205,31 @@ def test_work_streamed_with_its_progress_is_drawn_once_a_frame(open_window, qtbo
     assert 0 < len(steps) <= frames, f"{len(steps)} status messages in {took:.2f} s"
     reply = window.store.messages(window.conversation_id)[-1]
     assert reply.content.count("words heard") == Transcriber.lines  # nothing was skipped
+    bars = window.findChildren(QProgressBar)  # the status bar's, the answer's, the meters
+    assert len(bars) >= 2 and all(isinstance(bar, ProgressBar) for bar in bars)
+
+
+def test_a_progress_bar_is_painted_with_the_next_frame_not_when_it_is_set(qtbot) -> None:
+    """Qt's progress bar paints itself, and its parent under it, inside ``setValue``: from a
+    stream's slot, a paint of its own in the middle of a frame. The app's waits for the
+    frame, and then shows the value."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    row = QVBoxLayout(holder)
+    ours, qts = ProgressBar(holder), QProgressBar(holder)
+    for bar in (ours, qts):
+        bar.setRange(0, 1000)
+        row.addWidget(bar)
+    painted = {bar: _PaintedArea() for bar in (ours, qts)}
+    for bar, paints in painted.items():
+        bar.installEventFilter(paints)
+    holder.show()
+    qtbot.waitUntil(lambda: all(p.areas for p in painted.values()), timeout=2000)
+    for paints in painted.values():
+        paints.areas.clear()
+    qts.setValue(500)
+    assert len(painted[qts].areas) == 1, "Qt's paints at once (what the app's avoids)"
+    ours.setValue(500)
+    assert not painted[ours].areas
+    qtbot.waitUntil(lambda: bool(painted[ours].areas), timeout=2000)
+    assert ours.value() == 500
