@@ -19,6 +19,8 @@ from plugins.transcribe import TranscribePlugin, TranscribeSettings
 from plugins.transcribe.server import ServerError
 from tests.plugins.transcribe.media import REFERENCE, REFERENCE_TEXT, samples, wer
 
+VOICE = Path(__file__).resolve().parents[2] / "data" / "voice"
+
 
 class _Transcriptions(BaseHTTPRequestHandler):
     received: ClassVar[list[bytes]] = []
@@ -124,3 +126,32 @@ def test_the_window_finds_the_provider_of_each_service(tmp_path: Path) -> None:
         assert "stt" not in services
     finally:
         core.store.close()
+
+
+@pytest.mark.slow
+def test_a_spoken_turn_is_heard_in_a_shorter_window_with_the_same_words(
+    make_context, tiny
+) -> None:
+    """A turn of a few seconds is heard in a 15 s window, a third of the 30 s one's cost;
+    its words are the 30 s window's on every committed voice clip, and a long file after it
+    is heard in 30 s windows again (faster-whisper keeps the last window it is given)."""
+    from faster_whisper.audio import decode_audio
+
+    from assistant.core.no_speech import normalise
+    from plugins.transcribe.engines import FasterWhisper
+
+    plugin, models = tiny
+    stt = plugin.service("stt", make_context(TranscribeSettings(), models=models))
+    engine = plugin.engine(make_context(TranscribeSettings(), models=models), lambda *_: None)
+    assert isinstance(engine, FasterWhisper)
+    whisper = engine.model
+    for clip in ("capital_of_france", "weather_on_mars", "wait_a_moment", "stop", "draw_a_cat"):
+        audio = decode_audio(str(VOICE / f"{clip}.wav"))
+        heard = " ".join(s.text for s in stt.transcribe(audio, CancelToken()))
+        assert whisper.feature_extractor.n_samples == 15 * 16_000, "the utterance's window"
+        whole, _ = whisper.transcribe(
+            audio, language="en", beam_size=1, chunk_length=30, without_timestamps=True
+        )
+        assert normalise(heard) == normalise(" ".join(s.text for s in whole)), clip
+    long = list(stt.transcribe(samples(seconds=20), CancelToken()))
+    assert whisper.feature_extractor.n_samples == 30 * 16_000 and long
