@@ -198,7 +198,7 @@ def measure_dictation(window: MainWindow, count: int) -> dict[str, Any]:
 def read_one_answer(window: MainWindow, output: ClockedOutput) -> dict[str, float]:
     """Stream an answer with "read answers aloud" on; when its first sentence was complete
     and when the window started playing it."""
-    splitter, complete = SentenceSplitter(), []
+    splitter, complete = SentenceSplitter(first_clause=True), []  # as the voice is fed
 
     def on_chunks(_reply: int, chunks: list) -> None:  # after the window's own slot
         for chunk in chunks:

@@ -5,6 +5,10 @@ An answer is Markdown. What is read aloud is its prose: code blocks are left out
 (a paragraph, a heading, a list item, a table row) ends a sentence. Inside a block a
 sentence ends at ``.``, ``!`` or ``?`` followed by white space (not in "e.g." or "3.14",
 nor after "Dr" or a single initial), or at ``。``, ``！`` or ``？`` (Chinese needs no space).
+Asked to (``first_clause``), the answer's first sentence is cut after its first clause
+when that is long enough to say on its own ("The capital of France is Paris," ...): a
+voice can start on it while the rest of the sentence is still being written or spoken to
+sound, and a long first sentence no longer keeps the person waiting for all of it.
 
 :class:`SentenceSplitter` takes the answer in pieces as they stream and hands out each
 sentence as soon as it is complete; whatever the pieces, it hands out the same sentences
@@ -53,6 +57,10 @@ _ABBREVIATIONS = frozenset(
         "ca",
     ]
 )
+# A clause ends at a comma, semicolon or colon (a space must follow in English: not 1,000).
+_CLAUSE = re.compile(r"[,;:][\"'”’)\]»]*(?=\s)|[，；：、]")
+_HAN = re.compile(r"[\u3400-\u9fff]")
+FIRST_CLAUSE_LENGTH = 16  # characters (a Chinese one counts three): shorter is not cut off
 _LAST_WORD = re.compile(r"[^\s。！？]*\Z")
 _MARKER_CHARS = "`~|#>-*+_=0123456789"
 # Until a line's first characters are seen, it may still become a fence, a table row or a
@@ -68,28 +76,20 @@ def speakable(markdown: str) -> str:
     return "\n".join(splitter.blocks)
 
 
-def sentences(markdown: str) -> list[str]:
-    """The sentences read aloud from *markdown*, in order."""
-    splitter = SentenceSplitter()
+def sentences(markdown: str, first_clause: bool = False) -> list[str]:
+    """The sentences read aloud from *markdown*, in order (the first one cut after its
+    first clause, if asked and it is long enough)."""
+    splitter = SentenceSplitter(first_clause)
     return splitter.feed(markdown) + splitter.flush()
 
 
-def split_plain(text: str) -> list[str]:
-    """Cut plain text (one block) into sentences; the pieces keep every character, so
-    ``"".join(split_plain(t)) == t``."""
-    pieces, start = [], 0
-    for end in _ends(text):
-        pieces.append(text[start:end])
-        start = end
-    if start < len(text):
-        pieces.append(text[start:])
-    return pieces
-
-
 class SentenceSplitter:
-    """Hands out the sentences of a streaming answer as soon as each one is complete."""
+    """Hands out the sentences of a streaming answer as soon as each one is complete;
+    with *first_clause*, the first one's first clause as soon as it is (see the module)."""
 
-    def __init__(self) -> None:
+    def __init__(self, first_clause: bool = False) -> None:
+        self.first_clause = first_clause
+        self._handed = 0  # sentences handed out so far
         self._pending = ""  # the unfinished last line
         self._block: list[str] = []  # the complete raw lines of the current prose block
         self._said = 0  # characters of the current block's plain text already handed out
@@ -107,6 +107,7 @@ class SentenceSplitter:
         if partial is not None and _classify(partial, "") in ("start", "single"):
             self._end_block(out)  # the line starts a block of its own (a list item…)
         self._speak(out, partial)
+        self._handed += len(out)
         return out
 
     def flush(self) -> list[str]:
@@ -116,6 +117,7 @@ class SentenceSplitter:
             self._line(self._pending, out)
             self._pending = ""
         self._end_block(out)
+        self._handed += len(out)
         return out
 
     def _line(self, line: str, out: list[str]) -> None:
@@ -142,17 +144,28 @@ class SentenceSplitter:
             lines = [*self._block, _stable_part(partial)]
             text = _block_text(lines)
         rest, start = text[self._said :], 0
-        for end in _ends(rest):
+        for end in self._cuts(rest, out):
             _say(rest[start:end], out)
             start = end
         self._said += start
+
+    def _cuts(self, text: str, out: list[str]) -> list[int]:
+        """Where the sentences of *text* end (and the first clause, for the first one)."""
+        ends = _ends(text)
+        if self.first_clause and not self._handed and not out:
+            clause = _first_clause_end(text, ends[0] if ends else len(text))
+            if clause is not None:
+                ends.insert(0, clause)
+        return ends
 
     def _end_block(self, out: list[str]) -> None:
         if not self._block:
             return  # (sentences of an unfinished line that starts a block stay counted)
         plain = _block_text(self._block)
-        for piece in split_plain(plain[self._said :]):
-            _say(piece, out)
+        rest, start = plain[self._said :], 0
+        for end in [*self._cuts(rest, out), len(rest)]:
+            _say(rest[start:end], out)
+            start = end
         if plain:
             self.blocks.append(plain)
         self._block, self._said = [], 0
@@ -172,6 +185,15 @@ def _ends(text: str) -> list[int]:
             continue
         ends.append(match.end())
     return ends
+
+
+def _first_clause_end(text: str, before: int) -> int | None:
+    """Where the first clause of *text* long enough to say alone ends, if before *before*."""
+    for match in _CLAUSE.finditer(text, 0, before):
+        clause = text[: match.start()].strip()
+        if len(clause) + 2 * len(_HAN.findall(clause)) >= FIRST_CLAUSE_LENGTH:
+            return match.end()
+    return None
 
 
 def _abbreviated(text: str, dot: int) -> bool:

@@ -55,7 +55,7 @@ class SpokenAnswer:
 
     def __init__(self, cancel: CancelToken | None = None) -> None:
         self.cancel = cancel or CancelToken()
-        self._splitter = SentenceSplitter()
+        self._splitter = SentenceSplitter(first_clause=True)  # the voice starts sooner
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._finished = False
         self.queued: list[tuple[str, float]] = []  # each sentence and when it was complete

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.core.sentences import SentenceSplitter, sentences, speakable, split_plain
+from assistant.core.sentences import SentenceSplitter, sentences, speakable
 
 ANSWER = """# Getting started
 
@@ -38,11 +38,13 @@ PIECES = [
     "# Title\n", "[a link](http://x.y/z) ok. ", "你好。", "很好！", "真的吗？", "`os.path` is. ",
     "Mr. Brown came. ", "| a | b |\n", "|---|---|\n", "> quoted. ", "snake_case_name. ",
     "_under_ and *star*. ", "done", "A. B. Smith. ", "<b>tag</b> here. ", "3. ", "Wait... ",
+    "Well, the first clause of this one is long, and then more. ", "Yes, 1,000 of them: ",
+    "这个问题其实很有意思，", "[the guide, a link](http://x.y/z), then ", "Sure; ",
 ]  # fmt: skip
 
 
-def _streamed(text: str, cuts: list[int]) -> list[str]:
-    splitter = SentenceSplitter()
+def _streamed(text: str, cuts: list[int], first_clause: bool = False) -> list[str]:
+    splitter = SentenceSplitter(first_clause)
     out: list[str] = []
     start = 0
     for cut in sorted({min(c, len(text)) for c in cuts}):
@@ -86,24 +88,20 @@ def test_code_blocks_are_never_read() -> None:
 @given(
     parts=st.lists(st.sampled_from(PIECES), min_size=1, max_size=14),
     cuts=st.lists(st.integers(0, 400), max_size=25),
+    first_clause=st.booleans(),
 )
 def test_whatever_the_pieces_streaming_gives_the_sentences_of_the_whole(
-    parts: list[str], cuts: list[int]
+    parts: list[str], cuts: list[int], first_clause: bool
 ) -> None:
     text = "".join(parts)
-    whole = sentences(text)
-    assert _streamed(text, cuts) == whole
+    whole = sentences(text, first_clause)
+    assert _streamed(text, cuts, first_clause) == whole
     # Joined, the sentences are the text without its markup and code (spaces aside: none
     # is needed after "。").
     assert re.sub(r"\s", "", "".join(whole)) == re.sub(r"\s", "", speakable(text))
     for first in whole:
         assert not re.search(r"(?<!\w)(e\.g\.|Mr\.|Dr\.)$", first), first
     assert sum(s.count("3.14") for s in whole) == speakable(text).count("3.14")
-
-
-@given(st.text(alphabet="ab .!?。e.g3,1\n", max_size=60))
-def test_plain_text_is_cut_without_losing_a_character(text: str) -> None:
-    assert "".join(split_plain(text)) == text
 
 
 def test_a_sentence_is_handed_out_as_soon_as_the_next_one_begins() -> None:
@@ -114,6 +112,26 @@ def test_a_sentence_is_handed_out_as_soon_as_the_next_one_begins() -> None:
     assert splitter.feed(" second one, e.g. this") == []
     assert splitter.feed("。") == []
     assert splitter.flush() == ["The second one, e.g. this。"]
+
+
+def test_a_long_first_sentence_is_spoken_from_its_first_clause() -> None:
+    """A voice can start on the first clause while the rest is written; only the first
+    sentence is cut, and only after a clause long enough to say on its own."""
+    splitter = SentenceSplitter(first_clause=True)
+    assert splitter.feed("The capital of France is Paris,") == []  # (it may be "Paris,5")
+    assert splitter.feed(" a city on the Seine, with") == ["The capital of France is Paris,"]
+    assert splitter.feed(" two million people. Then, more") == [
+        "a city on the Seine, with two million people."
+    ]
+    assert splitter.flush() == ["Then, more"]
+    assert sentences("Yes, it is. Sure.", first_clause=True) == ["Yes, it is.", "Sure."]
+    assert sentences("In 1,000 years: nothing.", first_clause=True) == [
+        "In 1,000 years: nothing."
+    ]  # (too short before its colon)
+    assert sentences("这个问题其实很有意思，我们来看。", first_clause=True) == [
+        "这个问题其实很有意思，",
+        "我们来看。",
+    ]
 
 
 def test_chinese_sentences_need_no_space() -> None:
