@@ -45,17 +45,6 @@ class Engine(Protocol):
     ) -> Iterator[Segment]: ...
 
 
-# A spoken turn or a dictated phrase lasts a few seconds, but Whisper's encoder costs the
-# same for its whole window, however little of it holds speech: 0.6-0.7 s here for a 2 s
-# question in the usual 30 s (faster-whisper always pads to that). Encoded in a 15 s
-# window it costs a third of that, and wrote the same words on every voice clip in
-# tests/data/voice (a 10 s window began to lose capitals and full stops). Audio up to
-# UTTERANCE_S long, in a language that is known, is heard that way.
-UTTERANCE_S = 10
-UTTERANCE_FRAMES = 1500  # 15 s of 10 ms mel frames
-REPEATING = 2.4  # a compression ratio above this is a loop (faster-whisper's own threshold)
-
-
 def _threads() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -83,13 +72,6 @@ class FasterWhisper:
         if not windows:  # no speech at all: no words, not even an invented "You"
             info(TranscriptionInfo(language or "", None, len(audio) / SAMPLE_RATE))
             return
-        if language and len(audio) <= UTTERANCE_S * SAMPLE_RATE:
-            heard = self._utterance(audio, language, options)
-            if heard is not None:
-                info(TranscriptionInfo(language, None, len(audio) / SAMPLE_RATE))
-                if heard.text:
-                    yield heard
-                return
         segments, found = self.model.transcribe(
             audio,
             language=language,
@@ -108,37 +90,6 @@ class FasterWhisper:
             text = segment.text.strip()
             if text:
                 yield Segment(segment.start, segment.end, text, segment.no_speech_prob)
-
-    def _utterance(self, audio: Samples, language: str, options: Options) -> Segment | None:
-        """A short utterance encoded in a 15 s window (see UTTERANCE_S) and decoded as
-        faster-whisper does its first try; None when that falls into a loop (then the
-        usual way, with its fallbacks, hears it)."""
-        import numpy as np
-        from faster_whisper.tokenizer import Tokenizer
-        from faster_whisper.transcribe import (
-            get_compression_ratio,
-            get_ctranslate2_storage,
-            get_suppressed_tokens,
-        )
-
-        whisper = self.model
-        features = whisper.feature_extractor(audio)[:, :UTTERANCE_FRAMES]
-        features = np.pad(features, ((0, 0), (0, UTTERANCE_FRAMES - features.shape[1])))
-        encoded = whisper.model.encode(get_ctranslate2_storage(features[None]), to_cpu=False)
-        tokenizer = Tokenizer(
-            whisper.hf_tokenizer, whisper.model.is_multilingual, "transcribe", language
-        )
-        before = tokenizer.encode(" " + options.initial_prompt) if options.initial_prompt else []
-        prompt = whisper.get_prompt(tokenizer, before, without_timestamps=True)
-        result = whisper.model.generate(
-            encoded, [prompt], beam_size=options.beam_size, max_length=whisper.max_length,
-            return_no_speech_prob=True, suppress_blank=True,
-            suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
-        )[0]  # fmt: skip
-        text = tokenizer.decode([t for t in result.sequences_ids[0] if t < tokenizer.eot])
-        if text.strip() and get_compression_ratio(text) > REPEATING:
-            return None
-        return Segment(0.0, len(audio) / SAMPLE_RATE, text.strip(), result.no_speech_prob)
 
 
 class OpenAIWhisper:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
@@ -18,8 +18,6 @@ from assistant.core.speech import Segment, SpeechToText
 from plugins.transcribe import TranscribePlugin, TranscribeSettings
 from plugins.transcribe.server import ServerError
 from tests.plugins.transcribe.media import REFERENCE, REFERENCE_TEXT, samples, wer
-
-VOICE = Path(__file__).resolve().parents[2] / "data" / "voice"
 
 
 class _Transcriptions(BaseHTTPRequestHandler):
@@ -126,53 +124,3 @@ def test_the_window_finds_the_provider_of_each_service(tmp_path: Path) -> None:
         assert "stt" not in services
     finally:
         core.store.close()
-
-
-class _Encoder:
-    """A CTranslate2 Whisper model that notes the width of each window it encodes."""
-
-    def __init__(self, model: object) -> None:
-        self.model, self.widths = model, []
-
-    def encode(self, features: Any, **options: Any) -> Any:
-        self.widths.append(features.shape[-1])
-        return self.model.encode(features, **options)  # type: ignore[attr-defined]
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.model, name)
-
-
-@pytest.mark.slow
-def test_a_spoken_turn_is_heard_in_a_shorter_window_with_the_same_words(make_context, tiny) -> None:
-    """A turn of a few seconds is encoded in a 15 s window, a third of the 30 s one's cost;
-    its words are the 30 s window's on every committed voice clip; a long file is still
-    heard in 30 s windows."""
-    from faster_whisper.audio import decode_audio
-
-    from assistant.core.no_speech import normalise
-    from plugins.transcribe.engines import FasterWhisper
-
-    plugin, models = tiny
-    stt = plugin.service("stt", make_context(TranscribeSettings(), models=models))
-    engine = plugin.engine(make_context(TranscribeSettings(), models=models), lambda *_: None)
-    assert isinstance(engine, FasterWhisper)
-    whisper = engine.model
-    encoder = _Encoder(whisper.model)
-    whisper.model = encoder
-    try:
-        for clip in ("capital_of_france", "weather_on_mars", "wait_a_moment", "stop", "draw_a_cat"):
-            audio = decode_audio(str(VOICE / f"{clip}.wav"))
-            heard = list(stt.transcribe(audio, CancelToken()))
-            assert encoder.widths[-1] == 1500, "a 15 s window"
-            whole, _ = whisper.transcribe(
-                audio, language="en", beam_size=1, without_timestamps=True
-            )
-            words = " ".join(s.text for s in whole)
-            assert encoder.widths[-1] == 3000, "faster-whisper's own window"
-            assert normalise(" ".join(s.text for s in heard)) == normalise(words), clip
-            assert heard[0].no_speech_prob < 0.5, "how sure it is that words were said"
-        encoder.widths.clear()
-        assert list(stt.transcribe(samples(seconds=20), CancelToken()))
-        assert set(encoder.widths) == {3000}
-    finally:
-        whisper.model = encoder.model
