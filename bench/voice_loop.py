@@ -146,7 +146,7 @@ def control(window: Any, texts: list[tuple[str, str]], room_seconds: float) -> f
     def work() -> None:
         for clip, (question, _answer) in zip(clips, texts, strict=True):
             list(stt.transcribe(clip.samples, cancel))
-            spoken = SpokenAnswer(cancel)
+            spoken = SpokenAnswer(cancel, first_clause=False)  # as voice mode speaks
             messages = [{"role": "user", "content": question}]
             for piece in llm.stream_chat(messages, cancel, max_new_tokens=MAX_TOKENS):
                 spoken.feed(piece)

@@ -53,9 +53,10 @@ class SpokenAnswer:
     :meth:`sentences_spoken` from another (the voice's); a queue lies between them.
     """
 
-    def __init__(self, cancel: CancelToken | None = None) -> None:
+    def __init__(self, cancel: CancelToken | None = None, first_clause: bool = True) -> None:
         self.cancel = cancel or CancelToken()
-        self._splitter = SentenceSplitter(first_clause=True)  # the voice starts sooner
+        # Speech starts on the first clause of a long first sentence (see sentences).
+        self._splitter = SentenceSplitter(first_clause)
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._finished = False
         self.queued: list[tuple[str, float]] = []  # each sentence and when it was complete
