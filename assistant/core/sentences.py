@@ -143,11 +143,16 @@ class SentenceSplitter:
         else:
             lines = [*self._block, _stable_part(partial)]
             text = _block_text(lines)
-        rest, start = text[self._said :], 0
-        for end in self._cuts(rest, out):
-            _say(rest[start:end], out)
+        self._said += self._hand_out(text[self._said :], out, whole=False)
+
+    def _hand_out(self, text: str, out: list[str], whole: bool) -> int:
+        """Hand out the sentences of *text* that are complete (all of it if *whole*); the
+        characters that took."""
+        start = 0
+        for end in [*self._cuts(text, out), *([len(text)] if whole else [])]:
+            _say(text[start:end], out)
             start = end
-        self._said += start
+        return start
 
     def _cuts(self, text: str, out: list[str]) -> list[int]:
         """Where the sentences of *text* end (and the first clause, for the first one)."""
@@ -162,10 +167,7 @@ class SentenceSplitter:
         if not self._block:
             return  # (sentences of an unfinished line that starts a block stay counted)
         plain = _block_text(self._block)
-        rest, start = plain[self._said :], 0
-        for end in [*self._cuts(rest, out), len(rest)]:
-            _say(rest[start:end], out)
-            start = end
+        self._hand_out(plain[self._said :], out, whole=True)
         if plain:
             self.blocks.append(plain)
         self._block, self._said = [], 0
