@@ -20,6 +20,7 @@ from shiboken6 import isValid
 
 from assistant.ui.jobs import WINDOW_FIRST, BetweenFrames, one_shot
 from assistant.ui.message_parts import PLUGIN_TITLES, ViewSignals, static
+from assistant.ui.scroll_bar import ScrollBar
 
 if TYPE_CHECKING:
     from assistant.core.messages import Chunk
@@ -59,6 +60,8 @@ class MessageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setProperty("horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        self._bar = ScrollBar(self)  # painted only when its handle moves
+        self.setVerticalScrollBar(self._bar)
         self.signals = ViewSignals(self)
         self.signals.action_requested.connect(self.action_requested)
         self.signals.link_requested.connect(self.link_requested)
@@ -452,8 +455,14 @@ class MessageView(QScrollArea):
         if self._to_lay_out:
             waiting, self._to_lay_out = self._to_lay_out, []
             changed = (*(w for w in waiting if w not in changed and isValid(w)), *changed)
-        column, viewport, bar = self._column_widget, self.viewport(), self.verticalScrollBar()
-        width = viewport.width()
+        viewport = self.viewport()
+        with self._bar.changes_together():  # the range grows and the view follows: one paint
+            self._lay_out(viewport.width(), changed)
+        # Paints everything waiting, now (one pixel of the strip a growing answer uncovers).
+        viewport.repaint(QRect(0, viewport.height() - 1, 1, 1))
+
+    def _lay_out(self, width: int, changed: tuple[MessageWidget, ...]) -> None:
+        column, viewport, bar = self._column_widget, self.viewport(), self._bar
         if self._following:
             # Scroll first, then grow: what is on screen is moved up (copied, as Qt does when
             # nothing under it waits to be drawn) and only the strip it uncovers is drawn;
@@ -471,8 +480,6 @@ class MessageView(QScrollArea):
         self._column.activate()
         for widget in changed:
             widget.lay_out()
-        # Paints everything waiting, now (one pixel of the strip a growing answer uncovers).
-        viewport.repaint(QRect(0, viewport.height() - 1, 1, 1))
 
     def _shown_now(self) -> list[MessageWidget]:
         """The messages placed to be shown with this pass, counted as shown from now on."""

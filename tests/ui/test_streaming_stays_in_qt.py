@@ -18,13 +18,14 @@ from collections.abc import Iterator
 from types import FrameType
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-from PySide6.QtWidgets import QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QRect, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QScrollBar, QVBoxLayout, QWidget
 
 from assistant.core.messages import Chunk, Progress, Request, TextDelta
 from assistant.core.plugin import Manifest, PluginContext
 from assistant.ui.markdown import blocks as blocks_of
 from assistant.ui.progress_bar import ProgressBar
+from assistant.ui.scroll_bar import ScrollBar
 
 # What the event loop may call once per frame: a frame's chunks handed over (and drawn with
 # them), or a frame drawn by the view's own timer.
@@ -236,3 +237,53 @@ def test_a_progress_bar_is_painted_with_the_next_frame_not_when_it_is_set(qtbot)
     assert not painted[ours].areas
     qtbot.waitUntil(lambda: bool(painted[ours].areas), timeout=2000)
     assert ours.value() == 500
+
+
+def test_the_scroll_bar_is_painted_only_when_its_handle_moves(qtbot) -> None:
+    """Following an answer, the conversation's range grows and its value follows it to the
+    end at every frame, while the handle stays at the bottom, as long as it was: Qt paints the
+    bar at each change all the same (a millisecond a frame); the app's only when it shows."""
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    row = QHBoxLayout(holder)
+    ours, qts = ScrollBar(holder), QScrollBar(holder)
+    for bar in (ours, qts):
+        bar.setRange(0, 100_000)
+        bar.setPageStep(500)
+        bar.setValue(100_000)
+        row.addWidget(bar)
+    holder.resize(60, 400)
+    painted = {bar: _PaintedArea() for bar in (ours, qts)}
+    for bar, paints in painted.items():
+        bar.installEventFilter(paints)
+    holder.show()
+    qtbot.waitUntil(lambda: all(p.areas for p in painted.values()), timeout=2000)
+
+    def follow(bar: QScrollBar, grown: int) -> None:
+        bar.setRange(0, grown)
+        bar.setValue(grown)
+
+    def frame(bar: QScrollBar, grown: int) -> list[int]:
+        painted[bar].areas.clear()
+        if isinstance(bar, ScrollBar):
+            with bar.changes_together():
+                follow(bar, grown)
+        else:
+            follow(bar, grown)
+        holder.repaint(QRect(0, 0, 1, 1))  # and whatever waits to be painted, as a frame does
+        return painted[bar].areas
+
+    assert frame(qts, 100_040), "Qt's paints a change that does not show (what the app's avoids)"
+    frame(ours, 100_040)  # the first change is drawn: what it shows was not known
+    for grown in range(100_080, 100_400, 40):
+        assert not frame(ours, grown), "the handle stayed at the bottom, as long as it was"
+    painted[ours].areas.clear()
+    ours.setValue(0)  # the person scrolls to the top: the handle moves
+    holder.repaint(QRect(0, 0, 1, 1))
+    assert painted[ours].areas
+    assert frame(ours, 200_000), "back at the end of a longer range: drawn where it now is"
+
+
+def test_the_conversation_scrolls_with_the_app_s_scroll_bar(open_window) -> None:
+    window = open_window(MarkdownStreamer())
+    assert isinstance(window.view.verticalScrollBar(), ScrollBar)
