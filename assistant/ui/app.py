@@ -97,15 +97,13 @@ def _attach_core(window: MainWindow) -> None:
 
 
 def _warm_up(window: MainWindow) -> None:
-    """Off the GUI thread, now that the window is up: make ready what draws messages, and
-    load the router's model, so that the first message is drawn and routed at once (a
-    message sent meanwhile waits only for the rest)."""
+    """Off the GUI thread, now that the window is up: load the router's model, so that the
+    first message is routed at once (a message sent meanwhile waits only for the rest). The
+    window makes ready what draws messages itself."""
     from assistant.core.bootstrap import warm_up_routing
-    from assistant.ui import markdown
     from assistant.ui.jobs import Job
 
     def body(job: Job) -> Iterator[None]:
-        markdown.warm_up()
         warm_up_routing(window.assistant)
         yield from ()
 

@@ -123,6 +123,18 @@ class MainWindow(QMainWindow):
         from assistant.ui.voice_mode import attach_voice_mode
 
         self.voice_mode = attach_voice_mode(self)
+        self._make_ready_to_draw()
+
+    def _make_ready_to_draw(self) -> None:
+        """Build what draws messages (the Markdown parsers, the code colours) on a worker
+        now, however the window was opened: the first message drawn would otherwise wait
+        about 80 ms for them on the window's thread."""
+
+        def body(_job: Job) -> Iterator[None]:
+            markdown.warm_up()
+            yield from ()
+
+        self.jobs.start(Job(body))
 
     def _docks(self, assistant: Assistant) -> None:
         """The Memory and Documents panels: hidden at start, so built after the first paint."""

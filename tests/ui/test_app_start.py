@@ -105,13 +105,12 @@ def test_first_paint_builds_only_what_it_shows(tmp_path: Path) -> None:
 
 
 def test_what_draws_messages_is_made_ready_off_the_window_s_thread(open_window, qtbot) -> None:
-    """Once the window is up, the Markdown parsers are built on a worker: the first message
-    would otherwise wait about 80 ms for them on the window's thread (measured: its send
-    took 119 ms, 18 ms with them ready)."""
-    import assistant.ui.app as app
+    """Once the window has its core, the Markdown parsers are built on a worker, however it
+    was opened (the app, a benchmark): the first message would otherwise wait about 80 ms
+    for them on the window's thread (measured: its send took 119 ms, 18 ms with them
+    ready; 68 ms of a transcription's first frame in bench.voice's window)."""
     from assistant.ui import markdown
 
-    window = open_window()
     markdown._block_parser.cache_clear()
     markdown._renderer.cache_clear()
     made_on: list[str] = []
@@ -123,7 +122,7 @@ def test_what_draws_messages_is_made_ready_off_the_window_s_thread(open_window, 
 
     markdown.warm_up = noted  # type: ignore[assignment]
     try:
-        app._warm_up(window)
+        window = open_window()
         qtbot.waitUntil(lambda: not window.jobs.busy, timeout=60_000)
     finally:
         markdown.warm_up = warm_up  # type: ignore[assignment]
