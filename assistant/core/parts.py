@@ -9,7 +9,7 @@ that order in the message's ``layout``, see :func:`layout_entry`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -231,8 +231,33 @@ def _file_chunk(attachment: StoredAttachment, role: str) -> Chunk:
     path = Path(attachment.path)
     # An answer's file is stored under its caption, or its own name when it had none.
     caption = attachment.name if role == "user" or attachment.name != path.name else ""
-    if attachment.kind == "image":
-        return ImageOut(path, caption, attachment.mime)
-    if attachment.kind == "audio":
-        return AudioOut(path, caption, attachment.mime)
-    return FileOut(path, caption, attachment.mime)
+    return file_chunk(path, attachment.kind, attachment.mime, caption)
+
+
+def moved_files(given: list[Chunk], stored: list[Chunk]) -> dict[Path, Path] | None:
+    """Where each file of *given* (a question as it was asked) is kept in *stored* (the same
+    question replayed from the store), when the two are the same chunks but for where their
+    files are; None when they differ in anything else."""
+    if len(given) != len(stored):
+        return None
+    moved: dict[Path, Path] = {}
+    for asked, kept in zip(given, stored, strict=True):
+        if type(asked) is not type(kept):
+            return None
+        files = ImageOut | AudioOut | FileOut
+        if isinstance(asked, files) and isinstance(kept, files):
+            if replace(asked, path=kept.path) != kept:
+                return None
+            moved[asked.path] = kept.path
+        elif asked != kept:
+            return None
+    return moved
+
+
+def file_chunk(path: Path, kind: str, mime: str, caption: str) -> Chunk:
+    """The chunk that shows a file of *kind* ("image", "audio", anything else a file)."""
+    if kind == "image":
+        return ImageOut(path, caption, mime)
+    if kind == "audio":
+        return AudioOut(path, caption, mime)
+    return FileOut(path, caption, mime)

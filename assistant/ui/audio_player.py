@@ -62,7 +62,7 @@ class AudioPlayer(QWidget):
         open_button.setText(tr("Open"))
         open_button.setToolTip(tr("Open {name} in another program").format(name=self.name))
         open_button.clicked.connect(
-            lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(path)))
+            lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(self.path)))
         )
         widgets = (self.play_button, self.stop_button, self.title, self.slider, self.time)
         for widget in (*widgets, self.speed, open_button):

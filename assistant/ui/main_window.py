@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
             self.store.mark_opened(self.conversation_id)
         self.statusBar().showMessage(tr("Sending…"), 2000)
         self._unsaved = (text, list(files))  # given back to the composer if storing fails
-        self._pending.append(self.view.add_pending(text, [f.name for f in files]))
+        self._pending.append(self.view.add_pending(text, list(files)))
         self.turns.ask(self.conversation_id, text, files, plugin, options)
 
     def stop(self) -> None:

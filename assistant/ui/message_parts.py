@@ -9,7 +9,7 @@ reloaded, and so copy-as-text needs no guessing.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -503,6 +503,18 @@ def show_now(widget: QWidget) -> None:
         widget.show()
 
 
+def repoint(widget: QWidget, moved: Mapping[Path, Path]) -> None:
+    """The files *widget* shows are kept elsewhere now, each at ``moved[path]`` (a question
+    shown from the files dropped, once its copies are stored): opened, played or dragged
+    from there. The files are the same, so nothing is drawn again."""
+    if isinstance(widget, ImageGrid):
+        widget.images = [(moved.get(path, path), caption) for path, caption in widget.images]
+        for picture in widget.pictures:
+            picture.path = moved.get(picture.path, picture.path)
+    elif isinstance(path := getattr(widget, "path", None), Path):
+        widget.path = moved.get(path, path)  # type: ignore[attr-defined]
+
+
 def _fits(widget: QWidget, block: Block) -> bool:
     return isinstance(widget, CodeBlock if block.kind == "code" else ProseBlock)
 
@@ -701,7 +713,9 @@ class FileChip(QToolButton):
         self.setText(f"{label}: {self.name}")
         self.setToolTip(tr("Open {name}").format(name=self.name))
         self.setToolButtonStyle(QtCore.Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.clicked.connect(lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(path))))
+        self.clicked.connect(
+            lambda: signals.link_requested.emit(QUrl.fromLocalFile(str(self.path)))
+        )
 
     def rendered(self) -> tuple[Any, ...]:
         return ("file", self.kind, str(self.path), self.name)

@@ -88,6 +88,7 @@ class MessageView(QScrollArea):
         self._to_lay_out: list[MessageWidget] = []  # changed, laid out with the next pass
         self._to_show: list[MessageWidget] = []  # placed, shown by the next pass
         self._pending_keys = 0  # questions shown before they are stored have keys below 0
+        self._asked: dict[int, list[Chunk]] = {}  # what each of them was shown from
         self._following = True
         self._keeping_up = False  # scrolling to the end because the content grew
         self.drawing: DrawingQueue | None = None
@@ -245,6 +246,7 @@ class MessageView(QScrollArea):
 
     def remove_one(self, message_id: int) -> None:
         """Remove one message from the view, leaving the others."""
+        self._asked.pop(message_id, None)
         if self._take_out(message_id) is not None:
             self._update_welcome()
             self.lay_out_now()
@@ -263,17 +265,23 @@ class MessageView(QScrollArea):
         widget.deleteLater()  # its own button may be what asked: not deleted under its feet
         return index
 
-    def add_pending(self, text: str, names: list[str]) -> int:
-        """Show a question at once, before it is stored; returns a key for :meth:`remove_one`."""
-        from assistant.core.messages import FileOut, TextDelta
+    def add_pending(self, text: str, files: list[Path]) -> int:
+        """Show a question at once, before it is stored, with the files as they were given
+        (shown as the stored question will show them); returns a key for :meth:`remove_one`."""
+        from assistant.core.messages import TextDelta, guess_mime, kind_of
+        from assistant.core.parts import file_chunk
 
         self._pending_keys -= 1
+        chunks: list[Chunk] = [TextDelta(text)] if text else []
+        for path in files:
+            mime = guess_mime(path)
+            kind = kind_of(mime, path.suffix) or "document"
+            chunks.append(file_chunk(path, kind, mime, path.name))
         widget = self._new(self._pending_keys, "user")
-        if text:
-            widget.add_chunk(TextDelta(text))
-        for name in names:
-            widget.add_chunk(FileOut(Path(name), name))
+        for chunk in chunks:
+            widget.add_chunk(chunk)
         widget.finish("done")
+        self._asked[self._pending_keys] = chunks
         self._place(widget, len(self._order), now=False)
         self._update_welcome()
         self._following = True
@@ -299,13 +307,16 @@ class MessageView(QScrollArea):
 
     def store_pending(self, key: int, message: Message) -> bool:
         """The question shown under *key* before it was stored is *message*: it keeps its
-        widget (nothing is built again), or, with files (shown as they were kept), the
-        stored question takes its place; either is laid out with the answer that opens
-        after it. False if it is not shown."""
+        widget (nothing is built again; its files are opened from the copies kept now), or,
+        if the store made it anything else, the stored question takes its place; either is
+        laid out with the answer that opens after it. False if it is not shown."""
+        from assistant.core.parts import moved_files, replay
+
         widget = self._shown.get(key)
+        moved = moved_files(self._asked.pop(key, []), replay(message))
         if widget is None:
             return False
-        if message.attachments or widget.text() != message.content:
+        if moved is None:
             index = self._take_out(key)
             assert index is not None
             stored = self._stored(message)
@@ -316,7 +327,7 @@ class MessageView(QScrollArea):
         del self._shown[key]
         self._order[self._order.index(key)] = message.id
         self._shown[message.id] = widget
-        widget.store(message)
+        widget.store(message, moved)
         self._lay_out_soon(widget)  # with the answer that opens after it, or the next frame
         return True
 

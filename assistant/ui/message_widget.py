@@ -29,12 +29,16 @@ from assistant.ui.message_parts import (
     part_widget,
     picture_actions,
     quiet,
+    repoint,
     show_now,
     show_part,
     static,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from assistant.core.messages import Chunk
     from assistant.core.store import Message
     from assistant.ui.drawing import DrawingQueue
@@ -192,8 +196,11 @@ class MessageWidget(QFrame):
         self._dirty = behind
         return not behind
 
-    def store(self, message: Message) -> None:
-        """This question, shown before it was stored, is now *message* (same text)."""
+    def store(self, message: Message, moved: Mapping[Path, Path] | None = None) -> None:
+        """This question, shown before it was stored, is now *message* (the same text, and
+        the same files, kept at ``moved[path]``)."""
+        for widget in self._widgets:
+            repoint(widget, moved or {})
         self.message_id, self.created = message.id, message.created
         self.version = getattr(message, "version", 1)
         self.versions = getattr(message, "versions", 1)

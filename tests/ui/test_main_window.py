@@ -383,3 +383,39 @@ def test_an_answer_keeps_its_place_and_height_when_it_ends(qtbot, open_window) -
     copy = widget.button("copy")
     assert copy is not None and copy.isVisible()
     assert widget.height() == streaming
+
+
+def test_a_question_with_files_is_shown_once_as_it_is_kept(
+    qtbot, open_window, tmp_path: Path
+) -> None:
+    """A question sent with a photo and a recording shows them at once as the stored question
+    will (a picture, a player), and keeps its widget when stored: it was built again when the
+    turn opened (a file chip became a player, 8-13 ms of the turn's first frame in
+    bench.voice), and it opens the kept copies from then on, as it does after a reload."""
+    from PIL import Image
+    from skimage import data
+
+    from assistant.ui.audio_player import AudioPlayer
+    from assistant.ui.message_parts import ImageGrid
+    from tests.plugins.transcribe.media import samples, write_wav
+
+    picture, sound = tmp_path / "coffee.png", tmp_path / "memo.wav"
+    Image.fromarray(data.coffee()).save(picture)
+    write_wav(sound, samples(seconds=1.0))
+    window = open_window()
+    window.send("What is in these?", [picture, sound], plugin="echo")
+    asked = window.view.widget_of(window._pending[0])
+    assert asked is not None
+    kinds = [type(w) for w in asked._widgets]
+    assert ImageGrid in kinds and AudioPlayer in kinds  # as the stored question shows them
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000) as finished:
+        pass
+    question = window.store.message(finished.args[0] - 1)
+    assert question is not None and question.role == "user"
+    assert window.view.widget_of(question.id) is asked, "the question was not built again"
+    kept = {a.name: Path(a.path) for a in question.attachments}
+    assert kept["coffee.png"] != picture and kept["memo.wav"] != sound
+    live = window.view.rendered(question.id)
+    assert [w.path for w in asked._widgets if isinstance(w, AudioPlayer)] == [kept["memo.wav"]]
+    window.open_conversation(window.conversation_id)
+    assert window.view.rendered(question.id) == live  # the same as reloaded
