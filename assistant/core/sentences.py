@@ -61,7 +61,8 @@ _ABBREVIATIONS = frozenset(
 _CLAUSE = re.compile(r"[,;:][\"'”’)\]»]*(?=\s)|[，；：、]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
 FIRST_CLAUSE_LENGTH = 16  # characters (a Chinese one counts three): shorter is not cut off
-_LAST_WORD = re.compile(r"[^\s。！？]*\Z")
+# The word before a full stop: what follows the last space, Chinese character or mark.
+_LAST_WORD = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]*\Z")
 _MARKER_CHARS = "`~|#>-*+_=0123456789"
 # Until a line's first characters are seen, it may still become a fence, a table row or a
 # list item; below this many characters a line that starts like one is not read yet.

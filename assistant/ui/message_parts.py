@@ -668,6 +668,7 @@ class ImageGrid(QWidget):
         if self.actions:
             column.addLayout(self._action_row(cell, path, picture_actions(self.plugin, path)))
         self._grid.addWidget(cell, index // self.COLUMNS, index % self.COLUMNS)
+        show_now(cell)  # counted in its size now (a question's bubble is fitted to it)
         if self._drawing is not None:
             self._waiting[self._drawing.request(path, size)] = picture
         else:

@@ -138,3 +138,12 @@ def test_chinese_sentences_need_no_space() -> None:
     splitter = SentenceSplitter()
     assert splitter.feed("你好。我") == ["你好。"]
     assert splitter.feed("很好！”她说") == ["我很好！”"]
+
+
+def test_an_abbreviation_right_after_chinese_is_not_a_sentence_end() -> None:
+    """"Mr." just after a Chinese comma ended a sentence when read whole (its word was taken
+    to start at the last space), and not when streamed (found by the invariant above)."""
+    text = "这个问题其实很有意思，Mr. Brown came. "
+    assert sentences(text) == ["这个问题其实很有意思，Mr. Brown came."]
+    assert sentences(text, first_clause=True) == ["这个问题其实很有意思，", "Mr. Brown came."]
+    assert sentences("很有意思Dr. Wu said so.") == ["很有意思Dr. Wu said so."]

@@ -419,3 +419,35 @@ def test_a_question_with_files_is_shown_once_as_it_is_kept(
     assert [w.path for w in asked._widgets if isinstance(w, AudioPlayer)] == [kept["memo.wav"]]
     window.open_conversation(window.conversation_id)
     assert window.view.rendered(question.id) == live  # the same as reloaded
+
+
+def test_a_conversation_with_pictures_opens_no_wider_than_the_window(
+    qtbot, open_window, tmp_path: Path
+) -> None:
+    """Reopened (after a restart), a question with a photo took its bubble's room before the
+    photo's cell was shown, when Qt counts it as nothing: its bubble was pushed right by a
+    margin for a question without a picture, and the whole conversation became wider than
+    the window, cut off at its right edge (seen under Xvfb)."""
+    from PIL import Image
+    from skimage import data
+
+    from assistant.ui.message_widget import MessageWidget
+
+    picture = tmp_path / "coffee.png"
+    Image.fromarray(data.coffee()).save(picture)
+    window = open_window()
+    window.resize(1100, 760)
+    with qtbot.waitSignal(window.turns.turn_finished, timeout=10_000):
+        window.send("What is in this photo?", [picture], plugin="echo")
+    view = window.view
+
+    def shown() -> list[MessageWidget]:
+        return [w for w in map(view.widget_of, view.message_ids()) if w is not None]
+
+    for opened in range(2):  # as it was asked, then as it opens again
+        if opened:
+            window.open_conversation(window.conversation_id)
+        qtbot.waitUntil(lambda: len(shown()) == 2 and all(w.built for w in shown()))
+        QApplication.processEvents()  # what Qt shows of its own accord, from the event loop
+        assert view.widget().width() <= view.viewport().width()
+        assert max(w.geometry().right() for w in shown()) < view.viewport().width()
