@@ -141,7 +141,7 @@ def test_chinese_sentences_need_no_space() -> None:
 
 
 def test_an_abbreviation_right_after_chinese_is_not_a_sentence_end() -> None:
-    """"Mr." just after a Chinese comma ended a sentence when read whole (its word was taken
+    """A "Mr." just after a Chinese comma ended a sentence when read whole (its word was taken
     to start at the last space), and not when streamed (found by the invariant above)."""
     text = "这个问题其实很有意思，Mr. Brown came. "
     assert sentences(text) == ["这个问题其实很有意思，Mr. Brown came."]
