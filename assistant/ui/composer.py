@@ -144,26 +144,33 @@ class Composer(QWidget):
         self._layout()
 
     def _layout(self) -> None:
-        self._buttons = buttons = QVBoxLayout()
-        for button in (self.send_button, self.stop_button, self.options_button, self.attach_button):
+        """The text box across the window and, under it, a row of buttons: what goes with
+        the message on the left (the microphone, drawing, voice mode add theirs there), Stop
+        and Send on the right, where the eye ends."""
+        self._buttons = buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        for button in (self.options_button, self.attach_button):
             buttons.addWidget(button)
-        buttons.addStretch()
-        row = QHBoxLayout()
-        row.addWidget(self.editor, 1)
-        row.addLayout(buttons)
+        self._tools = buttons.count()  # where the next added button goes
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_button)
+        buttons.addWidget(self.send_button)
         self._column = column = QVBoxLayout(self)
         column.setContentsMargins(8, 4, 8, 8)
+        column.setSpacing(6)
         column.addWidget(self.chips)
         column.addWidget(self.options)
-        column.addLayout(row)
+        column.addWidget(self.editor)
+        column.addLayout(buttons)
 
     def add_button(self, button: QWidget) -> None:
-        """Put one more button under Attach (e.g. the microphone)."""
-        self._buttons.insertWidget(self._buttons.count() - 1, button)
+        """Put one more button after Attach (e.g. the microphone)."""
+        self._buttons.insertWidget(self._tools, button)
+        self._tools += 1
 
     def add_row(self, widget: QWidget) -> None:
         """Put a line above the text box (e.g. the microphone's level)."""
-        self._column.insertWidget(self._column.count() - 1, widget)
+        self._column.insertWidget(self._column.indexOf(self.editor), widget)
 
     def insert_text(self, text: str) -> None:
         """Add *text* where the cursor is (dictated words), with a space before it if needed."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QToolButton, QWidget
 
 from assistant.core.plugin import Manifest, PluginContext
 from assistant.ui.main_window import MainWindow
@@ -451,3 +451,30 @@ def test_a_conversation_with_pictures_opens_no_wider_than_the_window(
         QApplication.processEvents()  # what Qt shows of its own accord, from the event loop
         assert view.widget().width() <= view.viewport().width()
         assert max(w.geometry().right() for w in shown()) < view.viewport().width()
+
+
+def test_the_composer_is_a_text_box_with_its_buttons_in_a_row_under_it(open_window) -> None:
+    """Send sat in a column of seven buttons beside the text box, above it and apart from it
+    (seen under Xvfb), and the column took the conversation's room: the buttons are one row
+    under the text box now, what goes with a message on the left, Stop and Send on the
+    right, and the composer is no taller than the two."""
+    window = open_window()
+    window.resize(1100, 760)
+    window.composer.set_busy(True)
+    QApplication.processEvents()
+    composer, editor = window.composer, window.composer.editor
+    buttons = [
+        b for b in composer.findChildren(QWidget)
+        if isinstance(b, QAbstractButton) and b.isVisible() and b.parentWidget() is composer
+    ]  # fmt: skip
+    assert {composer.send_button, composer.stop_button} <= set(buttons) and len(buttons) >= 5
+    below = editor.geometry().bottom()
+    assert all(b.geometry().top() > below for b in buttons), "every button under the text box"
+    tops = {b.geometry().center().y() for b in buttons}
+    assert max(tops) - min(tops) <= 2, "in one row"
+    rightmost = max(buttons, key=lambda b: b.geometry().right())
+    assert rightmost is composer.send_button
+    assert abs(composer.send_button.geometry().right() - editor.geometry().right()) <= 2
+    assert composer.stop_button.geometry().right() < composer.send_button.geometry().left()
+    row = max(b.geometry().bottom() for b in buttons) - editor.geometry().top()
+    assert composer.height() <= row + 40
