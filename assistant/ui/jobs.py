@@ -10,6 +10,7 @@ long-lived thread, so a model is always used from the thread that loaded it.
 from __future__ import annotations
 
 import math
+import sys
 import threading
 import time
 import traceback
@@ -27,6 +28,7 @@ FRAME_MS = 16  # items are delivered to the GUI thread at most this often
 STEP_ASIDE_MAX_S = 0.05  # the longest a job waits at an item for the window to draw
 JUST_DREW_S = 0.001  # a frame that ended this long ago was most likely in this pass
 ROOM_S = 0.004  # the time work that can wait leaves before a frame that is due
+FRAME_HOLD_S = 0.05  # while a frame is drawn, other threads ask the interpreter back this late
 
 
 def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:
@@ -54,20 +56,28 @@ class WindowFirst:
     def __init__(self) -> None:
         self._ended = threading.Condition()
         self._frames = 0  # frames being drawn (one, or one inside another)
+        self._interval = sys.getswitchinterval()  # the switch interval outside frames
         self.ended_at = 0.0  # time.perf_counter() when the last frame ended
         self.due_at = 0.0  # when the next frame of a stream is due (0: none is)
 
     @contextmanager
     def drawing(self) -> Iterator[None]:
-        """Mark a frame the GUI thread draws (call on the GUI thread)."""
+        """Mark a frame the GUI thread draws (call on the GUI thread). Meanwhile no thread
+        takes the interpreter lock from it at the switch interval: one that had it back
+        inside code holding it (a tokenizer, an array operation) would keep the frame
+        waiting for all of that (10-15 ms of a transcription's frames in bench.voice)."""
         with self._ended:
             self._frames += 1
+            if self._frames == 1:
+                self._interval = sys.getswitchinterval()
+                sys.setswitchinterval(FRAME_HOLD_S)
         try:
             yield
         finally:
             with self._ended:
                 self._frames -= 1
                 if not self._frames:
+                    sys.setswitchinterval(self._interval)
                     self.ended_at = time.perf_counter()
                     self._ended.notify_all()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import sys
 import threading
 from collections.abc import Iterator
@@ -77,3 +78,43 @@ def test_cancel_stops_the_job_between_items(qtbot) -> None:
     assert failures == []
     assert not runner.busy
     assert runner.shutdown(5000)
+
+
+def test_a_frame_keeps_the_interpreter_from_a_thread_that_holds_it_in_c() -> None:
+    """A worker back from C code at the switch interval took the interpreter lock from the
+    window mid-frame and kept it through a call that holds it (a tokenizer, an array
+    operation): the frame waited for all of it. While a frame is drawn, it does not."""
+    import time
+
+    from assistant.ui.jobs import WINDOW_FIRST
+
+    def python_work() -> float:  # a frame's Python: ~4 ms of bytecode
+        started = time.perf_counter()
+        total = 0
+        for i in range(60_000):
+            total += i % 7
+        return time.perf_counter() - started
+
+    alone = min(python_work() for _ in range(3))
+    done = threading.Event()
+
+    def holder() -> None:
+        while not done.is_set():
+            sum(range(400_000))  # C code holding the lock, ~5 ms at a time
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.0005)  # as the app sets it
+    worker = threading.Thread(target=holder)
+    worker.start()
+    try:
+        shared = statistics.median(python_work() for _ in range(5))
+        with WINDOW_FIRST.drawing():
+            assert sys.getswitchinterval() > 0.01
+            framed = statistics.median(python_work() for _ in range(5))
+        assert sys.getswitchinterval() == 0.0005
+    finally:
+        done.set()
+        worker.join()
+        sys.setswitchinterval(interval)
+    assert shared > 2 * alone, "the worker takes the lock between frames"
+    assert framed < 2 * alone + 0.002, f"{framed * 1000:.1f} ms framed, {alone * 1000:.1f} alone"
