@@ -28,7 +28,9 @@ FRAME_MS = 16  # items are delivered to the GUI thread at most this often
 STEP_ASIDE_MAX_S = 0.05  # the longest a job waits at an item for the window to draw
 JUST_DREW_S = 0.001  # a frame that ended this long ago was most likely in this pass
 ROOM_S = 0.004  # the time work that can wait leaves before a frame that is due
-FRAME_HOLD_S = 0.05  # while a frame is drawn, other threads ask the interpreter back this late
+# While a frame is drawn, other threads ask the interpreter back this late: about a frame (at
+# 50 ms, sound threads waited so long that voice mode heard its own voice twice as often).
+FRAME_HOLD_S = 0.005
 
 
 def one_shot(parent: QObject, interval_ms: int, slot: Callable[[], Any]) -> QTimer:

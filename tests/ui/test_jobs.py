@@ -86,12 +86,12 @@ def test_a_frame_keeps_the_interpreter_from_a_thread_that_holds_it_in_c() -> Non
     operation): the frame waited for all of it. While a frame is drawn, it does not."""
     import time
 
-    from assistant.ui.jobs import WINDOW_FIRST
+    from assistant.ui.jobs import FRAME_HOLD_S, WINDOW_FIRST
 
-    def python_work() -> float:  # a frame's Python: ~4 ms of bytecode
+    def python_work() -> float:  # a frame's Python: ~2 ms of bytecode, shorter than the hold
         started = time.perf_counter()
         total = 0
-        for i in range(60_000):
+        for i in range(25_000):
             total += i % 7
         return time.perf_counter() - started
 
@@ -107,14 +107,19 @@ def test_a_frame_keeps_the_interpreter_from_a_thread_that_holds_it_in_c() -> Non
     worker = threading.Thread(target=holder)
     worker.start()
     try:
-        shared = statistics.median(python_work() for _ in range(5))
-        with WINDOW_FIRST.drawing():
-            assert sys.getswitchinterval() > 0.01
-            framed = statistics.median(python_work() for _ in range(5))
-        assert sys.getswitchinterval() == 0.0005
+        shared = statistics.median(python_work() for _ in range(9))
+        framed_each = []  # (a worker already waiting as a frame begins may take one turn)
+        for _ in range(9):
+            with WINDOW_FIRST.drawing():
+                assert sys.getswitchinterval() == FRAME_HOLD_S
+                framed_each.append(python_work())
+            assert sys.getswitchinterval() == 0.0005
+        framed = statistics.median(framed_each)
     finally:
         done.set()
         worker.join()
         sys.setswitchinterval(interval)
     assert shared > 2 * alone, "the worker takes the lock between frames"
-    assert framed < 2 * alone + 0.002, f"{framed * 1000:.1f} ms framed, {alone * 1000:.1f} alone"
+    assert framed < min(shared / 2, 2 * alone + 0.002), (
+        f"{framed * 1000:.1f} ms framed, {shared * 1000:.1f} beside it, {alone * 1000:.1f} alone"
+    )
