@@ -213,6 +213,17 @@ def test_work_streamed_with_its_progress_is_drawn_once_a_frame(open_window, qtbo
     assert len(bars) >= 2 and all(isinstance(bar, ProgressBar) for bar in bars)
 
 
+def _painted_once(qtbot: Any, holder: QWidget, *widgets: QWidget) -> dict[QWidget, _PaintedArea]:
+    """The paints of each of *widgets*, counted from when *holder* is shown and each has been
+    painted once."""
+    painted = {widget: _PaintedArea() for widget in widgets}
+    for widget, paints in painted.items():
+        widget.installEventFilter(paints)
+    holder.show()
+    qtbot.waitUntil(lambda: all(p.areas for p in painted.values()), timeout=2000)
+    return painted
+
+
 def test_a_progress_bar_is_painted_with_the_next_frame_not_when_it_is_set(qtbot) -> None:
     """Qt's progress bar paints itself, and its parent under it, inside ``setValue``: from a
     stream's slot, a paint of its own in the middle of a frame. The app's waits for the
@@ -224,11 +235,7 @@ def test_a_progress_bar_is_painted_with_the_next_frame_not_when_it_is_set(qtbot)
     for bar in (ours, qts):
         bar.setRange(0, 1000)
         row.addWidget(bar)
-    painted = {bar: _PaintedArea() for bar in (ours, qts)}
-    for bar, paints in painted.items():
-        bar.installEventFilter(paints)
-    holder.show()
-    qtbot.waitUntil(lambda: all(p.areas for p in painted.values()), timeout=2000)
+    painted = _painted_once(qtbot, holder, ours, qts)
     for paints in painted.values():
         paints.areas.clear()
     qts.setValue(500)
@@ -253,11 +260,7 @@ def test_the_scroll_bar_is_painted_only_when_its_handle_moves(qtbot) -> None:
         bar.setValue(100_000)
         row.addWidget(bar)
     holder.resize(60, 400)
-    painted = {bar: _PaintedArea() for bar in (ours, qts)}
-    for bar, paints in painted.items():
-        bar.installEventFilter(paints)
-    holder.show()
-    qtbot.waitUntil(lambda: all(p.areas for p in painted.values()), timeout=2000)
+    painted = _painted_once(qtbot, holder, ours, qts)
 
     def follow(bar: QScrollBar, grown: int) -> None:
         bar.setRange(0, grown)
